@@ -1,0 +1,40 @@
+import type { IntentKind, Side } from './intent.js';
+import type { OrderRequest, TradingMode } from './order.js';
+
+/** Stable reason codes a decision can carry. Documented in the README. */
+export type ReasonCode =
+  | 'KILL_SWITCH_NOT_ARMED'
+  | 'STATE_UNREADABLE'
+  | 'MAX_POSITION_NOTIONAL'
+  | 'MAX_TOTAL_EXPOSURE'
+  | 'BELOW_MIN_NOTIONAL'
+  | 'INSUFFICIENT_CASH'
+  | 'POSITION_ALREADY_OPEN'
+  | 'NO_POSITION'
+  | 'NO_MARKET_PRICE'
+  | 'DRY_RUN';
+
+/** One reason a decision was made, with a human-readable explanation. */
+export interface Reason {
+  readonly code: ReasonCode;
+  readonly message: string;
+}
+
+/** The risk engine's verdict on one intent, recorded whatever the outcome. */
+export interface Decision {
+  readonly intentId: string;
+  readonly strategy: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly kind: IntentKind;
+  readonly approved: boolean;
+  /** Empty when approved; every failed check otherwise (DRY_RUN approvals carry DRY_RUN). */
+  readonly reasons: readonly Reason[];
+  readonly quantity?: string;
+  readonly notional?: string;
+  readonly order?: OrderRequest;
+  readonly mode: TradingMode;
+  readonly policyHash: string;
+  readonly policyVersion: number;
+  readonly decidedAt: number;
+}

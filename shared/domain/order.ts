@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { CLIENT_ORDER_PREFIX } from '../resources.js';
+import type { IntentKind, Side } from './intent.js';
+
+/** Order lifecycle. See ORDER_TRANSITIONS for the legal moves. */
+export type OrderStatus =
+  | 'NEW' | 'SUBMITTING' | 'OPEN' | 'PARTIALLY_FILLED' | 'FILLED' | 'REJECTED' | 'CANCELED' | 'EXPIRED';
+
+export type TradingMode = 'DRY_RUN' | 'PAPER' | 'LIVE';
+
+/** An approved order as it travels on orders.fifo. Decimal strings for money and quantity. */
+export interface OrderRequest {
+  readonly orderId: string;
+  readonly clientOrderId: string;
+  readonly intentId: string;
+  readonly strategy: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly kind: IntentKind;
+  readonly type: 'market' | 'limit';
+  readonly quantity: string;
+  readonly limitPrice?: string;
+  /** Price the decision was sized at. */
+  readonly referencePrice: string;
+  /** Notional reserved in the ledger for this order (quote). */
+  readonly reservedNotional: string;
+  readonly mode: TradingMode;
+  readonly policyHash: string;
+  readonly createdAt: number;
+}
+
+/** The persisted order: the request plus its state. */
+export interface OrderRecord extends OrderRequest {
+  readonly status: OrderStatus;
+  readonly filledQuantity: string;
+  readonly averagePrice?: string;
+  readonly fees: string;
+  readonly exchangeOrderId?: string;
+  readonly rejectReason?: string;
+  readonly updatedAt: number;
+  readonly history: readonly { readonly status: OrderStatus; readonly at: number; readonly note?: string }[];
+}
+
+/** A fill booked into the ledger, keyed by the exchange's trade id. */
+export interface Fill {
+  readonly tradeId: string;
+  readonly orderId: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly quantity: string;
+  readonly price: string;
+  readonly fee: string;
+  readonly feeCurrency: string;
+  readonly liquidity: 'maker' | 'taker';
+  readonly time: number;
+  readonly policyHash: string;
+}
+
+/** Legal status changes. Terminal states have none. */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  NEW: ['SUBMITTING', 'REJECTED', 'CANCELED'],
+  SUBMITTING: ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 'REJECTED', 'CANCELED', 'EXPIRED'],
+  OPEN: ['PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED'],
+  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED'],
+  FILLED: [],
+  REJECTED: [],
+  CANCELED: [],
+  EXPIRED: [],
+};
+
+/** True when no further transition is possible. */
+export function isTerminal(status: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[status].length === 0;
+}
+
+/** True when `to` is a legal next status from `from`. */
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+/** Order id derived from the intent id: the same intent always yields the same order. */
+export function orderIdFor(intentId: string): string {
+  return createHash('sha256').update(`order|${intentId}`).digest('hex').slice(0, 32);
+}
+
+/** Client order id sent to the exchange: prefix + order id, 35 chars of [a-z0-9] (Binance allows 36 of [A-Za-z0-9-_]). */
+export function clientOrderIdFor(orderId: string): string {
+  return `${CLIENT_ORDER_PREFIX}${orderId}`;
+}

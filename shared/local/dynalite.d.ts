@@ -1,0 +1,6 @@
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+  interface DynaliteOptions { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string; ssl?: boolean }
+  function dynalite(options?: DynaliteOptions): Server;
+  export default dynalite;
+}

@@ -1,0 +1,52 @@
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { startFauxqs } from 'fauxqs';
+
+/** Endpoints and credentials of the in-process AWS stand-ins. */
+export interface Emulators {
+  readonly region: string;
+  readonly dynamoEndpoint: string;
+  /** fauxqs serves SQS and SNS on one port. */
+  readonly sqsEndpoint: string;
+  readonly snsEndpoint: string;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite (DynamoDB) and fauxqs (SQS + SNS) in this process on free loopback ports. */
+export async function startEmulators(): Promise<Emulators> {
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(0, '127.0.0.1', () => resolve());
+  });
+  const dynamoPort = (dynamo.address() as AddressInfo).port;
+  const fauxqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;
+  return {
+    region: 'us-east-1',
+    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    sqsEndpoint,
+    snsEndpoint: sqsEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    async stop() {
+      await fauxqs.stop();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Points the AWS SDK at the emulators through the standard environment variables
+ * (AWS_ENDPOINT_URL_<SERVICE>), so the same client code runs locally and on AWS.
+ */
+export function emulatorEnv(e: Emulators): Record<string, string> {
+  return {
+    AWS_REGION: e.region,
+    AWS_ACCESS_KEY_ID: e.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: e.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: e.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SQS: e.sqsEndpoint,
+    AWS_ENDPOINT_URL_SNS: e.snsEndpoint,
+  };
+}
