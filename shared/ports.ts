@@ -141,6 +141,23 @@ export interface Exchange {
   fetchBalances(): Promise<Balances>;
 }
 
+/** Receives what a market source produces. */
+export interface MarketSink {
+  /** A candle that has closed. */
+  onCandle(candle: Candle): Promise<void>;
+  onBook(book: TopOfBook): Promise<void>;
+}
+
+/** Produces closed candles and top of book: ccxt.pro websocket on AWS, a replay of recorded candles locally. */
+export interface MarketSource {
+  readonly name: string;
+  /** Starts producing for these symbols into the sink; resolves once subscribed. */
+  start(symbols: readonly string[], timeframe: Timeframe, sink: MarketSink): Promise<void>;
+  /** Changes the symbol set without a restart. */
+  setSymbols(symbols: readonly string[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** Where intents go (signals.fifo) and approved orders go (orders.fifo). */
 export type SignalQueue = MessageQueue<Intent>;
 export type OrderQueue = MessageQueue<OrderRequest>;

@@ -75,6 +75,14 @@ export const SCHEDULES = {
   reconcile: { rateMinutes: 5, offsetSeconds: 45 },
 } as const;
 
+/** Payload EventBridge Scheduler sends to a scheduled function (and the local scheduler sends too). */
+export interface ScheduledInvocation {
+  readonly source: 'stratus.scheduler';
+  readonly job: keyof typeof SCHEDULES;
+  /** ISO-8601; on AWS the template value <aws.scheduler.scheduled-time>. */
+  readonly scheduledTime: string;
+}
+
 /** Environment variable names read by shared/runtime/config.ts. */
 export const ENV = {
   marketTable: TABLES.market.envVar,

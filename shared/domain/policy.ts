@@ -72,6 +72,8 @@ export interface LoadedPolicy {
   readonly hash: string;
   readonly version: number;
   readonly source: 'active' | 'last-valid' | 'default';
+  /** Set when the active item was invalid and therefore not used. */
+  readonly rejected?: { readonly version: number; readonly problems: readonly PolicyProblem[] };
 }
 
 /** One validation problem, with its path in the document. */

@@ -1,0 +1,52 @@
+/** Base of every Stratus error: a stable code, whether a retry can help, and the cause. */
+export class StratusError extends Error {
+  override readonly name: string = 'StratusError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A stored state item (ledger, kill switch, order) could not be read or parsed: stop new orders. */
+export class StateUnreadableError extends StratusError {
+  override readonly name = 'StateUnreadableError';
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('STATE_UNREADABLE', `state item unreadable: ${what}`, false, options);
+  }
+}
+
+/** An order status change that ORDER_TRANSITIONS does not allow. */
+export class IllegalTransitionError extends StratusError {
+  override readonly name = 'IllegalTransitionError';
+  constructor(from: string, to: string, orderId: string) {
+    super('ILLEGAL_TRANSITION', `order ${orderId}: ${from} -> ${to} is not allowed`, false);
+  }
+}
+
+/** A policy document that fails the schema or the sanity checks. */
+export class PolicyInvalidError extends StratusError {
+  override readonly name = 'PolicyInvalidError';
+  constructor(readonly problems: readonly { path: string; message: string }[]) {
+    super('POLICY_INVALID', `policy invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, false);
+  }
+}
+
+/** An optimistic-concurrency write kept losing to other writers; retry the whole message later. */
+export class ContentionError extends StratusError {
+  override readonly name = 'ContentionError';
+  constructor(what: string) {
+    super('CONTENTION', `gave up after repeated conditional-write conflicts on ${what}`, true);
+  }
+}
+
+/** A ledger operation that would break an invariant (e.g. selling more than is held). */
+export class LedgerError extends StratusError {
+  override readonly name = 'LedgerError';
+  constructor(message: string) {
+    super('LEDGER_INVARIANT', message, false);
+  }
+}
