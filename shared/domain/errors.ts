@@ -50,3 +50,19 @@ export class LedgerError extends StratusError {
     super('LEDGER_INVARIANT', message, false);
   }
 }
+
+/** A policy names a strategy that is not in the registry. */
+export class UnknownStrategyError extends StratusError {
+  override readonly name = 'UnknownStrategyError';
+  constructor(strategy: string, known: readonly string[]) {
+    super('UNKNOWN_STRATEGY', `unknown strategy "${strategy}" (known: ${known.join(', ')})`, false);
+  }
+}
+
+/** Strategy params in the policy that the strategy cannot run with (unknown name, out of range). */
+export class StrategyParamsError extends StratusError {
+  override readonly name = 'StrategyParamsError';
+  constructor(strategy: string, readonly problems: readonly string[]) {
+    super('INVALID_STRATEGY_PARAMS', `strategy ${strategy}: ${problems.join('; ')}`, false);
+  }
+}

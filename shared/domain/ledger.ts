@@ -1,5 +1,9 @@
-import type { Decimal } from './money.js';
+import { LedgerError } from './errors.js';
 import type { Side } from './intent.js';
+import { dec, ZERO, type Decimal, type DecimalLike } from './money.js';
+
+export { applyFill, MAX_APPLIED_FILL_IDS } from './ledger-fill.js';
+export { valuation, type Valuation } from './valuation.js';
 
 /** An open position (long only in v1). */
 export interface Position {
@@ -37,4 +41,38 @@ export interface Ledger {
   readonly appliedFillIds: readonly string[];
   readonly fillCount: number;
   readonly updatedAt: number;
+}
+
+/** An empty ledger holding only starting cash (quote currency); peak equity starts at that cash. */
+export function newLedger(startingCash: DecimalLike, at: number): Ledger {
+  const cash = dec(startingCash);
+  if (cash.lt(0)) throw new LedgerError(`starting cash must not be negative: ${cash.toFixed()}`);
+  return {
+    startingCash: cash, cash, positions: {}, reservations: {}, realizedPnl: ZERO, feesPaid: ZERO,
+    peakEquity: cash, appliedFillIds: [], fillCount: 0, updatedAt: at,
+  };
+}
+
+/** Sets notional aside for an order; idempotent on orderId (an existing reservation is kept as it is). */
+export function reserve(ledger: Ledger, reservation: Reservation): Ledger {
+  if (ledger.reservations[reservation.orderId]) return ledger;
+  if (reservation.notional.lt(0)) throw new LedgerError(`negative reservation for ${reservation.orderId}`);
+  return {
+    ...ledger,
+    reservations: { ...ledger.reservations, [reservation.orderId]: reservation },
+    updatedAt: Math.max(ledger.updatedAt, reservation.createdAt),
+  };
+}
+
+/** Drops an order's reservation (its order reached a terminal state); unknown ids leave the ledger as it is. */
+export function release(ledger: Ledger, orderId: string, at?: number): Ledger {
+  if (!ledger.reservations[orderId]) return ledger;
+  const { [orderId]: _released, ...reservations } = ledger.reservations;
+  return { ...ledger, reservations, updatedAt: at === undefined ? ledger.updatedAt : Math.max(ledger.updatedAt, at) };
+}
+
+/** Raises peakEquity to `equity` when higher; returns the same ledger object when there is no new peak. */
+export function withPeak(ledger: Ledger, equity: Decimal, at: number): Ledger {
+  if (equity.lte(ledger.peakEquity)) return ledger;
+  return { ...ledger, peakEquity: equity, updatedAt: Math.max(ledger.updatedAt, at) };
 }

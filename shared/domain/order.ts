@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CLIENT_ORDER_PREFIX } from '../resources.js';
+import { IllegalTransitionError } from './errors.js';
+import { dec, money } from './money.js';
 import type { IntentKind, Side } from './intent.js';
 
 /** Order lifecycle. See ORDER_TRANSITIONS for the legal moves. */
@@ -87,4 +89,40 @@ export function orderIdFor(intentId: string): string {
 /** Client order id sent to the exchange: prefix + order id, 35 chars of [a-z0-9] (Binance allows 36 of [A-Za-z0-9-_]). */
 export function clientOrderIdFor(orderId: string): string {
   return `${CLIENT_ORDER_PREFIX}${orderId}`;
+}
+
+/** A new order record for an approved request: status NEW, nothing filled, one history entry. */
+export function newOrderRecord(request: OrderRequest, at: number): OrderRecord {
+  return { ...request, status: 'NEW', filledQuantity: '0', fees: '0', updatedAt: at, history: [{ status: 'NEW', at }] };
+}
+
+/** Fields an order transition may change besides its status; decimal strings are normalised by money(). */
+export type OrderPatch = Partial<Pick<OrderRecord, 'filledQuantity' | 'averagePrice' | 'fees' | 'exchangeOrderId' | 'rejectReason'>>;
+
+/** Moves an order to `to` (throws IllegalTransitionError unless ORDER_TRANSITIONS allows it); never mutates. */
+export function transitionOrder(order: OrderRecord, to: OrderStatus, at: number, patch: OrderPatch = {}, note?: string): OrderRecord {
+  if (!canTransition(order.status, to)) throw new IllegalTransitionError(order.status, to, order.orderId);
+  const changes: Record<string, string> = {};
+  for (const key of ['filledQuantity', 'averagePrice', 'fees'] as const) {
+    const v = patch[key];
+    if (v !== undefined) changes[key] = money(dec(v));
+  }
+  if (patch.exchangeOrderId !== undefined) changes.exchangeOrderId = patch.exchangeOrderId;
+  if (patch.rejectReason !== undefined) changes.rejectReason = patch.rejectReason;
+  const entry = note === undefined ? { status: to, at } : { status: to, at, note };
+  return { ...order, ...changes, status: to, updatedAt: at, history: [...order.history, entry] };
+}
+
+/** Maps the exchange's (ccxt) order status to ours: an open order with any fill is PARTIALLY_FILLED. */
+export function statusFromExchange(
+  status: 'open' | 'closed' | 'canceled' | 'rejected' | 'expired',
+  filledQuantity: string,
+): OrderStatus {
+  switch (status) {
+    case 'open': return dec(filledQuantity).gt(0) ? 'PARTIALLY_FILLED' : 'OPEN';
+    case 'closed': return 'FILLED';
+    case 'canceled': return 'CANCELED';
+    case 'rejected': return 'REJECTED';
+    case 'expired': return 'EXPIRED';
+  }
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TIMEFRAMES } from './candle.js';
+import { StratusError } from './errors.js';
+import { getStrategy } from './strategy.js';
 
 const pct = (max = 100) => z.number().gt(0).lte(max);
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string, e.g. "10.5"');
@@ -73,7 +75,12 @@ export interface LoadedPolicy {
   readonly version: number;
   readonly source: 'active' | 'last-valid' | 'default';
   /** Set when the active item was invalid and therefore not used. */
-  readonly rejected?: { readonly version: number; readonly problems: readonly PolicyProblem[] };
+  readonly rejected?: {
+    readonly version: number;
+    readonly problems: readonly PolicyProblem[];
+    /** True only for the load that first recorded this rejection, so the alert goes out once. */
+    readonly firstSeen?: boolean;
+  };
 }
 
 /** One validation problem, with its path in the document. */
@@ -109,6 +116,14 @@ function sanityProblems(p: Policy): PolicyProblem[] {
   if (p.mode === 'LIVE' && !p.liveTradingConfirmed) {
     out.push({ path: 'liveTradingConfirmed', message: 'mode LIVE needs liveTradingConfirmed: true' });
   }
+  p.strategies.forEach((s, i) => {
+    try {
+      getStrategy(s.name).requiredCandles(s.params);
+    } catch (error) {
+      if (!(error instanceof StratusError)) throw error;
+      out.push({ path: `strategies.${i}.${error.code === 'UNKNOWN_STRATEGY' ? 'name' : 'params'}`, message: error.message });
+    }
+  });
   p.strategies.forEach((s, i) => (s.symbols ?? []).forEach((sym, j) => {
     if (!p.symbols.includes(sym)) out.push({ path: `strategies.${i}.symbols.${j}`, message: `${sym} is not in symbols` });
   }));

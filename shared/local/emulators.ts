@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 
 /** Endpoints and credentials of the in-process AWS stand-ins. */
 export interface Emulators {
@@ -21,8 +21,11 @@ export async function startEmulators(): Promise<Emulators> {
     dynamo.listen(0, '127.0.0.1', () => resolve());
   });
   const dynamoPort = (dynamo.address() as AddressInfo).port;
-  const fauxqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
-  const sqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;
+  // fauxqs's startFauxqs binds 0.0.0.0; build its app and bind loopback only. Queue URLs then
+  // take the request host (http://127.0.0.1:PORT/000000000000/name), which the SDK accepts as is.
+  const fauxqs = buildApp({ logger: false });
+  await fauxqs.listen({ port: 0, host: '127.0.0.1' });
+  const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
   return {
     region: 'us-east-1',
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
@@ -30,7 +33,7 @@ export async function startEmulators(): Promise<Emulators> {
     snsEndpoint: sqsEndpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     async stop() {
-      await fauxqs.stop();
+      await fauxqs.close();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
   };

@@ -1,0 +1,32 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/** The webhook URL inside the secret: either the URL itself or JSON `{ "webhookUrl": "..." }` / `{ "url": "..." }`. */
+export function parseWebhookSecret(secretString: string): string {
+  const trimmed = secretString.trim();
+  if (!trimmed.startsWith('{')) return trimmed;
+  try {
+    const json = JSON.parse(trimmed) as Record<string, unknown>;
+    const url = json.webhookUrl ?? json.url;
+    return typeof url === 'string' ? url.trim() : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Reads the webhook secret once per execution environment and keeps the result; a failed read is not
+ * kept, so the next invocation tries again.
+ */
+export function webhookFromSecret(secretId: string, client: SecretsManagerClient = new SecretsManagerClient({})): () => Promise<string> {
+  let cached: Promise<string> | undefined;
+  return function webhookUrl() {
+    cached ??= client.send(new GetSecretValueCommand({ SecretId: secretId })).then(
+      (r) => parseWebhookSecret(r.SecretString ?? ''),
+      (error: unknown) => {
+        cached = undefined;
+        throw error;
+      },
+    );
+    return cached;
+  };
+}

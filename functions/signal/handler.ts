@@ -1,0 +1,25 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { lambdaDeps } from '../../shared/runtime/deps.js';
+import { parseScheduled } from '../../shared/runtime/messages.js';
+import { withObservability } from '../../shared/runtime/middleware.js';
+import { logger, metrics } from '../../shared/runtime/observability.js';
+import { evaluateSignals, type SignalDeps } from '../../shared/services/evaluate-signals.js';
+
+/** Scheduled each candle close: runs the policy's strategies and sends intents to signals.fifo. */
+export function createSignalHandler(deps: SignalDeps) {
+  return withObservability('signal', async function signal(event: unknown) {
+    const invocation = parseScheduled(event, 'signal');
+    const cycle = await evaluateSignals(deps);
+    metrics.addMetric('intentsEmitted', MetricUnit.Count, cycle.intents.length);
+    metrics.addMetric('symbolsEvaluated', MetricUnit.Count, cycle.evaluated);
+    metrics.addMetric('marketDataStale', MetricUnit.Count, cycle.marketStale ? 1 : 0);
+    logger.info('signal cycle', {
+      scheduledTime: invocation.scheduledTime, policyHash: cycle.policyHash, evaluated: cycle.evaluated,
+      intents: cycle.intents.map((i) => ({ intentId: i.intentId, symbol: i.symbol, side: i.side, reason: i.reason })),
+      skipped: cycle.skipped,
+    });
+    return { intents: cycle.intents.length, evaluated: cycle.evaluated, skipped: cycle.skipped.length };
+  });
+}
+
+export const handler = createSignalHandler(lambdaDeps());

@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { StratusStack, type StratusStackProps } from './stratus-stack.js';
+import { REPO_ROOT } from './stratus-function.js';
+
+/** Context keys the app reads (cdk.json, or `-c key=value` on the command line). */
+export const CONTEXT = {
+  stackName: 'stackName',
+  alertEmail: 'alertEmail',
+  exchangeId: 'exchangeId',
+  spot: 'spot',
+  slack: 'slack',
+  schedulesEnabled: 'schedulesEnabled',
+} as const;
+
+/** Options for building the app outside the CLI (tests). */
+export interface BuildAppOptions {
+  /** Run the cdk-nag AwsSolutions checks at synth. @default true */
+  readonly nag?: boolean;
+  /** Passed to the stack as is (overrides what the context says). */
+  readonly stackProps?: Partial<StratusStackProps>;
+  /** Cloud assembly directory. @default CDK's (cdk.out under the CLI, a temporary directory otherwise) */
+  readonly outdir?: string;
+}
+
+/**
+ * Builds the Stratus app and stack. `context` is merged over cdk.json's context, so a test synthesizes what
+ * `cdk synth` does. Environment-agnostic on purpose: no account/region, so no AZ lookup and no credentials.
+ */
+export function buildApp(context: Record<string, unknown> = {}, options: BuildAppOptions = {}): { app: App; stack: StratusStack } {
+  const app = new App({ context: { ...cdkJsonContext(), ...context }, ...(options.outdir ? { outdir: options.outdir } : {}) });
+  const ctx = (key: string): unknown => app.node.tryGetContext(key);
+  const stack = new StratusStack(app, stringContext(ctx(CONTEXT.stackName), CONTEXT.stackName) ?? 'Stratus', {
+    description: 'Stratus: serverless crypto trading pipeline',
+    alertEmail: stringContext(ctx(CONTEXT.alertEmail), CONTEXT.alertEmail),
+    exchangeId: stringContext(ctx(CONTEXT.exchangeId), CONTEXT.exchangeId),
+    spot: booleanContext(ctx(CONTEXT.spot), CONTEXT.spot),
+    slack: booleanContext(ctx(CONTEXT.slack), CONTEXT.slack),
+    schedulesEnabled: booleanContext(ctx(CONTEXT.schedulesEnabled), CONTEXT.schedulesEnabled),
+    ...options.stackProps,
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+function cdkJsonContext(): Record<string, unknown> {
+  const file = path.join(REPO_ROOT, 'cdk.json');
+  if (!fs.existsSync(file)) return {};
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+}
+
+function stringContext(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
+  return value;
+}
+
+/** `-c spot=true` arrives as the string "true"; cdk.json may hold a real boolean. */
+function booleanContext(value: unknown, key: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
+}

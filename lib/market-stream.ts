@@ -1,0 +1,150 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import {
+  Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateService, FargateTaskDefinition, LinuxParameters, LogDrivers,
+  OperatingSystemFamily,
+} from 'aws-cdk-lib/aws-ecs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../shared/resources.js';
+import { REPO_ROOT } from './stratus-function.js';
+
+/** Environment variable carrying the ccxt exchange id to the container (not a Lambda setting, so not in ENV). */
+export const EXCHANGE_ID_ENV = 'EXCHANGE_ID';
+/** Port and path of the container's health endpoint (functions/market-stream/main.ts serves it). */
+export const HEALTH = { port: 8080, path: '/health' } as const;
+
+/** Options for the Fargate market stream. */
+export interface MarketStreamProps {
+  readonly marketTable: ITable;
+  readonly policyTable: ITable;
+  /** ccxt exchange id streamed (e.g. binance). */
+  readonly exchangeId: string;
+  /**
+   * Run on Fargate Spot (up to ~70% cheaper). ECS has no automatic on-demand fallback: an interrupted task
+   * (2-minute SIGTERM warning) is replaced on Spot again. FARGATE stays in the strategy at weight 0, so
+   * falling back is a one-line deploy, not a cluster change.
+   * @default false
+   */
+  readonly spot?: boolean;
+  /** @default 256 (0.25 vCPU) */
+  readonly cpu?: number;
+  /** @default 512 */
+  readonly memoryMiB?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/** Valid Fargate CPU units and the memory (MiB) each allows (the small sizes a single websocket needs). */
+const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+};
+
+/**
+ * The always-on market stream: one ARM64 Fargate task in a public subnet (public IP, no NAT gateway, no
+ * inbound rules) that follows the exchange websocket and writes candles, top of book and a heartbeat.
+ */
+export class MarketStream extends Construct {
+  public readonly vpc: Vpc;
+  public readonly cluster: Cluster;
+  public readonly taskDefinition: FargateTaskDefinition;
+  public readonly service: FargateService;
+  public readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: MarketStreamProps) {
+    super(scope, id);
+    const cpu = props.cpu ?? 256;
+    const memoryMiB = props.memoryMiB ?? 512;
+    const sizes = FARGATE_SIZES[cpu];
+    if (!sizes) throw new Error(`MarketStream: cpu must be one of ${Object.keys(FARGATE_SIZES).join(', ')}, got ${cpu}`);
+    if (!sizes.includes(memoryMiB)) throw new Error(`MarketStream: ${cpu} CPU units allow ${sizes.join('/')} MiB, got ${memoryMiB}`);
+    if (!/^[a-z0-9]+$/.test(props.exchangeId)) throw new Error(`MarketStream: exchangeId "${props.exchangeId}" is not a ccxt exchange id`);
+
+    // Public subnets only: the task reaches the exchange and AWS APIs through the internet gateway. A NAT
+    // gateway (~$32/month per AZ plus data) would be the stack's largest cost and buys nothing here.
+    this.vpc = new Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH })),
+      trafficType: FlowLogTrafficType.REJECT,
+    });
+    this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Stratus market stream: outbound only (exchange websocket, DynamoDB); no inbound rules',
+      allowAllOutbound: true,
+    });
+
+    this.cluster = new Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: ContainerInsights.ENABLED,
+      enableFargateCapacityProviders: props.spot ?? false,
+    });
+
+    this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
+      cpu,
+      memoryLimitMiB: memoryMiB,
+      runtimePlatform: { cpuArchitecture: CpuArchitecture.ARM64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+    });
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    const container = this.taskDefinition.addContainer('stream', {
+      image: ContainerImage.fromAsset(REPO_ROOT, {
+        file: 'functions/market-stream/Dockerfile',
+        platform: Platform.LINUX_ARM64,
+        exclude: ['node_modules', 'cdk.out', '.git', 'tests'],
+      }),
+      logging: LogDrivers.awsLogs({ streamPrefix: 'market-stream', logGroup }),
+      environment: {
+        [ENV.marketTable]: props.marketTable.tableName,
+        [ENV.policyTable]: props.policyTable.tableName,
+        [EXCHANGE_ID_ENV]: props.exchangeId,
+        POWERTOOLS_SERVICE_NAME: 'market-stream',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      healthCheck: {
+        command: ['CMD-SHELL', `node -e "fetch('http://127.0.0.1:${HEALTH.port}${HEALTH.path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
+      },
+      // tini as PID 1: SIGTERM reaches node, which closes the websocket and flushes the last heartbeat.
+      linuxParameters: new LinuxParameters(this, 'Linux', { initProcessEnabled: true }),
+      stopTimeout: Duration.seconds(30),
+    });
+    Validations.of(container.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The environment holds only table names and the exchange id, no secrets; the stream uses public market data and no API keys.',
+    });
+    if (this.taskDefinition.executionRole) {
+      Validations.of(this.taskDefinition.executionRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken has no resource-level permissions; the image pull actions are scoped to the asset repository.',
+      });
+    }
+    props.marketTable.grantReadWriteData(this.taskDefinition.taskRole);
+    props.policyTable.grantReadData(this.taskDefinition.taskRole);
+
+    this.service = new FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: 1,
+      assignPublicIp: true,
+      vpcSubnets: { subnetType: SubnetType.PUBLIC },
+      securityGroups: [this.securityGroup],
+      circuitBreaker: { enable: true, rollback: true },
+      // Start the new task before stopping the old one: candle writes are idempotent, a gap in the stream is not.
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      ...(props.spot
+        ? { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }, { capacityProvider: 'FARGATE', weight: 0 }] }
+        : {}),
+    });
+  }
+}

@@ -1,0 +1,397 @@
+/**
+ * Item shapes of the market, state and policy tables, shared by the DynamoDB and
+ * the in-memory stores so both hold exactly the same items and apply the same
+ * rules. Writes are checked against the read schemas first (never store what
+ * cannot be read back); a read that fails its schema throws StateUnreadableError,
+ * and services fail closed. Kept in one module on purpose: a second copy of any
+ * shape is how the memory and DynamoDB stores would drift apart.
+ */
+import { z } from 'zod';
+import { TIMEFRAMES, closeTime, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';
+import type { Decision, ReasonCode } from '../domain/decision.js';
+import { StateUnreadableError } from '../domain/errors.js';
+import type { IntentKind, Side } from '../domain/intent.js';
+import type { KillSwitchState, KillSwitchStatus } from '../domain/kill-switch.js';
+import type { Ledger } from '../domain/ledger.js';
+import { dec, money } from '../domain/money.js';
+import { ORDER_TRANSITIONS, type Fill, type OrderRecord, type OrderStatus, type TradingMode } from '../domain/order.js';
+import {
+  canonicalJson, defaultPolicy, policyHash, validatePolicy, type LoadedPolicy, type Policy, type PolicyProblem,
+} from '../domain/policy.js';
+import { RecordInvalidError } from './errors.js';
+
+/** A table item as plain JS values (what the document client marshals). */
+export type Item = Record<string, unknown>;
+
+/** Zero-pads a non-negative integer (epoch ms, version) to 13 digits so string order is numeric order. */
+export function pad13(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0 || n >= 1e13) throw new RangeError(`cannot pad ${n} to 13 digits`);
+  return String(n).padStart(13, '0');
+}
+
+/** Market candles expire this long after they close (DynamoDB TTL). */
+export const CANDLE_RETENTION_MS = 14 * 86_400_000;
+
+/** Keys of every item this module defines. */
+export const keys = {
+  candle: (symbol: string, tf: Timeframe, openTime: number) => ({ pk: `CANDLE#${symbol}#${tf}`, sk: pad13(openTime) }),
+  book: (symbol: string) => ({ pk: `BOOK#${symbol}`, sk: 'LATEST' }),
+  heartbeat: (source: string) => ({ pk: `HEARTBEAT#${source}`, sk: 'LATEST' }),
+  killSwitch: { pk: 'KILL_SWITCH', sk: 'CURRENT' },
+  ledger: { pk: 'LEDGER', sk: 'CURRENT' },
+  decision: (intentId: string) => ({ pk: `DECISION#${intentId}`, sk: 'DECISION' }),
+  order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  fill: (symbol: string, tradeId: string) => ({ pk: `FILL#${symbol}#${tradeId}`, sk: 'FILL' }),
+} as const;
+
+/** gsi1pk values of the state table's byType index. */
+export const RECORD_TYPE = { decision: 'DECISION', order: 'ORDER', fill: 'FILL' } as const;
+
+// ---- schemas (read side) ----
+
+/** z.enum over every member of T: adding a member to the domain type without listing it here fails to compile. */
+function allOf<T extends string>(members: { [K in T]: true }) {
+  return z.enum(Object.keys(members) as [T, ...T[]]);
+}
+
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const decimalString = z.string().regex(DECIMAL, 'a decimal string');
+const decimal = decimalString.transform((s) => dec(s));
+const epochMs = z.number().int().nonnegative().lt(1e13);
+const count = z.number().int().nonnegative();
+const side = allOf<Side>({ buy: true, sell: true });
+const kind = allOf<IntentKind>({ entry: true, exit: true });
+const mode = allOf<TradingMode>({ DRY_RUN: true, PAPER: true, LIVE: true });
+const orderStatus = z.enum(Object.keys(ORDER_TRANSITIONS) as [OrderStatus, ...OrderStatus[]]);
+const reasonCode = allOf<ReasonCode>({
+  KILL_SWITCH_NOT_ARMED: true, STATE_UNREADABLE: true, MAX_POSITION_NOTIONAL: true, MAX_TOTAL_EXPOSURE: true,
+  BELOW_MIN_NOTIONAL: true, INSUFFICIENT_CASH: true, POSITION_ALREADY_OPEN: true, NO_POSITION: true,
+  NO_MARKET_PRICE: true, DRY_RUN: true,
+});
+
+const CandleSchema = z.object({
+  symbol: z.string().min(1),
+  timeframe: z.enum(TIMEFRAMES as [Timeframe, ...Timeframe[]]),
+  openTime: epochMs,
+  open: z.number().nonnegative(), high: z.number().nonnegative(), low: z.number().nonnegative(),
+  close: z.number().nonnegative(), volume: z.number().nonnegative(),
+});
+const BookSchema = z.object({ symbol: z.string().min(1), bid: decimalString, ask: decimalString, time: epochMs });
+const HeartbeatSchema = z.object({
+  source: z.string().min(1), time: epochMs, lastCandle: z.record(z.string(), epochMs), messages: count, lagMs: z.number(),
+});
+
+const KillSwitchSchema = z.object({
+  status: allOf<KillSwitchStatus>({ ARMED: true, TRIPPED: true, COOLDOWN: true }),
+  reason: z.string().optional(), changedAt: epochMs.optional(), changedBy: z.string().optional(),
+  cooldownUntil: epochMs.optional(), tripCount: count,
+  history: z.array(z.object({ event: z.enum(['TRIP', 'RESET']), at: epochMs, by: z.string(), reason: z.string() })),
+});
+
+const PositionSchema = z.object({ symbol: z.string().min(1), quantity: decimal, costBasis: decimal, openedAt: epochMs });
+const ReservationSchema = z.object({
+  orderId: z.string().min(1), symbol: z.string().min(1), side, notional: decimal, createdAt: epochMs,
+});
+const LedgerSchema = z.object({
+  startingCash: decimal, cash: decimal,
+  positions: z.record(z.string(), PositionSchema), reservations: z.record(z.string(), ReservationSchema),
+  realizedPnl: decimal, feesPaid: decimal, peakEquity: decimal,
+  appliedFillIds: z.array(z.string()), fillCount: count, updatedAt: epochMs,
+});
+
+const OrderRequestSchema = z.object({
+  orderId: z.string().min(1), clientOrderId: z.string().min(1), intentId: z.string().min(1),
+  strategy: z.string().min(1), symbol: z.string().min(1), side, kind, type: z.enum(['market', 'limit']),
+  quantity: decimalString, limitPrice: decimalString.optional(), referencePrice: decimalString,
+  reservedNotional: decimalString, mode, policyHash: z.string(), createdAt: epochMs,
+});
+const OrderRecordSchema = OrderRequestSchema.extend({
+  status: orderStatus, filledQuantity: decimalString, averagePrice: decimalString.optional(), fees: decimalString,
+  exchangeOrderId: z.string().optional(), rejectReason: z.string().optional(), updatedAt: epochMs,
+  history: z.array(z.object({ status: orderStatus, at: epochMs, note: z.string().optional() })),
+});
+const DecisionSchema = z.object({
+  intentId: z.string().min(1), strategy: z.string().min(1), symbol: z.string().min(1), side, kind,
+  approved: z.boolean(), reasons: z.array(z.object({ code: reasonCode, message: z.string() })),
+  quantity: decimalString.optional(), notional: decimalString.optional(), order: OrderRequestSchema.optional(),
+  mode, policyHash: z.string(), policyVersion: count, decidedAt: epochMs,
+});
+const FillSchema = z.object({
+  tradeId: z.string().min(1), orderId: z.string().min(1), clientOrderId: z.string().min(1), symbol: z.string().min(1),
+  side, quantity: decimalString, price: decimalString, fee: decimalString, feeCurrency: z.string(),
+  liquidity: z.enum(['maker', 'taker']), time: epochMs, policyHash: z.string(),
+});
+const VersionSchema = z.number().int().positive();
+
+/** Compile-time guard: a read schema must name every field of its domain type (zod strips unknown keys silently). */
+type Covers<D, S> = [Exclude<keyof D, keyof S>] extends [never] ? true : never;
+const schemasCoverDomain: [
+  Covers<Candle, z.output<typeof CandleSchema>>, Covers<TopOfBook, z.output<typeof BookSchema>>,
+  Covers<Heartbeat, z.output<typeof HeartbeatSchema>>, Covers<KillSwitchState, z.output<typeof KillSwitchSchema>>,
+  Covers<Ledger, z.output<typeof LedgerSchema>>, Covers<OrderRecord, z.output<typeof OrderRecordSchema>>,
+  Covers<Decision, z.output<typeof DecisionSchema>>, Covers<Fill, z.output<typeof FillSchema>>,
+] = [true, true, true, true, true, true, true, true];
+void schemasCoverDomain;
+
+function problemsOf(error: z.ZodError): string {
+  return error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/** Parses a stored value; a failure is StateUnreadableError naming the item. */
+function read<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new StateUnreadableError(`${what} (${problemsOf(parsed.error)})`, { cause: parsed.error });
+  return parsed.data;
+}
+
+/** Checks a value about to be written against its read schema; a failure is RecordInvalidError. */
+function checked<T>(schema: z.ZodType, value: T, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new RecordInvalidError(`${what} (${problemsOf(parsed.error)})`, { cause: parsed.error });
+  return value;
+}
+
+/** Runs an encoder; anything it throws (a NaN Decimal, a missing field) becomes RecordInvalidError. */
+function guard<T>(what: string, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    throw new RecordInvalidError(what, { cause: err });
+  }
+}
+
+/** The value as plain JSON (drops undefined, Decimal to string); unserialisable values are RecordInvalidError. */
+function plainJson(value: unknown, what: string): Item {
+  return guard(what, () => JSON.parse(JSON.stringify(value)) as Item);
+}
+
+function describeKey(item: Item): string {
+  return `${String(item['pk'])}/${String(item['sk'])}`;
+}
+
+// ---- market table ----
+
+/** Candle item: OHLCV as numbers, TTL `expiresAt` in epoch seconds (close + 14 days). */
+export function candleToItem(c: Candle): Item {
+  const candle = checked(CandleSchema, { symbol: c.symbol, timeframe: c.timeframe, openTime: c.openTime,
+    open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume }, 'candle');
+  const expiresAt = Math.floor((closeTime(c) + CANDLE_RETENTION_MS) / 1000);
+  return { ...keys.candle(c.symbol, c.timeframe, c.openTime), ...candle, expiresAt };
+}
+
+/** Candle from its item; StateUnreadableError when malformed. */
+export function candleFromItem(item: Item): Candle {
+  return read(CandleSchema, item, `candle ${describeKey(item)}`);
+}
+
+/** Top-of-book item (one per symbol). */
+export function bookToItem(b: TopOfBook): Item {
+  return { ...keys.book(b.symbol), ...checked(BookSchema, { symbol: b.symbol, bid: b.bid, ask: b.ask, time: b.time }, 'top of book') };
+}
+
+/** Top of book from its item. */
+export function bookFromItem(item: Item): TopOfBook {
+  return read(BookSchema, item, `top of book ${describeKey(item)}`);
+}
+
+/** Heartbeat item (one per source). */
+export function heartbeatToItem(h: Heartbeat): Item {
+  const body = { source: h.source, time: h.time, lastCandle: { ...h.lastCandle }, messages: h.messages, lagMs: h.lagMs };
+  return { ...keys.heartbeat(h.source), ...checked(HeartbeatSchema, body, 'heartbeat') };
+}
+
+/** Heartbeat from its item. */
+export function heartbeatFromItem(item: Item): Heartbeat {
+  return read(HeartbeatSchema, item, `heartbeat ${describeKey(item)}`);
+}
+
+// ---- state table: versioned singletons ----
+
+/** Plain-JSON kill switch (the `doc` attribute). */
+export function killSwitchToDoc(k: KillSwitchState): Item {
+  return checked(KillSwitchSchema, plainJson(k, 'kill switch'), 'kill switch');
+}
+
+/** Plain-JSON ledger (the `doc` attribute); every Decimal as its full string. */
+export function ledgerToDoc(l: Ledger): Item {
+  const doc = guard('ledger', () => ({
+    startingCash: money(l.startingCash), cash: money(l.cash),
+    positions: Object.fromEntries(Object.entries(l.positions).map(([k, p]) => [k, {
+      symbol: p.symbol, quantity: money(p.quantity), costBasis: money(p.costBasis), openedAt: p.openedAt }])),
+    reservations: Object.fromEntries(Object.entries(l.reservations).map(([k, r]) => [k, {
+      orderId: r.orderId, symbol: r.symbol, side: r.side, notional: money(r.notional), createdAt: r.createdAt }])),
+    realizedPnl: money(l.realizedPnl), feesPaid: money(l.feesPaid), peakEquity: money(l.peakEquity),
+    appliedFillIds: [...l.appliedFillIds], fillCount: l.fillCount, updatedAt: l.updatedAt,
+  }));
+  return checked(LedgerSchema, doc, 'ledger');
+}
+
+/** A versioned singleton item (`doc` + numeric `version`). */
+export function versionedItem(key: { pk: string; sk: string }, doc: Item, version: number): Item {
+  return { ...key, doc, version };
+}
+
+/** Kill switch and its version from the item. */
+export function killSwitchFromItem(item: Item): { value: KillSwitchState; version: number } {
+  return {
+    value: read(KillSwitchSchema, item['doc'], 'kill switch'),
+    version: read(VersionSchema, item['version'], 'kill switch version'),
+  };
+}
+
+/** Ledger and its version from the item. */
+export function ledgerFromItem(item: Item): { value: Ledger; version: number } {
+  return { value: read(LedgerSchema, item['doc'], 'ledger'), version: read(VersionSchema, item['version'], 'ledger version') };
+}
+
+// ---- state table: records listed through the byType index ----
+
+/** Decision item: the decision's fields plus keys; listed by decidedAt. */
+export function decisionToItem(d: Decision): Item {
+  const body = checked(DecisionSchema, plainJson(d, 'decision'), 'decision');
+  return { ...body, ...keys.decision(d.intentId), gsi1pk: RECORD_TYPE.decision, gsi1sk: `${pad13(d.decidedAt)}#${d.intentId}` };
+}
+
+/** Decision from its item. */
+export function decisionFromItem(item: Item): Decision {
+  return read(DecisionSchema, item, `decision ${describeKey(item)}`);
+}
+
+/** Order item at a version: the record's fields plus keys; listed by createdAt. */
+export function orderToItem(o: OrderRecord, version: number): Item {
+  const body = checked(OrderRecordSchema, plainJson(o, 'order'), 'order');
+  return { ...body, ...keys.order(o.orderId), version, gsi1pk: RECORD_TYPE.order, gsi1sk: `${pad13(o.createdAt)}#${o.orderId}` };
+}
+
+/** Order and its version from the item. */
+export function orderFromItem(item: Item): { value: OrderRecord; version: number } {
+  const what = `order ${describeKey(item)}`;
+  return { value: read(OrderRecordSchema, item, what), version: read(VersionSchema, item['version'], `${what} version`) };
+}
+
+/** Fill item, keyed by (symbol, tradeId); listed by time. */
+export function fillToItem(f: Fill): Item {
+  const body = checked(FillSchema, plainJson(f, 'fill'), 'fill');
+  return { ...body, ...keys.fill(f.symbol, f.tradeId), gsi1pk: RECORD_TYPE.fill, gsi1sk: `${pad13(f.time)}#${f.symbol}#${f.tradeId}` };
+}
+
+/** Fill from its item. */
+export function fillFromItem(item: Item): Fill {
+  return read(FillSchema, item, `fill ${describeKey(item)}`);
+}
+
+// ---- policy table ----
+
+/** Keys of the policy table's items. ACTIVE is the one the operator writes. */
+export const policyKeys = {
+  active: { pk: 'POLICY', sk: 'ACTIVE' },
+  lastValid: { pk: 'POLICY', sk: 'LAST_VALID' },
+  history: (version: number) => ({ pk: 'POLICY', sk: `V#${pad13(version)}` }),
+  historyPrefix: 'V#',
+  rejection: (version: number) => ({ pk: 'POLICY_REJECTION', sk: pad13(version) }),
+} as const;
+
+/** A policy item once read: its version and either the valid policy or why it is not one. */
+export type PolicyReading =
+  | { readonly ok: true; readonly version: number; readonly policy: Policy; readonly hash: string }
+  | { readonly ok: false; readonly version: number; readonly problems: PolicyProblem[] };
+
+/** Reads a policy item whose `document` is a JSON string (S) or a map (M); never throws. */
+export function readPolicyItem(item: Item): PolicyReading {
+  const version = versionOf(item);
+  const problems: PolicyProblem[] = version > 0 ? [] : [{ path: 'version', message: 'must be a positive integer number (N)' }];
+  const document = parseDocument(item['document']);
+  if ('problem' in document) problems.push(document.problem);
+  else {
+    const result = validatePolicy(document.value);
+    if (!result.ok) problems.push(...result.problems);
+    else if (!problems.length) return { ok: true, version, policy: result.policy, hash: policyHash(result.policy) };
+  }
+  return { ok: false, version, problems };
+}
+
+/** The item's `version` when it is a positive safe integer, else 0. */
+export function versionOf(item: Item | undefined): number {
+  const v = item?.['version'];
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 0;
+}
+
+function parseDocument(raw: unknown): { value: unknown } | { problem: PolicyProblem } {
+  if (typeof raw === 'string') {
+    try {
+      return { value: JSON.parse(raw) as unknown };
+    } catch (err) {
+      return { problem: { path: '(root)', message: `document is not valid JSON (${(err as Error).message})` } };
+    }
+  }
+  if (raw !== null && typeof raw === 'object' && Object.getPrototypeOf(raw) === Object.prototype) return { value: raw };
+  return { problem: { path: '(root)', message: raw === undefined ? 'document is missing' : 'document must be a JSON string (S) or a map (M)' } };
+}
+
+/** What load() returns, and the bookkeeping writes it implies. */
+export interface PolicyResolution {
+  readonly loaded: LoadedPolicy;
+  /** The active policy is valid and newer than LAST_VALID: store it as the new last valid. */
+  readonly promote?: { readonly version: number; readonly policy: Policy; readonly hash: string };
+  /** The active item is invalid: record the rejection (once per version). */
+  readonly reject?: { readonly version: number; readonly problems: readonly PolicyProblem[] };
+}
+
+let defaults: LoadedPolicy | undefined;
+
+/** Decides which policy is in force from the ACTIVE and LAST_VALID items. An invalid document never wins. */
+export function resolvePolicy(active: Item | undefined, lastValid: Item | undefined): PolicyResolution {
+  const a = active && readPolicyItem(active);
+  const lv = lastValid && readPolicyItem(lastValid);
+  if (a?.ok) {
+    const loaded: LoadedPolicy = { policy: a.policy, hash: a.hash, version: a.version, source: 'active' };
+    const newer = !lv?.ok || lv.version < a.version || (lv.version === a.version && lv.hash !== a.hash);
+    return newer ? { loaded, promote: { version: a.version, policy: a.policy, hash: a.hash } } : { loaded };
+  }
+  if (!defaults) {
+    const policy = defaultPolicy();
+    defaults = { policy, hash: policyHash(policy), version: 0, source: 'default' };
+  }
+  const fallback: LoadedPolicy = lv?.ok
+    ? { policy: lv.policy, hash: lv.hash, version: lv.version, source: 'last-valid' }
+    : { ...defaults, policy: structuredClone(defaults.policy) };
+  if (!a) return { loaded: fallback };
+  const rejected = { version: a.version, problems: a.problems };
+  return { loaded: { ...fallback, rejected }, reject: rejected };
+}
+
+/** The LAST_VALID item for a promoted policy (document stored as canonical JSON, after defaults). */
+export function lastValidItem(p: NonNullable<PolicyResolution['promote']>, at: number): Item {
+  return { ...policyKeys.lastValid, version: p.version, hash: p.hash, document: canonicalJson(p.policy), savedAt: at };
+}
+
+/** The rejection record of an invalid ACTIVE version, with an excerpt of the offending document. */
+export function rejectionItem(r: NonNullable<PolicyResolution['reject']>, active: Item, at: number): Item {
+  return {
+    ...policyKeys.rejection(r.version), version: r.version, rejectedAt: at,
+    problems: r.problems.map((p) => ({ path: p.path, message: p.message })), documentExcerpt: excerpt(active['document']),
+  };
+}
+
+/** The stored form of a written document: a plain object as a map (M), anything else as JSON text (S). */
+export function policyDocumentAttribute(document: unknown): unknown {
+  if (typeof document === 'string') return document;
+  let json: string;
+  try {
+    json = JSON.stringify(document) ?? 'null';
+  } catch (err) {
+    throw new RecordInvalidError('policy document (not JSON-serialisable)', { cause: err });
+  }
+  const plain = JSON.parse(json) as unknown;
+  return plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? plain : json;
+}
+
+function excerpt(raw: unknown): string {
+  try {
+    const text = typeof raw === 'string' ? raw : JSON.stringify(raw, (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v instanceof Set ? [...v] : v instanceof Uint8Array ? '<binary>' : v);
+    return (text ?? String(raw)).slice(0, 2000);
+  } catch {
+    return '<unprintable>';
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * PolicyStore on the policy table. The operator writes one item, pk POLICY sk
+ * ACTIVE, with `version` (N) and `document` (a JSON string or a map). load()
+ * validates it; a valid one is copied to LAST_VALID, an invalid one is recorded
+ * once per version (pk POLICY_REJECTION) and never takes effect. Rules: codec.ts.
+ */
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LoadedPolicy } from '../domain/policy.js';
+import type { Clock, PolicyStore } from '../ports.js';
+import { dynamoDocumentClient } from './aws-clients.js';
+import {
+  lastValidItem, policyDocumentAttribute, policyKeys, rejectionItem, resolvePolicy, versionOf, type Item,
+} from './codec.js';
+import { PolicyWriteConflictError, conditionalWrite, translateAwsErrors } from './errors.js';
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/** PolicyStore on DynamoDB (or dynalite). Loaders need write access too: they maintain LAST_VALID and rejections. */
+export class DynamoPolicyStore implements PolicyStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #clock: Clock;
+
+  constructor(props: { readonly tableName: string; readonly client?: DynamoDBDocumentClient; readonly clock?: Clock }) {
+    this.#client = props.client ?? dynamoDocumentClient();
+    this.#table = props.tableName;
+    this.#clock = props.clock ?? systemClock;
+  }
+
+  /** The policy in force; sets `rejected` (firstSeen on the load that recorded it) when ACTIVE is invalid. */
+  async load(): Promise<LoadedPolicy> {
+    const [active, lastValid] = await Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
+    const resolution = resolvePolicy(active, lastValid);
+    const { promote, reject } = resolution;
+    if (promote) {
+      await conditionalWrite('policy last-valid', () => this.#client.send(new PutCommand({
+        TableName: this.#table, Item: lastValidItem(promote, this.#clock.now()),
+        ConditionExpression: 'attribute_not_exists(pk) OR NOT attribute_type(#v, :number) OR #v < :v OR (#v = :v AND #h <> :h)',
+        ExpressionAttributeNames: { '#v': 'version', '#h': 'hash' },
+        ExpressionAttributeValues: { ':number': 'N', ':v': promote.version, ':h': promote.hash },
+      })));
+    }
+    if (reject && active && resolution.loaded.rejected) {
+      const firstSeen = await conditionalWrite('policy rejection', () => this.#client.send(new PutCommand({
+        TableName: this.#table, Item: rejectionItem(reject, active, this.#clock.now()), ConditionExpression: 'attribute_not_exists(pk)',
+      })));
+      return { ...resolution.loaded, rejected: { ...resolution.loaded.rejected, firstSeen } };
+    }
+    return resolution.loaded;
+  }
+
+  /**
+   * The policy in force, read-only: no LAST_VALID or rejection record is written and `rejected.firstSeen`
+   * stays unset. For readers that do not alert (CLI `policy show`, the market stream), so they never
+   * consume the one first-seen flag the alerting functions rely on.
+   */
+  async peek(): Promise<LoadedPolicy> {
+    const [active, lastValid] = await Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
+    return resolvePolicy(active, lastValid).loaded;
+  }
+
+  /**
+   * Stores `document` as ACTIVE at the next version (above every version seen), conditional on the
+   * ACTIVE item being unchanged since it was read; throws PolicyWriteConflictError when another writer won.
+   */
+  async write(document: unknown, meta: { by: string; at: number }): Promise<{ version: number }> {
+    const stored = policyDocumentAttribute(document);
+    const [active, lastValid, newestHistory] = await Promise.all([
+      this.#get(policyKeys.active), this.#get(policyKeys.lastValid), this.#newestHistoryVersion(),
+    ]);
+    const version = Math.max(versionOf(active), versionOf(lastValid), newestHistory) + 1;
+    const body = { version, document: stored, updatedBy: meta.by, updatedAt: meta.at };
+    const won = await conditionalWrite('policy write', () => this.#client.send(new PutCommand({
+      TableName: this.#table, Item: { ...policyKeys.active, ...body }, ...unchangedSince(active),
+    })));
+    if (!won) throw new PolicyWriteConflictError(versionOf(active));
+    await translateAwsErrors('policy history', () =>
+      this.#client.send(new PutCommand({ TableName: this.#table, Item: { ...policyKeys.history(version), ...body } })));
+    return { version };
+  }
+
+  async #get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const out = await translateAwsErrors('policy read', () =>
+      this.#client.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true })));
+    return out.Item;
+  }
+
+  async #newestHistoryVersion(): Promise<number> {
+    const out = await translateAwsErrors('policy history read', () => this.#client.send(new QueryCommand({
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': policyKeys.active.pk, ':prefix': policyKeys.historyPrefix },
+      ScanIndexForward: false, Limit: 1, ConsistentRead: true,
+    })));
+    return versionOf(out.Items?.[0]);
+  }
+}
+
+/** Condition that the ACTIVE item is still the one read: absent, or with the same raw version attribute. */
+function unchangedSince(active: Item | undefined) {
+  if (!active) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  const names = { '#v': 'version' };
+  if (!('version' in active)) return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#v)', ExpressionAttributeNames: names };
+  return { ConditionExpression: '#v = :seen', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':seen': active['version'] } };
+}

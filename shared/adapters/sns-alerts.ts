@@ -1,0 +1,41 @@
+/** Alerts on an SNS topic: email/Slack subscribers read the subject, filters match severity and kind. */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Alert, Alerts } from '../ports.js';
+import { snsClient } from './aws-clients.js';
+import { translateAwsErrors } from './errors.js';
+
+/** SNS rejects a Subject longer than this. */
+export const SNS_SUBJECT_MAX = 100;
+
+/**
+ * The email subject of an alert: "[CRITICAL] title", printable ASCII on one line (SNS rules),
+ * cut to SNS_SUBJECT_MAX characters.
+ */
+export function alertSubject(alert: Pick<Alert, 'severity' | 'title' | 'kind'>): string {
+  const clean = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
+  const subject = `[${alert.severity.toUpperCase()}] ${clean(alert.title) || clean(alert.kind)}`;
+  return subject.length <= SNS_SUBJECT_MAX ? subject : `${subject.slice(0, SNS_SUBJECT_MAX - 3)}...`;
+}
+
+/** Publishes each alert as JSON with `severity` and `kind` message attributes. */
+export class SnsAlerts implements Alerts {
+  readonly #client: SNSClient;
+  readonly #topicArn: string;
+
+  constructor(props: { readonly topicArn: string; readonly client?: SNSClient }) {
+    this.#client = props.client ?? snsClient();
+    this.#topicArn = props.topicArn;
+  }
+
+  async publish(alert: Alert): Promise<void> {
+    await translateAwsErrors(`publish ${alert.kind}`, () => this.#client.send(new PublishCommand({
+      TopicArn: this.#topicArn,
+      Subject: alertSubject(alert),
+      Message: JSON.stringify(alert),
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: alert.severity },
+        kind: { DataType: 'String', StringValue: alert.kind },
+      },
+    })));
+  }
+}

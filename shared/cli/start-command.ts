@@ -1,0 +1,68 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { readCandleDir, replayDataDir } from '../local/candle-files.js';
+import { runEmbedded, type Progress } from '../local/embedded.js';
+import type { EmbeddedSummary } from '../local/summary.js';
+
+/** Default replay: two days of real 1m candles around the 19 May 2021 crash. */
+export const DEFAULT_WINDOW = { from: '2021-05-18T00:00:00Z', to: '2021-05-20T00:00:00Z' } as const;
+export const DEFAULT_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] as const;
+
+/** `stratus start`: runs the embedded default and prints (and optionally writes) its summary. */
+export async function startCommand(values: {
+  symbols?: string; from?: string; to?: string; policy?: string; json?: string; 'log-level'?: string;
+}): Promise<number> {
+  const symbols = values.symbols ? values.symbols.split(',').map((s) => s.trim()).filter(Boolean) : [...DEFAULT_SYMBOLS];
+  const from = parseTime(values.from ?? DEFAULT_WINDOW.from, '--from');
+  const to = parseTime(values.to ?? DEFAULT_WINDOW.to, '--to');
+  if (to <= from) throw new Error('--to must be after --from');
+  const candles = await readCandleDir(replayDataDir(), symbols, '1m', { from, to });
+  for (const [symbol, list] of Object.entries(candles)) {
+    if (!list.length) throw new Error(`no replay candles for ${symbol} in the window (shipped data: 2021-05-17 .. 2021-05-20 20:00 UTC)`);
+  }
+  const document = values.policy ? JSON.parse(await readFile(values.policy, 'utf8')) as Record<string, unknown> : {};
+  const policy = { ...document, symbols };
+  process.stderr.write(`stratus: replaying ${symbols.join(', ')} 1m from ${iso(from)} to ${iso(to)} on dynalite + fauxqs\n`);
+  const summary = await runEmbedded({ candles, policy, onProgress: progressBar, logLevel: values['log-level'] ?? 'ERROR' });
+  process.stderr.write('\n');
+  process.stdout.write(render(summary));
+  if (values.json) await writeFile(values.json, `${JSON.stringify(summary, null, 2)}\n`);
+  return 0;
+}
+
+function parseTime(text: string, flag: string): number {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(t)) throw new Error(`${flag}: not a date: ${text}`);
+  return t;
+}
+
+const iso = (t: number) => new Date(t).toISOString().replace(':00.000Z', 'Z');
+
+function progressBar(p: Progress): void {
+  const frac = Math.min(1, (p.now - p.from) / Math.max(1, p.to - p.from));
+  const width = 30;
+  const bar = '='.repeat(Math.round(frac * width)).padEnd(width, ' ');
+  process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${iso(p.now)}  intents ${p.intents}  orders ${p.orders}   `);
+}
+
+function render(s: EmbeddedSummary): string {
+  const lines = [
+    `Stratus embedded run — ${s.window.from} → ${s.window.to} (${s.symbols.join(', ')}), ${s.wallSeconds}s`,
+    `  policy            ${s.policyHash.slice(0, 16)}…`,
+    `  candles replayed  ${s.candlesReplayed} (bad ticks dropped ${s.badTicksDropped})`,
+    `  intents           ${s.intents}`,
+    `  decisions         ${s.decisions.approved} approved, ${s.decisions.rejected} rejected`,
+    ...Object.entries(s.decisions.rejectedByReason).map(([code, n]) => `    rejected ${code.padEnd(24)} ${n}`),
+    `  orders            ${s.orders.total} (${Object.entries(s.orders.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
+    `  fills             ${s.fills}`,
+    `  fees paid         ${s.feesPaid}`,
+    `  realized PnL      ${s.realizedPnl}`,
+    `  unrealized PnL    ${s.unrealizedPnl}`,
+    `  equity            ${s.equity} (start ${s.startingCash}, ${s.returnPct}%)`,
+    `  max drawdown      ${s.maxDrawdownPct}%`,
+    `  open positions    ${s.openPositions.join(', ') || 'none'}`,
+    `  kill switch       ${s.killSwitch}`,
+    `  alerts            ${s.alerts.total}${Object.keys(s.alerts.byKind).length ? ` (${Object.entries(s.alerts.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
+    `  dead letters      signals ${s.deadLetters.signals}, orders ${s.deadLetters.orders}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

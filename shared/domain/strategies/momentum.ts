@@ -1,0 +1,55 @@
+import { StrategyParamsError } from '../errors.js';
+import { logReturns, sampleStdev } from '../indicators.js';
+import type { Strategy, StrategyInput, StrategyParams, StrategySignal } from '../strategy.js';
+
+/**
+ * Momentum params (policy `strategies[].params`):
+ * - lookback: N, closed candles whose log returns are summed (integer ≥ 2; needs N + 1 candles). Default 30.
+ * - entryThreshold: buy when flat and M > this. Default 6.
+ * - exitThreshold: sell when holding and M < this (must not exceed entryThreshold). Default 0.
+ * M = sum of the last N log returns / their sample stdev = √N × t-statistic of the mean return. For iid
+ * returns M ≈ N(0, √N): with N = 30 (σ ≈ 5.5) a threshold of 6 fires only on sustained trends.
+ */
+export const MOMENTUM_DEFAULTS = { lookback: 30, entryThreshold: 6, exitThreshold: 0 } as const;
+
+/** Below this the returns count as constant (stdev zero): no signal. 1m crypto returns have σ ≈ 1e-4..1e-3. */
+const MIN_STDEV = 1e-12;
+
+type MomentumParams = { -readonly [K in keyof typeof MOMENTUM_DEFAULTS]: number };
+
+/** Params with defaults filled in; throws StrategyParamsError on unknown names or unusable values. */
+export function momentumParams(params: StrategyParams): MomentumParams {
+  const problems = Object.keys(params)
+    .filter((k) => !(k in MOMENTUM_DEFAULTS))
+    .map((k) => `unknown param "${k}" (known: ${Object.keys(MOMENTUM_DEFAULTS).join(', ')})`);
+  const p: MomentumParams = { ...MOMENTUM_DEFAULTS, ...params };
+  if (!Number.isInteger(p.lookback) || p.lookback < 2) problems.push(`lookback must be an integer ≥ 2, got ${p.lookback}`);
+  if (!Number.isFinite(p.entryThreshold) || !Number.isFinite(p.exitThreshold)) problems.push('thresholds must be finite');
+  if (p.exitThreshold > p.entryThreshold) problems.push(`exitThreshold ${p.exitThreshold} exceeds entryThreshold ${p.entryThreshold}`);
+  if (problems.length) throw new StrategyParamsError('momentum', problems);
+  return p;
+}
+
+/** Time-series momentum on closes: enter on a strong risk-adjusted trend, exit when it turns. Long only. */
+export const momentum: Strategy = {
+  name: 'momentum',
+  requiredCandles(params: StrategyParams): number {
+    return momentumParams(params).lookback + 1;
+  },
+  evaluate({ candles, holding, params }: StrategyInput): StrategySignal | undefined {
+    const p = momentumParams(params);
+    if (candles.length < p.lookback + 1) return undefined;
+    const returns = logReturns(candles.slice(-(p.lookback + 1)).map((c) => c.close));
+    const sd = sampleStdev(returns);
+    if (!(sd > MIN_STDEV)) return undefined;
+    const m = returns.reduce((a, r) => a + r, 0) / sd;
+    const stat = `M=${m.toFixed(3)} over ${p.lookback} returns`;
+    if (!holding && m > p.entryThreshold) {
+      return { side: 'buy', kind: 'entry', score: m, reason: `${stat} > entryThreshold ${p.entryThreshold}` };
+    }
+    if (holding && m < p.exitThreshold) {
+      return { side: 'sell', kind: 'exit', score: m, reason: `${stat} < exitThreshold ${p.exitThreshold}` };
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,82 @@
+import { closeTime, isClosedAt, type Candle } from './candle.js';
+import { UnknownStrategyError } from './errors.js';
+import { intentIdFor, type Intent, type IntentKind, type Side } from './intent.js';
+import { money } from './money.js';
+import { momentum } from './strategies/momentum.js';
+
+/** Strategy params as the policy holds them (name → number). */
+export type StrategyParams = Readonly<Record<string, number>>;
+
+/** What a strategy wants after a candle closed; score is the strategy's own statistic. */
+export interface StrategySignal {
+  side: Side;
+  kind: IntentKind;
+  score: number;
+  reason: string;
+}
+
+/** Input to one evaluation: closed candles, oldest first, and whether the symbol is held. */
+export interface StrategyInput {
+  candles: readonly Candle[];
+  holding: boolean;
+  params: StrategyParams;
+}
+
+/** A pure signal generator chosen by name from the policy. */
+export interface Strategy {
+  readonly name: string;
+  /** Closed candles evaluate() needs; throws StrategyParamsError on params it cannot run with. */
+  requiredCandles(params: StrategyParams): number;
+  /** A signal, or undefined for none (including too few candles). */
+  evaluate(input: StrategyInput): StrategySignal | undefined;
+}
+
+const REGISTRY: ReadonlyMap<string, Strategy> = new Map([momentum].map((s) => [s.name, s]));
+
+/** The registered strategy called `name`; throws UnknownStrategyError (code UNKNOWN_STRATEGY) otherwise. */
+export function getStrategy(name: string): Strategy {
+  const strategy = REGISTRY.get(name);
+  if (!strategy) throw new UnknownStrategyError(name, strategyNames());
+  return strategy;
+}
+
+/** Names of every registered strategy. */
+export function strategyNames(): string[] {
+  return [...REGISTRY.keys()];
+}
+
+/**
+ * Turns a signal into an intent whose id hashes (strategy, symbol, side, close time of the last closed
+ * candle), so one candle can never yield two intents. Throws if that candle had not closed at `now`.
+ */
+export function makeIntent(
+  signal: StrategySignal,
+  strategyName: string,
+  symbol: string,
+  lastClosedCandle: Candle,
+  now: number,
+  policyHash: string,
+  policyVersion: number,
+): Intent {
+  if (lastClosedCandle.symbol !== symbol) {
+    throw new RangeError(`candle is for ${lastClosedCandle.symbol}, intent for ${symbol}`);
+  }
+  if (!isClosedAt(lastClosedCandle, now)) {
+    throw new RangeError(`candle ${symbol}@${lastClosedCandle.openTime} had not closed at ${now}`);
+  }
+  const candleCloseTime = closeTime(lastClosedCandle);
+  return {
+    intentId: intentIdFor(strategyName, symbol, signal.side, candleCloseTime),
+    strategy: strategyName,
+    symbol,
+    side: signal.side,
+    kind: signal.kind,
+    candleCloseTime,
+    referencePrice: money(lastClosedCandle.close),
+    score: signal.score,
+    reason: signal.reason,
+    createdAt: now,
+    policyHash,
+    policyVersion,
+  };
+}

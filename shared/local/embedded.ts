@@ -1,0 +1,134 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Candle } from '../domain/candle.js';
+import { QUEUES, SCHEDULES, type ScheduledInvocation } from '../resources.js';
+import { emulatorEnv, startEmulators, type Emulators } from './emulators.js';
+import { provision, type Provisioned } from './provision.js';
+import { VirtualClock } from './virtual-clock.js';
+import { LocalScheduler } from './local-scheduler.js';
+import { SqsEventSource } from './sqs-event-source.js';
+import { lambdaContext } from './lambda-context.js';
+import { ReplayMarketSource } from '../adapters/replay-market-source.js';
+import { createMarketStream } from '../services/stream-market.js';
+import { summarize, type EmbeddedSummary } from './summary.js';
+
+/** What to replay and under which policy. Times are epoch ms (candle open times). */
+export interface EmbeddedOptions {
+  readonly candles: Readonly<Record<string, readonly Candle[]>>;
+  /** Policy document written to the policy table before the run (defaults fill the rest). */
+  readonly policy: Record<string, unknown>;
+  readonly onProgress?: (p: Progress) => void;
+  /** Powertools log level inside the functions (default ERROR, so the summary stays readable). */
+  readonly logLevel?: string;
+}
+
+/** Progress of a replay, reported once per replayed hour. */
+export interface Progress {
+  readonly now: number;
+  readonly from: number;
+  readonly to: number;
+  readonly intents: number;
+  readonly orders: number;
+}
+
+type Handler<E> = (event: E, context: Context) => Promise<unknown>;
+
+/**
+ * The embedded default: dynalite + fauxqs in-process, the stack's tables and queues from
+ * shared/resources.ts, the market-stream service fed by a replay on a virtual clock, the
+ * scheduled functions fired by a local scheduler and the queue consumers driven the way
+ * Lambda's SQS event source mapping drives them. The handlers are the deployed ones.
+ */
+export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedSummary> {
+  const emulators = await startEmulators();
+  try {
+    const provisioned = await provision(emulators);
+    Object.assign(process.env, emulatorEnv(emulators), provisioned.env, {
+      POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'ERROR', POWERTOOLS_SERVICE_NAME: 'stratus-local',
+    });
+    return await replay(opts, emulators, provisioned);
+  } finally {
+    await emulators.stop();
+  }
+}
+
+async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: Provisioned): Promise<EmbeddedSummary> {
+  const started = performance.now();
+  const { loadConfig } = await import('../runtime/config.js');
+  const { buildDeps } = await import('../runtime/deps.js');
+  const source = new ReplayMarketSource(opts.candles);
+  const from = source.firstTime();
+  const to = source.lastTime();
+  const clock = new VirtualClock(from);
+  const deps = buildDeps(loadConfig(), { clock });
+  await deps.policies.write(opts.policy, { by: 'stratus start', at: from });
+  const symbols = Object.keys(opts.candles);
+  const stream = createMarketStream({ source, store: deps.market, clock, timeframe: '1m', symbols, heartbeatEveryMs: 5_000 });
+  await stream.start();
+
+  const fns = await loadHandlers(deps);
+  const intents = { count: 0, maxDrawdownPct: 0 };
+  const scheduler = new LocalScheduler({ startAt: from + 60_000 });
+  for (const job of Object.keys(SCHEDULES) as (keyof typeof SCHEDULES)[]) {
+    scheduler.register({
+      job, ...SCHEDULES[job],
+      invoke: async (event: ScheduledInvocation, ctx: Context) => {
+        const out = (await fns[job]!(event, ctx)) as { intents?: number; drawdownPct?: number };
+        intents.count += out?.intents ?? 0;
+        intents.maxDrawdownPct = Math.max(intents.maxDrawdownPct, out?.drawdownPct ?? 0);
+        return out;
+      },
+    });
+  }
+  const sqs = new SQSClient({ region: emulators.region, credentials: emulators.credentials, endpoint: emulators.sqsEndpoint });
+  const consumers = (['signals', 'orders'] as const).map((id) => new SqsEventSource({
+    sqs, queueUrl: provisioned.queues[id].url, queueArn: provisioned.queues[id].arn, batchSize: QUEUES[id].batchSize,
+    functionName: id === 'signals' ? 'risk' : 'execution', region: emulators.region,
+    timeoutSeconds: QUEUES[id].consumerTimeoutSeconds,
+    handler: (id === 'signals' ? fns.risk : fns.execution) as (e: SQSEvent, c: Context) => Promise<never>,
+  }));
+  const offsets = [...new Set(Object.values(SCHEDULES).map((s) => s.offsetSeconds * 1000))].sort((a, b) => a - b);
+  let lastReport = from;
+  let undrained = 0;
+  // Start at the first candle close: before it there is no market data, on AWS or here.
+  for (let minute = from + 60_000; minute <= to; minute += 60_000) {
+    clock.set(minute);
+    await source.pumpUntil(minute);
+    for (const offset of offsets) {
+      clock.set(minute + offset);
+      await scheduler.runDue(minute + offset);
+      for (const c of consumers) {
+        const r = await c.drain({ maxWaitMs: 15_000 });
+        if (!r.drained) undrained++;
+      }
+    }
+    if (minute - lastReport >= 3_600_000 || minute + 60_000 > to) {
+      lastReport = minute;
+      opts.onProgress?.({ now: minute, from, to, intents: intents.count, orders: consumers[1]!.stats().records });
+    }
+  }
+  await stream.stop();
+  const summary = await summarize({
+    deps, sqs, provisioned, stream: stream.stats(), intents: intents.count, maxDrawdownPct: intents.maxDrawdownPct, from, to,
+    schedulerErrors: scheduler.errors().length, undrained, consumers: consumers.map((c) => c.stats()),
+    wallSeconds: (performance.now() - started) / 1000,
+  });
+  sqs.destroy();
+  return summary;
+}
+
+async function loadHandlers(deps: Awaited<ReturnType<typeof import('../runtime/deps.js')['buildDeps']>>) {
+  const [signal, risk, execution, metrics, reconcile] = await Promise.all([
+    import('../../functions/signal/handler.js'), import('../../functions/risk/handler.js'),
+    import('../../functions/execution/handler.js'), import('../../functions/metrics/handler.js'),
+    import('../../functions/reconcile/handler.js'),
+  ]);
+  const ctx = <E>(name: string, h: Handler<E>) => (e: E, c?: Context) => h(e, c ?? lambdaContext(name, { timeoutSeconds: 60 }));
+  return {
+    signal: ctx('signal', signal.createSignalHandler(deps) as Handler<unknown>),
+    metrics: ctx('metrics', metrics.createMetricsHandler(deps) as Handler<unknown>),
+    reconcile: ctx('reconcile', reconcile.createReconcileHandler(deps) as Handler<unknown>),
+    risk: ctx('risk', risk.createRiskHandler(deps) as Handler<SQSEvent>),
+    execution: ctx('execution', execution.createExecutionHandler(deps) as Handler<SQSEvent>),
+  } as Record<string, (e: unknown, c?: Context) => Promise<unknown>>;
+}

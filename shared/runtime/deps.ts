@@ -1,0 +1,94 @@
+import type { MarketInfo } from '../domain/market.js';
+import type { OrderRequest, TradingMode } from '../domain/order.js';
+import { policyHash, type Policy } from '../domain/policy.js';
+import { dynamoDocumentClient, snsClient, sqsClient } from '../adapters/aws-clients.js';
+import { CachedPolicyStore } from '../adapters/cached-policy-store.js';
+import { CcxtExchange, createCcxtClient } from '../adapters/ccxt-exchange.js';
+import { DynamoMarketStore } from '../adapters/dynamo-market-store.js';
+import { DynamoPaperVenueStore } from '../adapters/dynamo-paper-venue-store.js';
+import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
+import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
+import { loadExchangeCredentials } from '../adapters/exchange-credentials.js';
+import { PaperExchange } from '../adapters/paper-exchange.js';
+import { paperMarkets } from '../adapters/paper-markets.js';
+import { SnsAlerts } from '../adapters/sns-alerts.js';
+import { SqsMessageQueue } from '../adapters/sqs-message-queue.js';
+import { splitSymbol } from '../domain/market.js';
+import type { Alerts, Clock, Exchange, MarketDataStore, OrderQueue, PolicyStore, SignalQueue, StateStore } from '../ports.js';
+import { loadConfig, type StratusConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+/** Everything a Stratus function needs, built once per cold start. */
+export interface Deps {
+  readonly config: StratusConfig;
+  readonly clock: Clock;
+  readonly market: MarketDataStore;
+  readonly state: StateStore;
+  readonly policies: PolicyStore;
+  readonly signals: SignalQueue;
+  readonly orders: OrderQueue;
+  readonly alerts: Alerts;
+  /** The venue for a policy: paper unless the policy (or the order being executed) is LIVE. */
+  readonly exchangeFor: (policy: Policy, mode?: TradingMode) => Exchange;
+}
+
+/** The wall clock; only the runtime layer may read it. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Builds the adapters for a config. The embedded runtime passes its virtual clock. */
+export function buildDeps(config: StratusConfig, overrides: { clock?: Clock } = {}): Deps {
+  const clock = overrides.clock ?? systemClock;
+  const client = dynamoDocumentClient();
+  const market = new DynamoMarketStore({ tableName: config.tables.market, client });
+  const state = new DynamoStateStore({ tableName: config.tables.state, client });
+  const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock }), clock, {
+    ttlMs: config.policyCacheTtlMs, maxAgeMs: config.policyMaxAgeMs,
+  });
+  const venue = new DynamoPaperVenueStore({ tableName: config.tables.state, client });
+  const paper = new Map<string, Exchange>();
+  let live: Exchange | undefined;
+  const exchangeFor = (policy: Policy, mode: TradingMode = policy.mode): Exchange => {
+    if (mode === 'LIVE') return (live ??= liveExchange(config, policy));
+    const key = policyHash(policy);
+    let ex = paper.get(key);
+    if (!ex) {
+      ex = new PaperExchange({
+        markets: paperMarkets(), marketData: market, venue, clock, slippageBps: policy.paper.slippageBps,
+        feeRate: policy.paper.takerFeeBps / 10_000, maxBookAgeMs: policy.staleDataSeconds * 1000,
+        startingCash: { currency: splitSymbol(policy.symbols[0]!).quote, amount: policy.paper.startingCash },
+      });
+      paper.set(key, ex);
+    }
+    return ex;
+  };
+  return {
+    config, clock, market, state, policies, exchangeFor,
+    signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
+    orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
+    alerts: new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }),
+  };
+}
+
+/** The ccxt venue, with API keys fetched from Secrets Manager on first use. */
+function liveExchange(config: StratusConfig, policy: Policy): Exchange {
+  const arn = config.exchangeSecretArn;
+  if (!arn) throw new ConfigError('mode LIVE needs EXCHANGE_SECRET_ARN');
+  let ready: Promise<Exchange> | undefined;
+  const get = () => (ready ??= loadExchangeCredentials(arn).then((c) => new CcxtExchange(createCcxtClient(policy.exchange.id, c))));
+  return {
+    id: policy.exchange.id,
+    loadMarket: async (symbol: string): Promise<MarketInfo> => (await get()).loadMarket(symbol),
+    placeOrder: async (request: OrderRequest) => (await get()).placeOrder(request),
+    fetchOrderByClientId: async (symbol: string, id: string) => (await get()).fetchOrderByClientId(symbol, id),
+    fetchOpenOrders: async (symbol?: string) => (await get()).fetchOpenOrders(symbol),
+    cancelOrder: async (symbol: string, id: string) => (await get()).cancelOrder(symbol, id),
+    fetchBalances: async () => (await get()).fetchBalances(),
+  };
+}
+
+let lambda: Deps | undefined;
+
+/** Deps for a deployed function, from its environment; built on first call and reused. */
+export function lambdaDeps(): Deps {
+  return (lambda ??= buildDeps(loadConfig()));
+}

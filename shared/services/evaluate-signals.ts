@@ -1,0 +1,78 @@
+import { timeframeMs, type Timeframe } from '../domain/candle.js';
+import type { Intent } from '../domain/intent.js';
+import { getStrategy, makeIntent } from '../domain/strategy.js';
+import type { Alerts, Clock, MarketDataStore, PolicyStore, SignalQueue, StateStore } from '../ports.js';
+import { HEARTBEAT_SOURCE } from '../resources.js';
+import { alertPolicyRejection } from './policy-alerts.js';
+
+/** Ports the signal cycle needs. */
+export interface SignalDeps {
+  readonly clock: Clock;
+  readonly market: MarketDataStore;
+  readonly policies: PolicyStore;
+  readonly state: StateStore;
+  readonly signals: SignalQueue;
+  readonly alerts: Alerts;
+}
+
+/** What one signal cycle did. */
+export interface SignalCycle {
+  readonly at: number;
+  readonly policyHash: string;
+  readonly evaluated: number;
+  readonly intents: readonly Intent[];
+  /** Symbol/strategy pairs not evaluated, with why (missing candles, stale data ...). */
+  readonly skipped: readonly { readonly symbol: string; readonly strategy: string; readonly reason: string }[];
+  readonly marketStale: boolean;
+}
+
+/**
+ * Runs every enabled strategy on the closed candles of each of its symbols and sends the
+ * resulting intents to signals.fifo (group = symbol, dedup = intent id). Entries are
+ * suppressed while market data is stale; exits still go out.
+ */
+export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
+  const now = deps.clock.now();
+  const loaded = await deps.policies.load();
+  await alertPolicyRejection(deps.alerts, loaded, now);
+  const { policy } = loaded;
+  const tf = policy.timeframe as Timeframe;
+  const ledger = await deps.state.getLedger();
+  const holdings = new Set(Object.keys(ledger?.value.positions ?? {}));
+  const marketStale = await isStale(deps.market, now, policy.staleDataSeconds * 1000);
+  if (marketStale) {
+    await deps.alerts.publish({
+      severity: 'warning', kind: 'MARKET_DATA_STALE', at: now, title: 'Market data is stale: no new entries',
+      message: `No fresh heartbeat from ${HEARTBEAT_SOURCE} within ${policy.staleDataSeconds}s; entries suppressed, exits allowed.`,
+    });
+  }
+  const latestClose = Math.floor(now / timeframeMs(tf)) * timeframeMs(tf);
+  const intents: Intent[] = [];
+  const skipped: { symbol: string; strategy: string; reason: string }[] = [];
+  let evaluated = 0;
+  for (const cfg of policy.strategies.filter((s) => s.enabled)) {
+    const strategy = getStrategy(cfg.name);
+    const needed = strategy.requiredCandles(cfg.params);
+    for (const symbol of cfg.symbols ?? policy.symbols) {
+      const candles = await deps.market.getRecentClosedCandles(symbol, tf, now, needed);
+      const last = candles.at(-1);
+      if (candles.length < needed || !last) { skipped.push({ symbol, strategy: cfg.name, reason: `have ${candles.length}/${needed} closed candles` }); continue; }
+      if (last.openTime + timeframeMs(tf) !== latestClose) { skipped.push({ symbol, strategy: cfg.name, reason: 'latest closed candle missing' }); continue; }
+      evaluated++;
+      const signal = strategy.evaluate({ candles, holding: holdings.has(symbol), params: cfg.params });
+      if (!signal) continue;
+      if (signal.kind === 'entry' && marketStale) { skipped.push({ symbol, strategy: cfg.name, reason: 'entry suppressed: market data stale' }); continue; }
+      intents.push(makeIntent(signal, cfg.name, symbol, last, now, loaded.hash, loaded.version));
+    }
+  }
+  if (intents.length) {
+    await deps.signals.send(intents.map((i) => ({ body: i, groupId: i.symbol, deduplicationId: i.intentId })));
+  }
+  return { at: now, policyHash: loaded.hash, evaluated, intents, skipped, marketStale };
+}
+
+async function isStale(market: MarketDataStore, now: number, maxAgeMs: number): Promise<boolean> {
+  const hb = await market.getHeartbeat(HEARTBEAT_SOURCE);
+  return !hb || now - hb.time > maxAgeMs;
+}
+

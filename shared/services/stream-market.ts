@@ -1,0 +1,200 @@
+import { closeTime, timeframeMs, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';
+import { StratusError } from '../domain/errors.js';
+import type { Clock, MarketDataStore, MarketSink, MarketSource } from '../ports.js';
+import { HEARTBEAT_SOURCE } from '../resources.js';
+
+/** Candles kept for retry while the store is unavailable (about a week of 1m candles for one symbol). */
+const MAX_UNSAVED = 10_000;
+
+/** What the market stream needs; heartbeatEveryMs and bookEveryMs are clock (possibly virtual) milliseconds. */
+export interface MarketStreamOptions {
+  readonly source: MarketSource;
+  readonly store: MarketDataStore;
+  readonly clock: Clock;
+  readonly timeframe: Timeframe;
+  readonly symbols: readonly string[];
+  /** A heartbeat is written at most this often, and only when messages arrived since the last one. */
+  readonly heartbeatEveryMs: number;
+  /** Per symbol, at most one book write per this much quote time; quotes in between are coalesced and the newest written by tick() (default 1000). */
+  readonly bookEveryMs?: number;
+  /** Wall-clock mode: a timer calls tick() every heartbeatEveryMs. On a virtual clock leave it off and call tick(). */
+  readonly realTime?: boolean;
+  /** Told about store write failures. The stream keeps going; candles that failed retryably are written again on the next event or tick. */
+  readonly onError?: (error: unknown, context: { readonly op: string; readonly symbol?: string }) => void;
+}
+
+/** Counters and last-seen times of a running stream. */
+export interface MarketStreamStats {
+  readonly messages: number;
+  readonly candlesWritten: number;
+  readonly booksWritten: number;
+  /** Candles whose openTime was <= the last stored one for their symbol (duplicates, out of order). */
+  readonly duplicatesDropped: number;
+  /** Candles or books with impossible prices. */
+  readonly badTicksDropped: number;
+  /** Events for a symbol or timeframe this stream does not follow. */
+  readonly ignored: number;
+  readonly writeErrors: number;
+  readonly heartbeats: number;
+  /** Open time of the newest stored candle per followed symbol. */
+  readonly lastCandle: Readonly<Record<string, number>>;
+  readonly lastMessageAt?: number;
+  readonly lastHeartbeatAt?: number;
+  /** Clock time minus close time of the last stored candle, ms. */
+  readonly lagMs: number;
+}
+
+/** The long-running market stream: source → store, with validation, book coalescing and a heartbeat. */
+export interface MarketStream {
+  start(): Promise<void>;
+  /** Stops the source, then flushes pending books, unsaved candles and a last heartbeat. */
+  stop(): Promise<void>;
+  setSymbols(symbols: readonly string[]): Promise<void>;
+  /** Writes coalesced books, retries unsaved candles and writes the heartbeat when due. */
+  tick(): Promise<void>;
+  stats(): MarketStreamStats;
+}
+
+/** Builds a market stream over a source and a store; events are handled one at a time, in arrival order. */
+export function createMarketStream(options: MarketStreamOptions): MarketStream {
+  const { source, store, clock, timeframe, heartbeatEveryMs } = options;
+  const bookEveryMs = options.bookEveryMs ?? 1000;
+  const report = options.onError ?? (() => undefined);
+  let symbols = new Set(options.symbols);
+  /** Newest accepted openTime per symbol (the duplicate/out-of-order guard) and newest actually written. */
+  const lastStored = new Map<string, number>();
+  const lastWritten = new Map<string, number>();
+  const pendingBooks = new Map<string, TopOfBook>();
+  const lastBookWrite = new Map<string, number>();
+  let unsaved: Candle[] = [];
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let messagesAtHeartbeat = 0;
+  const s = {
+    messages: 0, candlesWritten: 0, booksWritten: 0, duplicatesDropped: 0, badTicksDropped: 0, ignored: 0,
+    writeErrors: 0, heartbeats: 0, lagMs: 0, lastMessageAt: undefined as number | undefined,
+    lastHeartbeatAt: undefined as number | undefined,
+  };
+
+  function serial(task: () => Promise<void>): Promise<void> {
+    const run = chain.then(task);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs a store write; on failure counts and reports it and returns the error. */
+  async function attempt(op: string, symbol: string | undefined, write: () => Promise<void>): Promise<unknown> {
+    try { await write(); return undefined; } catch (error) {
+      s.writeErrors += 1;
+      report(error, { op, ...(symbol ? { symbol } : {}) });
+      return error ?? new Error(op);
+    }
+  }
+
+  async function flush(allBooks: boolean, force = false): Promise<void> {
+    const now = clock.now();
+    for (const [symbol, book] of pendingBooks) {
+      if (!allBooks && book.time - (lastBookWrite.get(symbol) ?? -Infinity) < bookEveryMs) continue;
+      pendingBooks.delete(symbol);
+      if (!(await attempt('putTopOfBook', symbol, () => store.putTopOfBook(book)))) { s.booksWritten += 1; lastBookWrite.set(symbol, book.time); }
+    }
+    if (unsaved.length > 0) {
+      const batch = unsaved;
+      unsaved = [];
+      const error = await attempt('putCandles', undefined, () => store.putCandles(batch));
+      if (!error) {
+        s.candlesWritten += batch.length;
+        for (const c of batch) lastWritten.set(c.symbol, Math.max(c.openTime, lastWritten.get(c.symbol) ?? -Infinity));
+      } else if (!(error instanceof StratusError && !error.retryable)) unsaved = batch.concat(unsaved).slice(-MAX_UNSAVED);
+    }
+    const due = s.lastHeartbeatAt === undefined || now - s.lastHeartbeatAt >= heartbeatEveryMs;
+    if ((due || force) && s.messages > messagesAtHeartbeat) {
+      const heartbeat: Heartbeat = { source: HEARTBEAT_SOURCE, time: now, messages: s.messages, lagMs: s.lagMs, lastCandle: followed(lastWritten) };
+      if (!(await attempt('putHeartbeat', undefined, () => store.putHeartbeat(heartbeat)))) {
+        s.heartbeats += 1; s.lastHeartbeatAt = now; messagesAtHeartbeat = s.messages;
+      }
+    }
+  }
+
+  function followed(times: ReadonlyMap<string, number>): Record<string, number> {
+    return Object.fromEntries([...times].filter(([symbol]) => symbols.has(symbol)));
+  }
+
+  function received(symbol: string, tf: Timeframe | undefined): boolean {
+    s.messages += 1;
+    s.lastMessageAt = clock.now();
+    if (symbols.has(symbol) && (tf === undefined || tf === timeframe)) return true;
+    s.ignored += 1;
+    return false;
+  }
+
+  const sink: MarketSink = {
+    onCandle: (candle) => serial(async () => {
+      if (!received(candle.symbol, candle.timeframe)) return;
+      if (!isSaneCandle(candle)) { s.badTicksDropped += 1; return; }
+      if (candle.openTime <= (lastStored.get(candle.symbol) ?? -Infinity)) { s.duplicatesDropped += 1; return; }
+      lastStored.set(candle.symbol, candle.openTime);
+      s.lagMs = Math.max(0, clock.now() - closeTime(candle));
+      unsaved.push(candle);
+      await flush(false);
+    }),
+    onBook: (book) => serial(async () => {
+      if (!received(book.symbol, undefined)) return;
+      if (!isSaneBook(book)) { s.badTicksDropped += 1; return; }
+      pendingBooks.set(book.symbol, book);
+      await flush(false);
+    }),
+  };
+
+  async function seed(list: readonly string[]): Promise<void> {
+    const now = clock.now();
+    for (const symbol of list) {
+      if (lastStored.has(symbol)) continue;
+      const [newest] = await store.getRecentClosedCandles(symbol, timeframe, now, 1);
+      if (newest) { lastStored.set(symbol, newest.openTime); lastWritten.set(symbol, newest.openTime); }
+    }
+  }
+
+  return {
+    async start() {
+      await seed([...symbols]);
+      await source.start([...symbols], timeframe, sink);
+      if (options.realTime) {
+        timer = setInterval(() => { void serial(() => flush(true)); }, heartbeatEveryMs);
+        timer.unref();
+      }
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await source.stop();
+      await serial(() => flush(true, true));
+    },
+    async setSymbols(next) {
+      await seed(next);
+      symbols = new Set(next);
+      for (const symbol of pendingBooks.keys()) if (!symbols.has(symbol)) pendingBooks.delete(symbol);
+      await source.setSymbols(next);
+    },
+    tick: () => serial(() => flush(true)),
+    stats: () => ({ ...s, lastCandle: followed(lastWritten) }),
+  };
+}
+
+function isSaneCandle(c: Candle): boolean {
+  const prices = [c.open, c.high, c.low, c.close];
+  return prices.every((p) => Number.isFinite(p) && p > 0) && Number.isFinite(c.volume) && c.volume >= 0
+    && c.high >= Math.max(c.open, c.close) && c.low <= Math.min(c.open, c.close)
+    && Number.isSafeInteger(c.openTime) && c.openTime % timeframeMs(c.timeframe) === 0;
+}
+
+function isSaneBook(b: TopOfBook): boolean {
+  const bid = Number(b.bid);
+  const ask = Number(b.ask);
+  return Number.isFinite(bid) && Number.isFinite(ask) && bid > 0 && ask > 0 && bid <= ask && Number.isFinite(b.time);
+}
+
+/** True when the stream wrote a heartbeat within maxAgeMs of `now` (what GET /health reports). */
+export function isStreamFresh(stats: Pick<MarketStreamStats, 'lastHeartbeatAt'>, now: number, maxAgeMs: number): boolean {
+  return stats.lastHeartbeatAt !== undefined && now - stats.lastHeartbeatAt <= maxAgeMs;
+}

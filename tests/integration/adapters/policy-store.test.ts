@@ -1,0 +1,92 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
+import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
+import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.js';
+import type { Clock } from '../../../shared/ports.js';
+import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
+import { provision } from '../../../shared/local/provision.js';
+import { ManualClock, describePolicyStoreContract } from '../../support/store-contracts.js';
+
+let e: Emulators;
+let client: DynamoDBDocumentClient;
+let suite = 0;
+
+beforeAll(async () => {
+  e = await startEmulators();
+  client = dynamoDocumentClient({ endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials });
+});
+afterAll(async () => {
+  client?.destroy();
+  await e?.stop();
+});
+
+async function dynamoHarness(clock: Clock) {
+  const { tables } = await provision(e, `policy${++suite}`);
+  const TableName = tables.policy;
+  return {
+    store: new DynamoPolicyStore({ tableName: TableName, client, clock }),
+    tableName: TableName,
+    plant: async (item: Record<string, unknown>) => { await client.send(new PutCommand({ TableName, Item: item })); },
+    raw: async (pk: string, sk: string) => (await client.send(new GetCommand({ TableName, Key: { pk, sk }, ConsistentRead: true }))).Item,
+  };
+}
+
+describePolicyStoreContract('MemoryPolicyStore', async (clock) => {
+  const store = new MemoryPolicyStore({ clock });
+  return { store, plant: async (item) => store.plantItem(item), raw: async (pk, sk) => store.rawItem(pk, sk) };
+});
+
+describePolicyStoreContract('DynamoPolicyStore', dynamoHarness);
+
+describe('DynamoPolicyStore and items written with `aws dynamodb put-item`', () => {
+  const put = (TableName: string, document: Record<string, unknown>) => client.send(new PutItemCommand({
+    TableName, Item: { pk: { S: 'POLICY' }, sk: { S: 'ACTIVE' }, version: { N: '3' }, ...document } as never,
+  }));
+
+  it('loads a document given as a map (M) of DynamoDB JSON', async () => {
+    const h = await dynamoHarness(new ManualClock());
+    await put(h.tableName, { document: { M: {
+      mode: { S: 'DRY_RUN' }, symbols: { L: [{ S: 'ETH/USDT' }] }, risk: { M: { stakePct: { N: '1.5' }, maxPositionPct: { N: '2' } } },
+    } } });
+    expect(await h.store.load()).toMatchObject({ source: 'active', version: 3, policy: { mode: 'DRY_RUN', risk: { stakePct: 1.5 } } });
+  });
+
+  it.each([
+    ['a huge number in exponent form', { M: { staleDataSeconds: { N: '9e125' } } }, 'staleDataSeconds'],
+    ['a huge fractional number (the SDK cannot make it a BigInt)', { M: { staleDataSeconds: { N: '12345678901234567.5' } } }, 'staleDataSeconds'],
+    ['an integer beyond 2^53', { M: { staleDataSeconds: { N: '123456789012345678901234' } } }, 'staleDataSeconds'],
+    ['a string set', { M: { symbols: { SS: ['BTC/USDT'] } } }, 'symbols'],
+    ['a binary value', { B: new Uint8Array([1, 2]) }, '(root)'],
+  ])('rejects, without throwing, a document holding %s', async (_label, document, path) => {
+    const h = await dynamoHarness(new ManualClock());
+    await put(h.tableName, { document });
+    const loaded = await h.store.load();
+    expect(loaded).toMatchObject({ source: 'default', rejected: { version: 3, firstSeen: true } });
+    expect(loaded.rejected!.problems.map((p) => p.path)).toContain(path);
+    expect(await h.raw('POLICY_REJECTION', '0000000000003')).toMatchObject({ version: 3 });
+  });
+});
+
+describe.each([
+  ['MemoryPolicyStore', async () => {
+    const store = new MemoryPolicyStore({ clock: new ManualClock() });
+    return { store, raw: async (pk: string, sk: string) => store.rawItem(pk, sk) };
+  }],
+  ['DynamoPolicyStore', dynamoHarness.bind(null, new ManualClock())],
+])('%s peek()', (_name, setup) => {
+  it('reads the policy in force without recording anything or consuming the first-seen flag', async () => {
+    const h = await setup();
+    await h.store.write({ mode: 'DRY_RUN' }, { by: 'op', at: 1 });
+    expect(await h.store.peek()).toMatchObject({ source: 'active', version: 1, policy: { mode: 'DRY_RUN' } });
+    expect(await h.raw('POLICY', 'LAST_VALID')).toBeUndefined();
+    await h.store.load();
+    await h.store.write({ mode: 'LIVE' }, { by: 'op', at: 2 });
+    const peeked = await h.store.peek();
+    expect(peeked).toMatchObject({ source: 'last-valid', version: 1, rejected: { version: 2 } });
+    expect(peeked.rejected?.firstSeen).toBeUndefined();
+    expect(await h.raw('POLICY_REJECTION', '0000000000002')).toBeUndefined();
+    expect((await h.store.load()).rejected?.firstSeen).toBe(true);
+  });
+});
