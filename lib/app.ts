@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StratusStack, type StratusStackProps } from './stratus-stack.js';
 import { REPO_ROOT } from './stratus-function.js';
@@ -41,6 +41,7 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
     schedulesEnabled: booleanContext(ctx(CONTEXT.schedulesEnabled), CONTEXT.schedulesEnabled),
     ...options.stackProps,
   });
+  Tags.of(stack).add('project', 'stratus'); // cost allocation: one filter shows everything Stratus costs
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }

@@ -12,7 +12,7 @@ import { ENV } from '../shared/resources.js';
 import { REPO_ROOT } from './stratus-function.js';
 
 /** Environment variable carrying the ccxt exchange id to the container (not a Lambda setting, so not in ENV). */
-export const EXCHANGE_ID_ENV = 'EXCHANGE_ID';
+export const EXCHANGE_ID_ENV = ENV.exchangeId;
 /** Port and path of the container's health endpoint (functions/market-stream/main.ts serves it). */
 export const HEALTH = { port: 8080, path: '/health' } as const;
 

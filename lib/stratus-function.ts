@@ -34,8 +34,6 @@ export interface StratusFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
-  /** esbuild aliases, e.g. to import one ccxt exchange module instead of the whole library. */
-  readonly alias?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -93,13 +91,10 @@ export class StratusFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        // The Lambda runtime provides the AWS SDK v3; bundling it would only add weight and cold-start time.
         externalModules: ['@aws-sdk/*'],
-        ...(props.alias ? { esbuildArgs: aliasArgs(props.alias) } : {}),
       },
     });
   }
 }
 
-function aliasArgs(alias: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(alias).map(([from, to]) => [`--alias:${from}`, to]));
-}

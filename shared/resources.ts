@@ -94,6 +94,8 @@ export const ENV = {
   exchangeSecretArn: 'EXCHANGE_SECRET_ARN',
   idempotencyTable: TABLES.idempotency.envVar,
   slackWebhookSecretArn: 'SLACK_WEBHOOK_SECRET_ARN',
+  /** ccxt exchange id the market stream connects to. */
+  exchangeId: 'EXCHANGE_ID',
 } as const;
 
 /** Name of the stream heartbeat source written by market-stream. */

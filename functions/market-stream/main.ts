@@ -24,13 +24,13 @@ const env = z.object({
   symbols: z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).optional(),
 }).refine((e) => e.policyTable || e.symbols?.length, { message: `set ${ENV.policyTable} or SYMBOLS` }).parse({
   marketTable: process.env[ENV.marketTable], policyTable: process.env[ENV.policyTable] || undefined,
-  exchangeId: process.env['EXCHANGE_ID'] || undefined, symbols: process.env['SYMBOLS'] || undefined,
+  exchangeId: process.env[ENV.exchangeId] || undefined, symbols: process.env['SYMBOLS'] || undefined,
 });
 
 const clock = { now: () => Date.now() };
 const policies = env.policyTable ? new DynamoPolicyStore({ tableName: env.policyTable }) : undefined;
 const wanted = async (): Promise<{ symbols: readonly string[]; timeframe: Timeframe }> => {
-  const policy = policies ? (await policies.load()).policy : undefined;
+  const policy = policies ? (await policies.peek()).policy : undefined;
   return { symbols: env.symbols ?? policy!.symbols, timeframe: (policy?.timeframe ?? '1m') as Timeframe };
 };
 

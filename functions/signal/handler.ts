@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { lambdaDeps } from '../../shared/runtime/deps.js';
 import { parseScheduled } from '../../shared/runtime/messages.js';
+import { settle } from '../../shared/runtime/settle.js';
 import { withObservability } from '../../shared/runtime/middleware.js';
 import { logger, metrics } from '../../shared/runtime/observability.js';
 import { evaluateSignals, type SignalDeps } from '../../shared/services/evaluate-signals.js';
@@ -9,6 +10,7 @@ import { evaluateSignals, type SignalDeps } from '../../shared/services/evaluate
 export function createSignalHandler(deps: SignalDeps) {
   return withObservability('signal', async function signal(event: unknown) {
     const invocation = parseScheduled(event, 'signal');
+    await settle(invocation, deps.clock);
     const cycle = await evaluateSignals(deps);
     metrics.addMetric('intentsEmitted', MetricUnit.Count, cycle.intents.length);
     metrics.addMetric('symbolsEvaluated', MetricUnit.Count, cycle.evaluated);

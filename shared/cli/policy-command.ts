@@ -24,7 +24,7 @@ export async function policyCommand(args: string[], values: { by?: string }): Pr
     return 0;
   }
   if (sub === 'get') {
-    const loaded = await store().load();
+    const loaded = await store().peek();
     process.stdout.write(`${JSON.stringify({ version: loaded.version, source: loaded.source, hash: loaded.hash, rejected: loaded.rejected, policy: loaded.policy }, null, 2)}\n`);
     return 0;
   }

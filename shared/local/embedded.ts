@@ -11,6 +11,7 @@ import { lambdaContext } from './lambda-context.js';
 import { ReplayMarketSource } from '../adapters/replay-market-source.js';
 import { createMarketStream } from '../services/stream-market.js';
 import { summarize, type EmbeddedSummary } from './summary.js';
+import type { Deps } from '../runtime/deps.js';
 
 /** What to replay and under which policy. Times are epoch ms (candle open times). */
 export interface EmbeddedOptions {
@@ -20,6 +21,8 @@ export interface EmbeddedOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Powertools log level inside the functions (default ERROR, so the summary stays readable). */
   readonly logLevel?: string;
+  /** Called with the live adapters after the replay, before the emulators stop (tests audit state here). */
+  readonly onFinished?: (deps: Deps) => Promise<void>;
 }
 
 /** Progress of a replay, reported once per replayed hour. */
@@ -98,6 +101,7 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
       clock.set(minute + offset);
       await scheduler.runDue(minute + offset);
       for (const c of consumers) {
+        if ((await c.pending()) === 0) continue; // one request when idle, as cheap as Lambda's empty long poll
         const r = await c.drain({ maxWaitMs: 15_000 });
         if (!r.drained) undrained++;
       }
@@ -113,6 +117,7 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
     schedulerErrors: scheduler.errors().length, undrained, consumers: consumers.map((c) => c.stats()),
     wallSeconds: (performance.now() - started) / 1000,
   });
+  await opts.onFinished?.(deps);
   sqs.destroy();
   return summary;
 }

@@ -25,16 +25,17 @@ export async function provision(e: Emulators, prefix = 'stratus'): Promise<Provi
   for (const def of Object.values(TABLES)) tables[def.id] = await createTable(ddb, def, `${prefix}-${def.id}`);
 
   const queues = {} as Provisioned['queues'];
-  for (const def of Object.values(QUEUES)) queues[def.id] = await createQueuePair(sqs, def, prefix);
+  for (const def of Object.values(QUEUES)) queues[def.id] = await createQueuePair(sqs, def, prefix, e.sqsEndpoint);
 
   const topic = await sns.send(new CreateTopicCommand({ Name: `${prefix}-alerts` }));
   const inbox = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-alert-inbox` }));
+  const inboxUrl = onEndpoint(inbox.QueueUrl!, e.sqsEndpoint);
   const inboxArn = await queueArn(sqs, inbox.QueueUrl!);
   await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: inboxArn, Attributes: { RawMessageDelivery: 'true' } }));
 
   ddb.destroy(); sqs.destroy(); sns.destroy();
   return {
-    tables, queues, alertTopicArn: topic.TopicArn!, alertInboxUrl: inbox.QueueUrl!,
+    tables, queues, alertTopicArn: topic.TopicArn!, alertInboxUrl: inboxUrl,
     env: {
       [ENV.marketTable]: tables.market, [ENV.stateTable]: tables.state, [ENV.policyTable]: tables.policy,
       [ENV.idempotencyTable]: tables.idempotency,
@@ -71,7 +72,7 @@ async function createTable(ddb: DynamoDBClient, def: TableDefinition, name: stri
   return name;
 }
 
-async function createQueuePair(sqs: SQSClient, def: QueueDefinition, prefix: string) {
+async function createQueuePair(sqs: SQSClient, def: QueueDefinition, prefix: string, endpointOf: string) {
   const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-${def.dlqName}`, Attributes: { ...fifo, MessageRetentionPeriod: String(14 * 86400) } }));
   const dlqArn = await queueArn(sqs, dlq.QueueUrl!);
@@ -84,7 +85,16 @@ async function createQueuePair(sqs: SQSClient, def: QueueDefinition, prefix: str
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: def.maxReceiveCount }),
     },
   }));
-  return { url: q.QueueUrl!, dlqUrl: dlq.QueueUrl!, arn: await queueArn(sqs, q.QueueUrl!) };
+  return { url: onEndpoint(q.QueueUrl!, endpointOf), dlqUrl: onEndpoint(dlq.QueueUrl!, endpointOf), arn: await queueArn(sqs, q.QueueUrl!) };
+}
+
+/**
+ * fauxqs names queues http://sqs.<region>.localhost:PORT/...; the SDK (configured from
+ * AWS_ENDPOINT_URL_SQS) sends to a queue URL's own host, which need not resolve. Queue URLs are
+ * therefore given on the emulator's own origin, which fauxqs accepts (it routes by path).
+ */
+function onEndpoint(url: string, endpoint: string): string {
+  return `${endpoint}${new URL(url).pathname}`;
 }
 
 async function queueArn(sqs: SQSClient, url: string): Promise<string> {

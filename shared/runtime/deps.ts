@@ -74,10 +74,13 @@ function liveExchange(config: StratusConfig, policy: Policy): Exchange {
   const arn = config.exchangeSecretArn;
   if (!arn) throw new ConfigError('mode LIVE needs EXCHANGE_SECRET_ARN');
   let ready: Promise<Exchange> | undefined;
+  let publicVenue: Exchange | undefined;
   const get = () => (ready ??= loadExchangeCredentials(arn).then((c) => new CcxtExchange(createCcxtClient(policy.exchange.id, c))));
   return {
     id: policy.exchange.id,
-    loadMarket: async (symbol: string): Promise<MarketInfo> => (await get()).loadMarket(symbol),
+    // Market rules are public: the risk function sizes orders without ever reading the API keys.
+    loadMarket: async (symbol: string): Promise<MarketInfo> =>
+      (publicVenue ??= new CcxtExchange(createCcxtClient(policy.exchange.id))).loadMarket(symbol),
     placeOrder: async (request: OrderRequest) => (await get()).placeOrder(request),
     fetchOrderByClientId: async (symbol: string, id: string) => (await get()).fetchOrderByClientId(symbol, id),
     fetchOpenOrders: async (symbol?: string) => (await get()).fetchOpenOrders(symbol),

@@ -29,7 +29,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): 
     const order = current.value;
     if (isTerminal(order.status) || order.status === 'OPEN' || order.status === 'PARTIALLY_FILLED') return order;
     const next = order.status === 'NEW'
-      ? await admit(deps, order, policy.mode)
+      ? await admit(deps, order, policy)
       : await submit(deps, exchange, order);
     if (await deps.state.updateOrder(next, current.version)) {
       current = { value: next, version: current.version + 1 };
@@ -41,17 +41,20 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): 
 }
 
 /**
- * NEW → SUBMITTING; or CANCELED when the kill switch stopped entries after approval, or when the
+ * NEW → SUBMITTING; or CANCELED when the kill switch halted trading after approval (entries always,
+ * exits unless the policy lets risk-reducing exits out), or when the
  * policy's mode changed since (an order approved for PAPER never goes LIVE, and vice versa).
  */
-async function admit(deps: ExecutionDeps, order: OrderRecord, mode: TradingMode): Promise<OrderRecord> {
+async function admit(deps: ExecutionDeps, order: OrderRecord, policy: Policy): Promise<OrderRecord> {
   const now = deps.clock.now();
+  const mode = policy.mode;
   if (order.mode !== mode) {
     await bookExchangeFills(deps, order, [], true);
     return transitionOrder(order, 'CANCELED', now, { rejectReason: 'MODE_CHANGED' }, `approved for ${order.mode}, policy now ${mode}`);
   }
   const ks = await deps.state.getKillSwitch();
-  if (order.kind === 'entry' && effectiveStatus(ks?.value, now) !== 'ARMED') {
+  const halted = effectiveStatus(ks?.value, now) !== 'ARMED';
+  if (halted && (order.kind === 'entry' || !policy.risk.allowExitsWhenHalted)) {
     await bookExchangeFills(deps, order, [], true);
     return transitionOrder(order, 'CANCELED', now, { rejectReason: 'KILL_SWITCH_NOT_ARMED' }, 'kill switch not armed');
   }

@@ -1,9 +1,10 @@
-import { isTerminal, type OrderRecord } from '../domain/order.js';
+import { isTerminal, transitionOrder, type OrderRecord } from '../domain/order.js';
 import { splitSymbol } from '../domain/market.js';
 import { dec, Decimal, ZERO } from '../domain/money.js';
 import type { Policy } from '../domain/policy.js';
 import type { Alerts, Clock, Exchange, PolicyStore, StateStore } from '../ports.js';
 import { CLIENT_ORDER_PREFIX } from '../resources.js';
+import { bookExchangeFills } from './book-fills.js';
 import { applyExchangeState } from './execute-order.js';
 import { loadLedger } from './portfolio.js';
 
@@ -27,6 +28,13 @@ export interface ReconcileReport {
   readonly drift: Readonly<Record<string, string>>;
 }
 
+/**
+ * A NEW or SUBMITTING order the exchange has never seen after this long will never be sent (its
+ * message was dead-lettered): it is expired and its reservation released. Well above the orders
+ * queue's retry span, so a live retry is never overtaken.
+ */
+export const STUCK_ORDER_MS = 30 * 60_000;
+
 /** Relative difference tolerated between exchange balances and the ledger before alerting. */
 const DRIFT_TOLERANCE = dec('0.0001');
 
@@ -39,7 +47,7 @@ export async function reconcileAccount(deps: ReconcileDeps): Promise<ReconcileRe
   const now = deps.clock.now();
   const { policy } = await deps.policies.load();
   const exchange = deps.exchangeFor(policy);
-  const pending = await deps.state.listOrders({ statuses: ['SUBMITTING', 'OPEN', 'PARTIALLY_FILLED'] });
+  const pending = await deps.state.listOrders({ statuses: ['NEW', 'SUBMITTING', 'OPEN', 'PARTIALLY_FILLED'] });
   let updated = 0;
   for (const order of pending) if (await refresh(deps, exchange, order)) updated++;
   const known = new Set((await deps.state.listOrders()).map((o) => o.clientOrderId));
@@ -60,7 +68,14 @@ async function refresh(deps: ReconcileDeps, exchange: Exchange, order: OrderReco
   const stored = await deps.state.getOrder(order.orderId);
   if (!stored || isTerminal(stored.value.status)) return false;
   const ex = await exchange.fetchOrderByClientId(order.symbol, order.clientOrderId);
-  if (!ex) return false;
+  if (!ex) {
+    const now = deps.clock.now();
+    if (!['NEW', 'SUBMITTING'].includes(stored.value.status) || now - stored.value.updatedAt < STUCK_ORDER_MS) return false;
+    await bookExchangeFills(deps, stored.value, [], true);
+    const expired = transitionOrder(stored.value, stored.value.status === 'NEW' ? 'CANCELED' : 'EXPIRED', now,
+      { rejectReason: 'NEVER_REACHED_EXCHANGE' }, `not on the exchange ${Math.round((now - stored.value.updatedAt) / 60_000)} min after ${stored.value.status}`);
+    return deps.state.updateOrder(expired, stored.version);
+  }
   const next = await applyExchangeState(deps, stored.value, ex);
   return next !== stored.value && deps.state.updateOrder(next, stored.version);
 }

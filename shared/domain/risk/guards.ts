@@ -27,11 +27,19 @@ export const marketPriceGuard: Guard = function marketPriceGuard(ctx) {
   return { code: 'NO_MARKET_PRICE', message: `no usable ${ctx.intent.side === 'buy' ? 'ask' : 'bid'} for ${ctx.intent.symbol}` };
 };
 
-/** No pyramiding in v1: an entry needs a flat symbol. */
+/** Buy reservations of other orders for this intent's symbol: entries approved but not yet final. */
+function pendingBuys(ctx: RiskContext) {
+  return Object.values(assess(ctx).ledger.reservations).filter((r) => r.symbol === ctx.intent.symbol && r.side === 'buy');
+}
+
+/** No pyramiding in v1: an entry needs a flat symbol with no other entry still in flight. */
 export const positionAlreadyOpenGuard: Guard = function positionAlreadyOpenGuard(ctx) {
+  if (!isEntry(ctx)) return undefined;
   const position = assess(ctx).position;
-  if (!isEntry(ctx) || !position) return undefined;
-  return { code: 'POSITION_ALREADY_OPEN', message: `already holding ${position.quantity.toFixed()} ${ctx.intent.symbol}` };
+  if (position) return { code: 'POSITION_ALREADY_OPEN', message: `already holding ${position.quantity.toFixed()} ${ctx.intent.symbol}` };
+  const pending = pendingBuys(ctx);
+  if (!pending.length) return undefined;
+  return { code: 'POSITION_ALREADY_OPEN', message: `entry order ${pending[0]!.orderId} for ${ctx.intent.symbol} is still in flight` };
 };
 
 /** An exit needs a position to close. */
@@ -56,7 +64,8 @@ export const maxPositionGuard: Guard = function maxPositionGuard(ctx) {
   if (!isEntry(ctx)) return undefined;
   const { notional, position } = assess(ctx);
   const mark = ctx.marks[ctx.intent.symbol];
-  const held = !position ? ZERO : mark === undefined ? position.costBasis : position.quantity.mul(mark);
+  const filled = !position ? ZERO : mark === undefined ? position.costBasis : position.quantity.mul(mark);
+  const held = pendingBuys(ctx).reduce((sum, r) => sum.add(r.notional), filled);
   const limit = pctOf(ctx, ctx.policy.risk.maxPositionPct);
   if (held.add(notional).lte(limit)) return undefined;
   return { code: 'MAX_POSITION_NOTIONAL', message: `position ${held.add(notional).toFixed()} would exceed ${limit.toFixed()} (maxPositionPct ${ctx.policy.risk.maxPositionPct})` };

@@ -1,0 +1,166 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ExchangeApiError } from '../../../shared/adapters/ccxt-errors.js';
+import { paperTradeId } from '../../../shared/adapters/paper-exchange.js';
+import { tripKillSwitch } from '../../../shared/domain/kill-switch.js';
+import { money } from '../../../shared/domain/money.js';
+import { executeOrder } from '../../../shared/services/execute-order.js';
+import {
+  approve, buildWorld, crashAfterPlacement, held, intentFor, latestClose, M, seedBook, setPolicy, storedLedger, trade,
+  type World, type WorldOptions,
+} from './support.js';
+
+const BTC = 'BTC/USDT';
+const ETH = 'ETH/USDT';
+
+let w: World;
+let close: number;
+
+async function setup(options: WorldOptions = {}): Promise<void> {
+  w = buildWorld(options);
+  close = latestClose(w.clock.now());
+  await setPolicy(w, { symbols: [BTC, ETH] });
+  await seedBook(w, BTC, '49999.99', '50000');
+  await seedBook(w, ETH, '2999.99', '3000');
+}
+beforeEach(() => setup());
+
+async function trip(): Promise<void> {
+  const ks = await w.state.getKillSwitch();
+  await w.state.putKillSwitch(tripKillSwitch(ks?.value, { reason: 'test', by: 'operator', at: w.clock.now() }), ks?.version ?? 0);
+}
+
+describe('executeOrder', () => {
+  it('moves an approved order NEW → SUBMITTING → FILLED, books its fill once and releases the reservation', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([request.orderId]);
+
+    const record = await executeOrder(w, request);
+
+    // Buy 0.004 at ask 50 000 + 5 bps slippage = 50 025; fee 10 bps of 200.1 = 0.2001.
+    expect(record).toMatchObject({ status: 'FILLED', filledQuantity: '0.004', averagePrice: '50025', fees: '0.2001' });
+    expect(record.history.map((h) => h.status)).toEqual(['NEW', 'SUBMITTING', 'FILLED']);
+    expect((await w.state.getOrder(request.orderId))?.value).toEqual(record);
+    const ledger = (await storedLedger(w)).value;
+    expect(ledger.reservations).toEqual({});
+    expect(money(held(ledger, BTC))).toBe('0.004');
+    expect(money(ledger.cash)).toBe('9799.6999');
+    expect(ledger.fillCount).toBe(1);
+    expect((await w.state.listFills()).map((f) => f.tradeId)).toEqual([paperTradeId(request.clientOrderId)]);
+    expect(w.placements).toEqual([request.clientOrderId]);
+  });
+
+  it('treats a redelivered FILLED order as a no-op: no second placement, no double booking', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    const first = await executeOrder(w, request);
+    const ledgerBefore = await storedLedger(w);
+    w.clock.advance(10_000);
+    const again = await executeOrder(w, request);
+    expect(again).toEqual(first);
+    expect(w.placements).toHaveLength(1);
+    expect(await storedLedger(w)).toEqual(ledgerBefore);
+    expect(await w.state.listFills()).toHaveLength(1);
+    expect(await w.venue.list()).toHaveLength(1);
+  });
+
+  it('resumes an order stuck in SUBMITTING after a crash: finds it by client id, does not place again, books once', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    await crashAfterPlacement(w, request);
+    expect(w.placements).toEqual([request.clientOrderId]); // the pre-crash placement
+
+    const record = await executeOrder(w, request);
+    expect(record.status).toBe('FILLED');
+    expect(record.exchangeOrderId).toBeDefined();
+    expect(w.placements).toHaveLength(1);
+    const ledger = (await storedLedger(w)).value;
+    expect(ledger.fillCount).toBe(1);
+    expect(money(held(ledger, BTC))).toBe('0.004');
+    expect(ledger.reservations).toEqual({});
+
+    await executeOrder(w, request); // and a further redelivery changes nothing
+    expect((await storedLedger(w)).value.fillCount).toBe(1);
+    expect(w.placements).toHaveLength(1);
+  });
+
+  it('cancels an entry whose kill switch tripped after approval and releases its reservation, while an exit still executes', async () => {
+    await trade(w, intentFor(BTC, 'entry', close)); // hold 0.004 BTC
+    w.clock.advance(M);
+    await seedBook(w, BTC, '49999.99', '50000');
+    await seedBook(w, ETH, '2999.99', '3000');
+    const exit = await approve(w, intentFor(BTC, 'exit', close + M));
+    const entry = await approve(w, intentFor(ETH, 'entry', close + M));
+    await trip();
+
+    const canceled = await executeOrder(w, entry);
+    expect(canceled).toMatchObject({ status: 'CANCELED', rejectReason: 'KILL_SWITCH_NOT_ARMED' });
+    expect(w.placements).not.toContain(entry.clientOrderId);
+
+    const sold = await executeOrder(w, exit);
+    expect(sold.status).toBe('FILLED');
+    const ledger = (await storedLedger(w)).value;
+    expect(ledger.positions).toEqual({});
+    expect(ledger.reservations).toEqual({});
+  });
+
+  it('cancels an exit whose kill switch tripped after approval when the policy does not allow exits while halted', async () => {
+    await setPolicy(w, { symbols: [BTC, ETH], risk: { allowExitsWhenHalted: false } });
+    await trade(w, intentFor(BTC, 'entry', close));
+    w.clock.advance(M);
+    await seedBook(w, BTC, '49999.99', '50000');
+    const exit = await approve(w, intentFor(BTC, 'exit', close + M)); // approved while ARMED
+    await trip();
+
+    const record = await executeOrder(w, exit);
+    expect(record).toMatchObject({ status: 'CANCELED', rejectReason: 'KILL_SWITCH_NOT_ARMED' });
+    expect(w.placements).not.toContain(exit.clientOrderId);
+    expect(money(held((await storedLedger(w)).value, BTC))).toBe('0.004');
+  });
+
+  it.each([
+    { now: 'DRY_RUN', extra: {} },
+    { now: 'LIVE', extra: { liveTradingConfirmed: true } },
+  ])('cancels a PAPER order with MODE_CHANGED when the policy is now $now, and never places it', async ({ now, extra }) => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    await setPolicy(w, { symbols: [BTC, ETH], mode: now, ...extra });
+
+    const record = await executeOrder(w, request);
+    expect(record).toMatchObject({ status: 'CANCELED', rejectReason: 'MODE_CHANGED' });
+    expect(w.placements).toEqual([]);
+    expect((await storedLedger(w)).value.reservations).toEqual({});
+  });
+
+  it('records a permanent exchange rejection as REJECTED, alerts ORDER_REJECTED and releases the reservation', async () => {
+    await setup({ venueCash: '1' }); // the venue account holds 1 USDT; the ledger thinks 10 000
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+
+    const record = await executeOrder(w, request);
+    expect(record.status).toBe('REJECTED');
+    expect(record.rejectReason).toMatch(/^INSUFFICIENT_FUNDS: /);
+    const alerts = w.alerts.ofKind('ORDER_REJECTED');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.details).toMatchObject({ symbol: BTC, code: 'INSUFFICIENT_FUNDS' });
+    const ledger = (await storedLedger(w)).value;
+    expect(ledger.reservations).toEqual({});
+    expect(ledger.fillCount).toBe(0);
+    expect(await w.state.listFills()).toEqual([]);
+
+    await executeOrder(w, request); // a redelivery does not try again
+    expect(w.placements).toHaveLength(1);
+    expect(w.alerts.ofKind('ORDER_REJECTED')).toHaveLength(1);
+  });
+
+  it('rethrows a retryable exchange failure leaving the order SUBMITTING, and fills it on the redelivery', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    w.clock.advance(181_000); // the book is now older than staleDataSeconds: the paper venue has no price
+
+    const failure = await executeOrder(w, request).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ExchangeApiError);
+    expect((failure as ExchangeApiError).retryable).toBe(true);
+    expect((await w.state.getOrder(request.orderId))?.value.status).toBe('SUBMITTING');
+    expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([request.orderId]);
+
+    await seedBook(w, BTC, '49999.99', '50000');
+    const record = await executeOrder(w, request);
+    expect(record.status).toBe('FILLED');
+    expect((await storedLedger(w)).value.fillCount).toBe(1);
+  });
+});
