@@ -3,8 +3,8 @@ import { readCandleDir, replayDataDir } from '../local/candle-files.js';
 import { runEmbedded, type Progress } from '../local/embedded.js';
 import type { EmbeddedSummary } from '../local/summary.js';
 
-/** Default replay: two days of real 1m candles around the 19 May 2021 crash. */
-export const DEFAULT_WINDOW = { from: '2021-05-18T00:00:00Z', to: '2021-05-20T00:00:00Z' } as const;
+/** Default replay: the 19 May 2021 crash day, real 1m candles (about a minute on 2 cores). */
+export const DEFAULT_WINDOW = { from: '2021-05-19T00:00:00Z', to: '2021-05-20T00:00:00Z' } as const;
 export const DEFAULT_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] as const;
 
 /** `stratus start`: runs the embedded default and prints (and optionally writes) its summary. */
