@@ -1,5 +1,5 @@
 /**
- * Item shapes of the market, state and policy tables, shared by the DynamoDB and
+ * Item shapes of the market and state tables (the policy table's are in policy-codec.ts), shared by the DynamoDB and
  * the in-memory stores so both hold exactly the same items and apply the same
  * rules. Writes are checked against the read schemas first (never store what
  * cannot be read back); a read that fails its schema throws StateUnreadableError,
@@ -15,9 +15,6 @@ import type { KillSwitchState, KillSwitchStatus } from '../domain/kill-switch.js
 import type { Ledger } from '../domain/ledger.js';
 import { dec, money } from '../domain/money.js';
 import { ORDER_TRANSITIONS, type Fill, type OrderRecord, type OrderStatus, type TradingMode } from '../domain/order.js';
-import {
-  canonicalJson, defaultPolicy, policyHash, validatePolicy, type LoadedPolicy, type Policy, type PolicyProblem,
-} from '../domain/policy.js';
 import { RecordInvalidError } from './errors.js';
 
 /** A table item as plain JS values (what the document client marshals). */
@@ -278,120 +275,4 @@ export function fillToItem(f: Fill): Item {
 /** Fill from its item. */
 export function fillFromItem(item: Item): Fill {
   return read(FillSchema, item, `fill ${describeKey(item)}`);
-}
-
-// ---- policy table ----
-
-/** Keys of the policy table's items. ACTIVE is the one the operator writes. */
-export const policyKeys = {
-  active: { pk: 'POLICY', sk: 'ACTIVE' },
-  lastValid: { pk: 'POLICY', sk: 'LAST_VALID' },
-  history: (version: number) => ({ pk: 'POLICY', sk: `V#${pad13(version)}` }),
-  historyPrefix: 'V#',
-  rejection: (version: number) => ({ pk: 'POLICY_REJECTION', sk: pad13(version) }),
-} as const;
-
-/** A policy item once read: its version and either the valid policy or why it is not one. */
-export type PolicyReading =
-  | { readonly ok: true; readonly version: number; readonly policy: Policy; readonly hash: string }
-  | { readonly ok: false; readonly version: number; readonly problems: PolicyProblem[] };
-
-/** Reads a policy item whose `document` is a JSON string (S) or a map (M); never throws. */
-export function readPolicyItem(item: Item): PolicyReading {
-  const version = versionOf(item);
-  const problems: PolicyProblem[] = version > 0 ? [] : [{ path: 'version', message: 'must be a positive integer number (N)' }];
-  const document = parseDocument(item['document']);
-  if ('problem' in document) problems.push(document.problem);
-  else {
-    const result = validatePolicy(document.value);
-    if (!result.ok) problems.push(...result.problems);
-    else if (!problems.length) return { ok: true, version, policy: result.policy, hash: policyHash(result.policy) };
-  }
-  return { ok: false, version, problems };
-}
-
-/** The item's `version` when it is a positive safe integer, else 0. */
-export function versionOf(item: Item | undefined): number {
-  const v = item?.['version'];
-  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 0;
-}
-
-function parseDocument(raw: unknown): { value: unknown } | { problem: PolicyProblem } {
-  if (typeof raw === 'string') {
-    try {
-      return { value: JSON.parse(raw) as unknown };
-    } catch (err) {
-      return { problem: { path: '(root)', message: `document is not valid JSON (${(err as Error).message})` } };
-    }
-  }
-  if (raw !== null && typeof raw === 'object' && Object.getPrototypeOf(raw) === Object.prototype) return { value: raw };
-  return { problem: { path: '(root)', message: raw === undefined ? 'document is missing' : 'document must be a JSON string (S) or a map (M)' } };
-}
-
-/** What load() returns, and the bookkeeping writes it implies. */
-export interface PolicyResolution {
-  readonly loaded: LoadedPolicy;
-  /** The active policy is valid and newer than LAST_VALID: store it as the new last valid. */
-  readonly promote?: { readonly version: number; readonly policy: Policy; readonly hash: string };
-  /** The active item is invalid: record the rejection (once per version). */
-  readonly reject?: { readonly version: number; readonly problems: readonly PolicyProblem[] };
-}
-
-let defaults: LoadedPolicy | undefined;
-
-/** Decides which policy is in force from the ACTIVE and LAST_VALID items. An invalid document never wins. */
-export function resolvePolicy(active: Item | undefined, lastValid: Item | undefined): PolicyResolution {
-  const a = active && readPolicyItem(active);
-  const lv = lastValid && readPolicyItem(lastValid);
-  if (a?.ok) {
-    const loaded: LoadedPolicy = { policy: a.policy, hash: a.hash, version: a.version, source: 'active' };
-    const newer = !lv?.ok || lv.version < a.version || (lv.version === a.version && lv.hash !== a.hash);
-    return newer ? { loaded, promote: { version: a.version, policy: a.policy, hash: a.hash } } : { loaded };
-  }
-  if (!defaults) {
-    const policy = defaultPolicy();
-    defaults = { policy, hash: policyHash(policy), version: 0, source: 'default' };
-  }
-  const fallback: LoadedPolicy = lv?.ok
-    ? { policy: lv.policy, hash: lv.hash, version: lv.version, source: 'last-valid' }
-    : { ...defaults, policy: structuredClone(defaults.policy) };
-  if (!a) return { loaded: fallback };
-  const rejected = { version: a.version, problems: a.problems };
-  return { loaded: { ...fallback, rejected }, reject: rejected };
-}
-
-/** The LAST_VALID item for a promoted policy (document stored as canonical JSON, after defaults). */
-export function lastValidItem(p: NonNullable<PolicyResolution['promote']>, at: number): Item {
-  return { ...policyKeys.lastValid, version: p.version, hash: p.hash, document: canonicalJson(p.policy), savedAt: at };
-}
-
-/** The rejection record of an invalid ACTIVE version, with an excerpt of the offending document. */
-export function rejectionItem(r: NonNullable<PolicyResolution['reject']>, active: Item, at: number): Item {
-  return {
-    ...policyKeys.rejection(r.version), version: r.version, rejectedAt: at,
-    problems: r.problems.map((p) => ({ path: p.path, message: p.message })), documentExcerpt: excerpt(active['document']),
-  };
-}
-
-/** The stored form of a written document: a plain object as a map (M), anything else as JSON text (S). */
-export function policyDocumentAttribute(document: unknown): unknown {
-  if (typeof document === 'string') return document;
-  let json: string;
-  try {
-    json = JSON.stringify(document) ?? 'null';
-  } catch (err) {
-    throw new RecordInvalidError('policy document (not JSON-serialisable)', { cause: err });
-  }
-  const plain = JSON.parse(json) as unknown;
-  return plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? plain : json;
-}
-
-function excerpt(raw: unknown): string {
-  try {
-    const text = typeof raw === 'string' ? raw : JSON.stringify(raw, (_k, v: unknown) =>
-      typeof v === 'bigint' ? v.toString() : v instanceof Set ? [...v] : v instanceof Uint8Array ? '<binary>' : v);
-    return (text ?? String(raw)).slice(0, 2000);
-  } catch {
-    return '<unprintable>';
-  }
 }

@@ -8,9 +8,8 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import type { LoadedPolicy } from '../domain/policy.js';
 import type { Clock, PolicyStore } from '../ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
-import {
-  lastValidItem, policyDocumentAttribute, policyKeys, rejectionItem, resolvePolicy, versionOf, type Item,
-} from './codec.js';
+import type { Item } from './codec.js';
+import { lastValidItem, policyDocumentAttribute, policyKeys, rejectionItem, resolvePolicy, versionOf } from './policy-codec.js';
 import { PolicyWriteConflictError, conditionalWrite, translateAwsErrors } from './errors.js';
 
 const systemClock: Clock = { now: () => Date.now() };

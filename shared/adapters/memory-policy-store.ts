@@ -5,9 +5,8 @@
  */
 import type { LoadedPolicy } from '../domain/policy.js';
 import type { Clock, PolicyStore } from '../ports.js';
-import {
-  lastValidItem, policyDocumentAttribute, policyKeys, rejectionItem, resolvePolicy, versionOf, type Item,
-} from './codec.js';
+import type { Item } from './codec.js';
+import { lastValidItem, policyDocumentAttribute, policyKeys, rejectionItem, resolvePolicy, versionOf } from './policy-codec.js';
 import { PolicyWriteConflictError } from './errors.js';
 
 /** PolicyStore in memory; `clock` stamps the LAST_VALID and rejection records (default: the wall clock). */
