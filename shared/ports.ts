@@ -4,6 +4,7 @@
  */
 import type { Candle, Heartbeat, Timeframe, TopOfBook } from './domain/candle.js';
 import type { Decision } from './domain/decision.js';
+import type { ExchangeHealth } from './domain/exchange-health.js';
 import type { Intent, Side } from './domain/intent.js';
 import type { KillSwitchState } from './domain/kill-switch.js';
 import type { Ledger } from './domain/ledger.js';
@@ -47,6 +48,10 @@ export interface StateStore {
   getKillSwitch(): Promise<Versioned<KillSwitchState> | undefined>;
   /** Conditional on expectedVersion (0 = create); false when someone else wrote first. */
   putKillSwitch(next: KillSwitchState, expectedVersion: number): Promise<boolean>;
+
+  getExchangeHealth(): Promise<Versioned<ExchangeHealth> | undefined>;
+  /** Conditional on expectedVersion (0 = create); false when someone else wrote first. */
+  putExchangeHealth(next: ExchangeHealth, expectedVersion: number): Promise<boolean>;
 
   getLedger(): Promise<Versioned<Ledger> | undefined>;
   /** Conditional on expectedVersion (0 = create); false when someone else wrote first. */

@@ -13,7 +13,8 @@ import { StateUnreadableError } from '../domain/errors.js';
 import type { IntentKind, Side } from '../domain/intent.js';
 import type { KillSwitchState, KillSwitchStatus } from '../domain/kill-switch.js';
 import type { Ledger } from '../domain/ledger.js';
-import { dec, money } from '../domain/money.js';
+import { Decimal, dec, money } from '../domain/money.js';
+import type { ExchangeHealth } from '../domain/exchange-health.js';
 import { ORDER_TRANSITIONS, type Fill, type OrderRecord, type OrderStatus, type TradingMode } from '../domain/order.js';
 import { RecordInvalidError } from './errors.js';
 
@@ -36,6 +37,7 @@ export const keys = {
   heartbeat: (source: string) => ({ pk: `HEARTBEAT#${source}`, sk: 'LATEST' }),
   killSwitch: { pk: 'KILL_SWITCH', sk: 'CURRENT' },
   ledger: { pk: 'LEDGER', sk: 'CURRENT' },
+  exchangeHealth: { pk: 'EXCHANGE_HEALTH', sk: 'CURRENT' },
   decision: (intentId: string) => ({ pk: `DECISION#${intentId}`, sk: 'DECISION' }),
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
   fill: (symbol: string, tradeId: string) => ({ pk: `FILL#${symbol}#${tradeId}`, sk: 'FILL' }),
@@ -63,7 +65,11 @@ const orderStatus = z.enum(Object.keys(ORDER_TRANSITIONS) as [OrderStatus, ...Or
 const reasonCode = allOf<ReasonCode>({
   KILL_SWITCH_NOT_ARMED: true, STATE_UNREADABLE: true, MAX_POSITION_NOTIONAL: true, MAX_TOTAL_EXPOSURE: true,
   BELOW_MIN_NOTIONAL: true, INSUFFICIENT_CASH: true, POSITION_ALREADY_OPEN: true, NO_POSITION: true,
-  NO_MARKET_PRICE: true, DRY_RUN: true,
+  NO_MARKET_PRICE: true, DRY_RUN: true, READ_ONLY: true, MAX_OPEN_POSITIONS: true, MAX_POSITION_SIZE: true,
+  STRATEGY_BUDGET: true, DAILY_LOSS_LIMIT: true, WEEKLY_LOSS_LIMIT: true, MAX_DRAWDOWN: true, MAX_TRADES_PER_DAY: true,
+  MAX_TRADES_PER_HOUR: true, MAX_NEW_POSITIONS_PER_HOUR: true, MIN_TIME_BETWEEN_TRADES: true, SYMBOL_COOLDOWN: true,
+  PAIR_LOCKED: true, GLOBAL_LOCK: true, STALE_MARKET_DATA: true, SPREAD_TOO_WIDE: true, BAD_TICK: true,
+  CIRCUIT_OPEN: true, MAX_PYRAMID_ADDS: true,
 });
 
 const CandleSchema = z.object({
@@ -85,22 +91,41 @@ const KillSwitchSchema = z.object({
   history: z.array(z.object({ event: z.enum(['TRIP', 'RESET']), at: epochMs, by: z.string(), reason: z.string() })),
 });
 
-const PositionSchema = z.object({ symbol: z.string().min(1), quantity: decimal, costBasis: decimal, openedAt: epochMs });
+const PositionSchema = z.object({
+  symbol: z.string().min(1), quantity: decimal, costBasis: decimal, openedAt: epochMs,
+  strategy: z.string().optional(), highWaterMark: decimal.optional(), adds: count.optional(),
+});
 const ReservationSchema = z.object({
   orderId: z.string().min(1), symbol: z.string().min(1), side, notional: decimal, createdAt: epochMs,
+  strategy: z.string().optional(), kind: kind.optional(),
 });
+const ClosedTradeSchema = z.object({
+  symbol: z.string().min(1), strategy: z.string().optional(), quantity: decimal, pnl: decimal, pnlPct: decimal,
+  openedAt: epochMs, closedAt: epochMs, exitReason: z.string(),
+});
+const PeriodSchema = z.object({ start: epochMs, startEquity: decimal, peakEquity: decimal });
 const LedgerSchema = z.object({
   startingCash: decimal, cash: decimal,
   positions: z.record(z.string(), PositionSchema), reservations: z.record(z.string(), ReservationSchema),
   realizedPnl: decimal, feesPaid: decimal, peakEquity: decimal,
   appliedFillIds: z.array(z.string()), fillCount: count, updatedAt: epochMs,
+  trades: z.array(ClosedTradeSchema).optional(),
+  orderLog: z.array(z.object({ symbol: z.string().min(1), side, kind, at: epochMs })).optional(),
+  day: PeriodSchema.optional(), week: PeriodSchema.optional(),
+  locks: z.array(z.object({
+    scope: z.string().min(1), protection: z.string(), reason: z.string(), createdAt: epochMs, until: epochMs,
+  })).optional(),
+});
+const ExchangeHealthSchema = z.object({
+  consecutiveFailures: count, openedAt: epochMs.optional(), probeAt: epochMs.optional(),
+  recentErrors: z.array(epochMs), updatedAt: epochMs,
 });
 
 const OrderRequestSchema = z.object({
   orderId: z.string().min(1), clientOrderId: z.string().min(1), intentId: z.string().min(1),
   strategy: z.string().min(1), symbol: z.string().min(1), side, kind, type: z.enum(['market', 'limit']),
   quantity: decimalString, limitPrice: decimalString.optional(), referencePrice: decimalString,
-  reservedNotional: decimalString, mode, policyHash: z.string(), createdAt: epochMs,
+  reservedNotional: decimalString, mode, policyHash: z.string(), createdAt: epochMs, exitReason: z.string().optional(),
 });
 const OrderRecordSchema = OrderRequestSchema.extend({
   status: orderStatus, filledQuantity: decimalString, averagePrice: decimalString.optional(), fees: decimalString,
@@ -117,6 +142,7 @@ const FillSchema = z.object({
   tradeId: z.string().min(1), orderId: z.string().min(1), clientOrderId: z.string().min(1), symbol: z.string().min(1),
   side, quantity: decimalString, price: decimalString, fee: decimalString, feeCurrency: z.string(),
   liquidity: z.enum(['maker', 'taker']), time: epochMs, policyHash: z.string(),
+  strategy: z.string().optional(), exitReason: z.string().optional(),
 });
 const VersionSchema = z.number().int().positive();
 
@@ -127,7 +153,8 @@ const schemasCoverDomain: [
   Covers<Heartbeat, z.output<typeof HeartbeatSchema>>, Covers<KillSwitchState, z.output<typeof KillSwitchSchema>>,
   Covers<Ledger, z.output<typeof LedgerSchema>>, Covers<OrderRecord, z.output<typeof OrderRecordSchema>>,
   Covers<Decision, z.output<typeof DecisionSchema>>, Covers<Fill, z.output<typeof FillSchema>>,
-] = [true, true, true, true, true, true, true, true];
+  Covers<ExchangeHealth, z.output<typeof ExchangeHealthSchema>>,
+] = [true, true, true, true, true, true, true, true, true];
 void schemasCoverDomain;
 
 function problemsOf(error: z.ZodError): string {
@@ -211,16 +238,31 @@ export function killSwitchToDoc(k: KillSwitchState): Item {
 
 /** Plain-JSON ledger (the `doc` attribute); every Decimal as its full string. */
 export function ledgerToDoc(l: Ledger): Item {
-  const doc = guard('ledger', () => ({
-    startingCash: money(l.startingCash), cash: money(l.cash),
-    positions: Object.fromEntries(Object.entries(l.positions).map(([k, p]) => [k, {
-      symbol: p.symbol, quantity: money(p.quantity), costBasis: money(p.costBasis), openedAt: p.openedAt }])),
-    reservations: Object.fromEntries(Object.entries(l.reservations).map(([k, r]) => [k, {
-      orderId: r.orderId, symbol: r.symbol, side: r.side, notional: money(r.notional), createdAt: r.createdAt }])),
-    realizedPnl: money(l.realizedPnl), feesPaid: money(l.feesPaid), peakEquity: money(l.peakEquity),
-    appliedFillIds: [...l.appliedFillIds], fillCount: l.fillCount, updatedAt: l.updatedAt,
-  }));
+  const doc = guard('ledger', () => decimalsToStrings(l) as Item);
   return checked(LedgerSchema, doc, 'ledger');
+}
+
+/** Plain-JSON exchange health (the `doc` attribute). */
+export function exchangeHealthToDoc(h: ExchangeHealth): Item {
+  return checked(ExchangeHealthSchema, plainJson(h, 'exchange health'), 'exchange health');
+}
+
+/** Exchange health and its version from the item. */
+export function exchangeHealthFromItem(item: Item): { value: ExchangeHealth; version: number } {
+  return {
+    value: read(ExchangeHealthSchema, item['doc'], 'exchange health'),
+    version: read(VersionSchema, item['version'], 'exchange health version'),
+  };
+}
+
+/** Deep copy with every Decimal as its full fixed-point string and undefined members dropped. */
+function decimalsToStrings(value: unknown): unknown {
+  if (Decimal.isDecimal(value)) return money(value as Decimal);
+  if (Array.isArray(value)) return value.map(decimalsToStrings);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, decimalsToStrings(v)]));
+  }
+  return value;
 }
 
 /** A versioned singleton item (`doc` + numeric `version`). */

@@ -7,6 +7,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '../domain/decision.js';
 import { StateUnreadableError } from '../domain/errors.js';
+import type { ExchangeHealth } from '../domain/exchange-health.js';
 import type { KillSwitchState } from '../domain/kill-switch.js';
 import type { Ledger } from '../domain/ledger.js';
 import type { Fill, OrderRecord, OrderStatus } from '../domain/order.js';
@@ -14,7 +15,8 @@ import type { StateStore, Versioned } from '../ports.js';
 import { STATE_BY_TYPE_INDEX } from '../resources.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
-  RECORD_TYPE, decisionFromItem, decisionToItem, fillFromItem, fillToItem, keys, killSwitchFromItem, killSwitchToDoc,
+  RECORD_TYPE, decisionFromItem, decisionToItem, exchangeHealthFromItem, exchangeHealthToDoc, fillFromItem, fillToItem, keys,
+  killSwitchFromItem, killSwitchToDoc,
   ledgerFromItem, ledgerToDoc, orderFromItem, orderToItem, pad13, versionedItem, type Item,
 } from './codec.js';
 import { conditionalWrite, translateAwsErrors } from './errors.js';
@@ -52,6 +54,16 @@ export class DynamoStateStore implements StateStore {
   async putKillSwitch(next: KillSwitchState, expectedVersion: number): Promise<boolean> {
     const item = versionedItem(keys.killSwitch, killSwitchToDoc(next), expectedVersion + 1);
     return this.#put('putKillSwitch', item, expecting(expectedVersion));
+  }
+
+  async getExchangeHealth(): Promise<Versioned<ExchangeHealth> | undefined> {
+    const item = await this.#get(keys.exchangeHealth, 'getExchangeHealth');
+    return item && exchangeHealthFromItem(item);
+  }
+
+  async putExchangeHealth(next: ExchangeHealth, expectedVersion: number): Promise<boolean> {
+    const item = versionedItem(keys.exchangeHealth, exchangeHealthToDoc(next), expectedVersion + 1);
+    return this.#put('putExchangeHealth', item, expecting(expectedVersion));
   }
 
   async getLedger(): Promise<Versioned<Ledger> | undefined> {

@@ -4,12 +4,14 @@
  * conflict, a duplicate or a corrupt item behaves exactly as it does on DynamoDB.
  */
 import type { Decision } from '../domain/decision.js';
+import type { ExchangeHealth } from '../domain/exchange-health.js';
 import type { KillSwitchState } from '../domain/kill-switch.js';
 import type { Ledger } from '../domain/ledger.js';
 import type { Fill, OrderRecord, OrderStatus } from '../domain/order.js';
 import type { StateStore, Versioned } from '../ports.js';
 import {
-  RECORD_TYPE, decisionFromItem, decisionToItem, fillFromItem, fillToItem, keys, killSwitchFromItem, killSwitchToDoc,
+  RECORD_TYPE, decisionFromItem, decisionToItem, exchangeHealthFromItem, exchangeHealthToDoc, fillFromItem, fillToItem, keys,
+  killSwitchFromItem, killSwitchToDoc,
   ledgerFromItem, ledgerToDoc, orderFromItem, orderToItem, pad13, versionedItem, type Item,
 } from './codec.js';
 
@@ -40,6 +42,15 @@ export class MemoryStateStore implements StateStore {
 
   async putKillSwitch(next: KillSwitchState, expectedVersion: number): Promise<boolean> {
     return this.#put(versionedItem(keys.killSwitch, killSwitchToDoc(next), expectedVersion + 1), { version: expectedVersion });
+  }
+
+  async getExchangeHealth(): Promise<Versioned<ExchangeHealth> | undefined> {
+    const item = this.rawItem(keys.exchangeHealth.pk, keys.exchangeHealth.sk);
+    return item && exchangeHealthFromItem(item);
+  }
+
+  async putExchangeHealth(next: ExchangeHealth, expectedVersion: number): Promise<boolean> {
+    return this.#put(versionedItem(keys.exchangeHealth, exchangeHealthToDoc(next), expectedVersion + 1), { version: expectedVersion });
   }
 
   async getLedger(): Promise<Versioned<Ledger> | undefined> {

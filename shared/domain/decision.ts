@@ -12,7 +12,26 @@ export type ReasonCode =
   | 'POSITION_ALREADY_OPEN'
   | 'NO_POSITION'
   | 'NO_MARKET_PRICE'
-  | 'DRY_RUN';
+  | 'DRY_RUN'
+  | 'READ_ONLY'
+  | 'MAX_OPEN_POSITIONS'
+  | 'MAX_POSITION_SIZE'
+  | 'STRATEGY_BUDGET'
+  | 'DAILY_LOSS_LIMIT'
+  | 'WEEKLY_LOSS_LIMIT'
+  | 'MAX_DRAWDOWN'
+  | 'MAX_TRADES_PER_DAY'
+  | 'MAX_TRADES_PER_HOUR'
+  | 'MAX_NEW_POSITIONS_PER_HOUR'
+  | 'MIN_TIME_BETWEEN_TRADES'
+  | 'SYMBOL_COOLDOWN'
+  | 'PAIR_LOCKED'
+  | 'GLOBAL_LOCK'
+  | 'STALE_MARKET_DATA'
+  | 'SPREAD_TOO_WIDE'
+  | 'BAD_TICK'
+  | 'CIRCUIT_OPEN'
+  | 'MAX_PYRAMID_ADDS';
 
 /** One reason a decision was made, with a human-readable explanation. */
 export interface Reason {

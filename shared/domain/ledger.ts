@@ -1,17 +1,23 @@
 import { LedgerError } from './errors.js';
-import type { Side } from './intent.js';
+import type { IntentKind, Side } from './intent.js';
 import { dec, ZERO, type Decimal, type DecimalLike } from './money.js';
 
 export { applyFill, MAX_APPLIED_FILL_IDS } from './ledger-fill.js';
 export { valuation, type Valuation } from './valuation.js';
 
-/** An open position (long only in v1). */
+/** An open position (long only). */
 export interface Position {
   readonly symbol: string;
   readonly quantity: Decimal;
   /** Quote paid for the quantity still held, including buy fees. */
   readonly costBasis: Decimal;
   readonly openedAt: number;
+  /** Strategy that opened it (per-strategy budgets, trade journal). */
+  readonly strategy?: string;
+  /** Highest mark seen since entry (trailing stop); maintained by the metrics cycle. */
+  readonly highWaterMark?: Decimal;
+  /** Entries added on top of the first (pyramiding). */
+  readonly adds?: number;
 }
 
 /** Notional set aside for an order between approval and its terminal state. */
@@ -21,6 +27,48 @@ export interface Reservation {
   readonly side: Side;
   readonly notional: Decimal;
   readonly createdAt: number;
+  readonly strategy?: string;
+  readonly kind?: IntentKind;
+}
+
+/** A position reduced or closed by a sell, as the protections and the kill switch read it. */
+export interface ClosedTrade {
+  readonly symbol: string;
+  readonly strategy?: string;
+  readonly quantity: Decimal;
+  /** Realized PnL of this exit, quote, after fees. */
+  readonly pnl: Decimal;
+  /** pnl / cost of the quantity sold, percent. */
+  readonly pnlPct: Decimal;
+  readonly openedAt: number;
+  readonly closedAt: number;
+  /** Why it closed: the exit intent's reason code (e.g. stop-loss, take-profit, signal). */
+  readonly exitReason: string;
+}
+
+/** An approved order, as pacing counts it. */
+export interface OrderLogEntry {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly kind: IntentKind;
+  readonly at: number;
+}
+
+/** A loss-limit period: UTC day or UTC week (from Monday), with the equity it is measured from. */
+export interface PeriodMark {
+  /** Epoch ms the period started. */
+  readonly start: number;
+  readonly startEquity: Decimal;
+  readonly peakEquity: Decimal;
+}
+
+/** A protection's lock: no entries on `scope` (a symbol, or '*' for all) until `until`. */
+export interface Lock {
+  readonly scope: string;
+  readonly protection: string;
+  readonly reason: string;
+  readonly createdAt: number;
+  readonly until: number;
 }
 
 /**
@@ -41,9 +89,19 @@ export interface Ledger {
   readonly appliedFillIds: readonly string[];
   readonly fillCount: number;
   readonly updatedAt: number;
+  /** Closed trades, newest last, bounded (MAX_JOURNAL). */
+  readonly trades?: readonly ClosedTrade[];
+  /** Approved orders, newest last, bounded (MAX_JOURNAL); pacing reads it. */
+  readonly orderLog?: readonly OrderLogEntry[];
+  readonly day?: PeriodMark;
+  readonly week?: PeriodMark;
+  /** Active and recent protection locks. */
+  readonly locks?: readonly Lock[];
 }
 
-/** An empty ledger holding only starting cash (quote currency); peak equity starts at that cash. */
+/** Bound on the trade journal and the order log kept in the ledger item. */
+export const MAX_JOURNAL = 500;
+
 export function newLedger(startingCash: DecimalLike, at: number): Ledger {
   const cash = dec(startingCash);
   if (cash.lt(0)) throw new LedgerError(`starting cash must not be negative: ${cash.toFixed()}`);

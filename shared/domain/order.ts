@@ -29,6 +29,8 @@ export interface OrderRequest {
   readonly mode: TradingMode;
   readonly policyHash: string;
   readonly createdAt: number;
+  /** For exits: why (stop-loss, take-profit, trailing-stop, time-stop, roi, signal); carried into the trade journal. */
+  readonly exitReason?: string;
 }
 
 /** The persisted order: the request plus its state. */
@@ -57,6 +59,8 @@ export interface Fill {
   readonly liquidity: 'maker' | 'taker';
   readonly time: number;
   readonly policyHash: string;
+  readonly strategy?: string;
+  readonly exitReason?: string;
 }
 
 /** Legal status changes. Terminal states have none. */

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TIMEFRAMES } from './candle.js';
-import { StratusError } from './errors.js';
-import { getStrategy } from './strategy.js';
+import { applyProfile } from './policy-profiles.js';
+import { deprecatedKeyProblems, sanityProblems } from './policy-sanity.js';
 
-const pct = (max = 100) => z.number().gt(0).lte(max);
+// Numbers are only typed here; ranges and contradictions are the sanity checks (policy-sanity.ts),
+// which name each problem with a stable code and its path.
+const num = z.number().finite();
+const int = z.number().int();
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string, e.g. "10.5"');
 const symbol = z.string().regex(/^[A-Z0-9]{2,12}\/[A-Z0-9]{2,12}$/, 'a BASE/QUOTE symbol, e.g. "BTC/USDT"');
+const minutes = int.min(0);
 
 const StrategyConfig = z.strictObject({
   name: z.string().min(1),
@@ -14,53 +18,167 @@ const StrategyConfig = z.strictObject({
   /** Symbols this strategy trades; defaults to the policy's symbols. */
   symbols: z.array(symbol).optional(),
   params: z.record(z.string(), z.number()).default({}),
+  /** Largest share of equity (%) this strategy may have in positions and pending entries; unset = no own budget. */
+  riskBudgetPct: num.optional(),
 });
 
 const RiskConfig = z.strictObject({
-  /** Size of a new position, % of equity. */
-  stakePct: pct().default(2),
-  /** Largest position notional, % of equity. */
-  maxPositionPct: pct().default(3),
-  /** Sum of open positions and reservations, % of equity. */
-  maxTotalExposurePct: pct().default(25),
-  /** Smallest order notional we send, quote currency (the exchange minimum also applies). */
+  /** fixed-fraction: stakePct of equity per entry. volatility-target: risk riskPerTradePct of equity over atrStopMultiple × ATR. */
+  sizing: z.enum(['fixed-fraction', 'volatility-target']).default('fixed-fraction'),
+  /** Size of a new position, % of equity (fixed-fraction). */
+  stakePct: num.default(2),
+  /** Equity risked per trade, % (volatility-target). */
+  riskPerTradePct: num.default(0.5),
+  atrPeriod: int.default(14),
+  atrStopMultiple: num.default(2),
+  /** Per-asset cap: one symbol's position value, % of equity. */
+  maxPositionPct: num.default(3),
+  /** Largest single position, quote currency. */
+  maxPositionNotional: decimalString.default('5000'),
+  /** Sum of open positions and pending buys, % of equity ("at risk"). */
+  maxTotalExposurePct: num.default(25),
+  maxOpenPositions: int.default(5),
+  /** Smallest order notional we send, quote (the fee-adjusted exchange minimum also applies). */
   minNotional: decimalString.default('10'),
-  /** Drawdown from peak equity (%) at which the metrics function trips the kill switch. */
-  maxDrawdownPct: pct().default(10),
+  /** Margin over the exchange minimum plus fees, so an order never bounces off the minimum after rounding. */
+  minNotionalBufferPct: num.default(10),
   /** Exits that reduce risk may leave while the kill switch is not ARMED. */
   allowExitsWhenHalted: z.boolean().default(true),
+  pyramiding: z.strictObject({
+    enabled: z.boolean().default(false),
+    /** Adds allowed on top of the first entry. */
+    maxAdds: int.default(0),
+    /** Each add's stake as a fraction of the first entry's. */
+    addStakeFraction: num.default(0.5),
+  }).default({ enabled: false, maxAdds: 0, addStakeFraction: 0.5 }),
+});
+
+const LossLimitsConfig = z.strictObject({
+  /** What a period's loss is measured from: the equity at its start, or its peak so far. */
+  basis: z.enum(['start', 'peak']).default('peak'),
+  /** Daily stop, % (negative), null = off. UTC days. */
+  dailyStopPct: num.nullable().default(-3),
+  /** Weekly stop, % (negative), null = off. UTC weeks from Monday. */
+  weeklyStopPct: num.nullable().default(-7),
+  /** Drawdown from all-time peak equity, % (positive), null = off. */
+  maxDrawdownPct: num.nullable().default(10),
+});
+
+const ExitsConfig = z.strictObject({
+  /** From the average entry price, % (negative). null = off. */
+  stopLossPct: num.nullable().default(-10),
+  takeProfitPct: num.nullable().default(12),
+  trailingStop: z.strictObject({
+    enabled: z.boolean().default(false),
+    /** Trailing starts once the position is up this much, %. */
+    activationPct: num.default(2),
+    /** Exit when price falls this far below the high-water mark, %. */
+    trailPct: num.default(3),
+  }).default({ enabled: false, activationPct: 2, trailPct: 3 }),
+  /** Close a position held this long, minutes; 0 = off. */
+  timeStopMinutes: minutes.default(0),
+  /** freqtrade-style minimal ROI: after `afterMinutes`, exit once profit ≥ `pct`. Empty = off. */
+  roi: z.array(z.strictObject({ afterMinutes: minutes, pct: num })).default([]),
+});
+
+const PacingConfig = z.strictObject({
+  maxTradesPerDay: int.default(15),
+  maxTradesPerHour: int.default(5),
+  maxNewPositionsPerHour: int.default(3),
+  minSecondsBetweenTrades: int.default(180),
+  /** Between two orders on the same symbol. */
+  perSymbolCooldownSeconds: int.default(900),
+});
+
+const lock = { enabled: z.boolean(), lookbackMinutes: minutes, lockMinutes: minutes };
+const ProtectionsConfig = z.strictObject({
+  /** Too many stop-loss exits within the lookback → lock (all pairs, or just the pair). */
+  stoplossGuard: z.strictObject({ ...lock, tradeLimit: int, perPair: z.boolean() })
+    .default({ enabled: true, lookbackMinutes: 1440, lockMinutes: 360, tradeLimit: 3, perPair: false }),
+  /** Drawdown of account equity within the lookback above maxDrawdownPct → lock all pairs. */
+  maxDrawdown: z.strictObject({ ...lock, maxDrawdownPct: num })
+    .default({ enabled: true, lookbackMinutes: 2880, lockMinutes: 720, maxDrawdownPct: 8 }),
+  /** A pair whose closed trades in the lookback made less than requiredProfitPct → lock the pair. */
+  lowProfitPairs: z.strictObject({ ...lock, tradeLimit: int, requiredProfitPct: num })
+    .default({ enabled: true, lookbackMinutes: 2880, lockMinutes: 720, tradeLimit: 3, requiredProfitPct: 0 }),
+  /** After any exit, lock that pair for lockMinutes. */
+  cooldown: z.strictObject({ enabled: z.boolean(), lockMinutes: minutes }).default({ enabled: true, lockMinutes: 15 }),
+});
+
+const MarketQualityConfig = z.strictObject({
+  /** Heartbeat older than this (seconds) means market data is stale: no new entries. */
+  staleDataSeconds: int.default(180),
+  /** Beyond this (seconds) the signal function fetches candles itself (degraded mode, exits only). */
+  degradedAfterSeconds: int.default(600),
+  /** (ask − bid) / mid above this, basis points → no entry. */
+  maxSpreadBps: num.default(50),
+  /** Execution price further than this from the last close, % → bad tick, no entry. */
+  badTickPct: num.default(5),
+});
+
+const KillSwitchConfig = z.strictObject({
   /** After a reset the switch waits this long in COOLDOWN before it counts as ARMED. */
-  killSwitchCooldownSeconds: z.number().int().min(0).default(0),
+  cooldownSeconds: int.default(900),
+  /** Trip after this many consecutive losing trades; 0 = off. */
+  maxConsecutiveLosses: int.default(5),
+  /** Trip after errorBurstCount execution/API errors within errorBurstWindowSeconds. */
+  errorBurstCount: int.default(5),
+  errorBurstWindowSeconds: int.default(300),
+  /** Cancel open entry orders when the switch trips. */
+  cancelOpenEntriesOnTrip: z.boolean().default(true),
+});
+
+const CircuitBreakerConfig = z.strictObject({
+  /** Consecutive exchange API failures that open the breaker. */
+  failureThreshold: int.default(5),
+  /** How long it stays open before one half-open probe is let through. */
+  openSeconds: int.default(300),
 });
 
 const ExecutionConfig = z.strictObject({
   orderType: z.enum(['market']).default('market'),
+  /** Reject a fill model / live order price further than this from the decision price, bps. */
+  maxSlippageBps: num.default(50),
 });
 
 const PaperConfig = z.strictObject({
   /** Cash the paper ledger starts with, quote currency. */
   startingCash: decimalString.default('10000'),
-  takerFeeBps: z.number().min(0).max(100).default(10),
-  makerFeeBps: z.number().min(0).max(100).default(10),
+  takerFeeBps: num.default(10),
+  makerFeeBps: num.default(10),
   /** Fixed slippage applied against us on every paper market fill. */
-  slippageBps: z.number().min(0).max(500).default(5),
+  slippageBps: num.default(5),
 });
 
-/** The trading policy, one DynamoDB item. Unknown keys are errors: a typo never silently takes effect. */
+const section = <T extends z.ZodType>(schema: T) => schema.default(() => (schema as z.ZodType).parse({}) as never);
+
+/**
+ * The trading policy, one DynamoDB item. Defaults are the conservative profile; unknown keys are
+ * errors, so a typo never silently takes effect.
+ */
 export const PolicySchema = z.strictObject({
+  /** A launch profile applied under this document (see PROFILES); conservative when absent. */
+  profile: z.enum(['conservative', 'moderate', 'full']).default('conservative'),
   /** DRY_RUN records decisions only; PAPER fills on market data; LIVE sends real orders. */
   mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']).default('PAPER'),
   /** Must be true, as well as mode LIVE, before a real order is sent. */
   liveTradingConfirmed: z.boolean().default(false),
+  /** Read-only switch: nothing is sent, entries or exits; decisions are still recorded. */
+  readOnly: z.boolean().default(false),
   exchange: z.strictObject({ id: z.string().min(1).default('binance') }).default({ id: 'binance' }),
   timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m'),
   symbols: z.array(symbol).min(1).default(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']),
   strategies: z.array(StrategyConfig).min(1).default([{ name: 'momentum', enabled: true, params: {} }]),
-  risk: RiskConfig.default(RiskConfig.parse({})),
-  execution: ExecutionConfig.default(ExecutionConfig.parse({})),
-  paper: PaperConfig.default(PaperConfig.parse({})),
-  /** Heartbeat older than this (seconds) means market data is stale. */
-  staleDataSeconds: z.number().int().positive().default(180),
+  risk: section(RiskConfig),
+  lossLimits: section(LossLimitsConfig),
+  exits: section(ExitsConfig),
+  pacing: section(PacingConfig),
+  protections: section(ProtectionsConfig),
+  marketQuality: section(MarketQualityConfig),
+  killSwitch: section(KillSwitchConfig),
+  circuitBreaker: section(CircuitBreakerConfig),
+  execution: section(ExecutionConfig),
+  paper: section(PaperConfig),
 });
 
 /** The policy after defaults. */
@@ -83,51 +201,37 @@ export interface LoadedPolicy {
   };
 }
 
-/** One validation problem, with its path in the document. */
+/** One validation problem, with its path in the document and a stable code. Warnings do not block. */
 export interface PolicyProblem {
   readonly path: string;
   readonly message: string;
+  /** Stable code, e.g. SCHEMA, DEPRECATED_KEY, STOP_LOSS_BEYOND_TAKE_PROFIT (see policy-sanity.ts). */
+  readonly code?: string;
+  readonly severity?: 'error' | 'warning';
 }
 
-/** Validates a policy document; never throws. */
-export function validatePolicy(document: unknown):
-  | { ok: true; policy: Policy }
-  | { ok: false; problems: PolicyProblem[] } {
-  const parsed = PolicySchema.safeParse(document);
+/** Facts about the deployment the policy is checked against (unknown facts skip their checks). */
+export interface ValidationContext {
+  /** Whether exchange API keys are configured (a LIVE policy without them is invalid). */
+  readonly exchangeKeysConfigured?: boolean;
+}
+
+/** Validates a policy document (profile applied, deprecated keys, schema, sanity checks); never throws. */
+export function validatePolicy(document: unknown, context: ValidationContext = {}):
+  | { ok: true; policy: Policy; warnings: PolicyProblem[] }
+  | { ok: false; problems: PolicyProblem[]; warnings: PolicyProblem[] } {
+  const deprecated = deprecatedKeyProblems(document);
+  const parsed = PolicySchema.safeParse(applyProfile(document));
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })),
-    };
+    const schema = parsed.error.issues.map((i): PolicyProblem => ({
+      path: i.path.map(String).join('.') || '(root)', message: i.message, code: 'SCHEMA', severity: 'error',
+    }));
+    return { ok: false, problems: [...deprecated, ...schema], warnings: [] };
   }
-  const problems = sanityProblems(parsed.data);
-  return problems.length ? { ok: false, problems } : { ok: true, policy: parsed.data };
-}
-
-/** Contradictions the schema cannot express. */
-function sanityProblems(p: Policy): PolicyProblem[] {
-  const out: PolicyProblem[] = [];
-  if (p.risk.stakePct > p.risk.maxPositionPct) {
-    out.push({ path: 'risk.stakePct', message: `stakePct ${p.risk.stakePct} exceeds maxPositionPct ${p.risk.maxPositionPct}` });
-  }
-  if (p.risk.maxPositionPct > p.risk.maxTotalExposurePct) {
-    out.push({ path: 'risk.maxPositionPct', message: 'maxPositionPct exceeds maxTotalExposurePct' });
-  }
-  if (p.mode === 'LIVE' && !p.liveTradingConfirmed) {
-    out.push({ path: 'liveTradingConfirmed', message: 'mode LIVE needs liveTradingConfirmed: true' });
-  }
-  p.strategies.forEach((s, i) => {
-    try {
-      getStrategy(s.name).requiredCandles(s.params);
-    } catch (error) {
-      if (!(error instanceof StratusError)) throw error;
-      out.push({ path: `strategies.${i}.${error.code === 'UNKNOWN_STRATEGY' ? 'name' : 'params'}`, message: error.message });
-    }
-  });
-  p.strategies.forEach((s, i) => (s.symbols ?? []).forEach((sym, j) => {
-    if (!p.symbols.includes(sym)) out.push({ path: `strategies.${i}.symbols.${j}`, message: `${sym} is not in symbols` });
-  }));
-  return out;
+  const all = sanityProblems(parsed.data, context);
+  const errors = [...deprecated, ...all.filter((p) => p.severity !== 'warning')];
+  const warnings = all.filter((p) => p.severity === 'warning');
+  return errors.length ? { ok: false, problems: errors, warnings } : { ok: true, policy: parsed.data, warnings };
 }
 
 /** The default policy (schema defaults). */

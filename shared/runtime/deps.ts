@@ -54,7 +54,7 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock } = 
     if (!ex) {
       ex = new PaperExchange({
         markets: paperMarkets(), marketData: market, venue, clock, slippageBps: policy.paper.slippageBps,
-        feeRate: policy.paper.takerFeeBps / 10_000, maxBookAgeMs: policy.staleDataSeconds * 1000,
+        feeRate: policy.paper.takerFeeBps / 10_000, maxBookAgeMs: policy.marketQuality.staleDataSeconds * 1000,
         startingCash: { currency: splitSymbol(policy.symbols[0]!).quote, amount: policy.paper.startingCash },
       });
       paper.set(key, ex);

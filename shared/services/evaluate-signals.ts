@@ -39,11 +39,11 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
   const tf = policy.timeframe as Timeframe;
   const ledger = await deps.state.getLedger();
   const holdings = new Set(Object.keys(ledger?.value.positions ?? {}));
-  const marketStale = await isStale(deps.market, now, policy.staleDataSeconds * 1000);
+  const marketStale = await isStale(deps.market, now, policy.marketQuality.staleDataSeconds * 1000);
   if (marketStale) {
     await deps.alerts.publish({
       severity: 'warning', kind: 'MARKET_DATA_STALE', at: now, title: 'Market data is stale: no new entries',
-      message: `No fresh heartbeat from ${HEARTBEAT_SOURCE} within ${policy.staleDataSeconds}s; entries suppressed, exits allowed.`,
+      message: `No fresh heartbeat from ${HEARTBEAT_SOURCE} within ${policy.marketQuality.staleDataSeconds}s; entries suppressed, exits allowed.`,
     });
   }
   const latestClose = Math.floor(now / timeframeMs(tf)) * timeframeMs(tf);

@@ -50,8 +50,9 @@ export async function measurePortfolio(deps: MetricsDeps): Promise<PortfolioSnap
   const ks = await deps.state.getKillSwitch();
   let status = effectiveStatus(ks?.value, now);
   let tripped = false;
-  if (status === 'ARMED' && v.drawdownPct.gt(policy.risk.maxDrawdownPct)) {
-    const reason = `drawdown ${v.drawdownPct.toFixed(2)}% exceeds maxDrawdownPct ${policy.risk.maxDrawdownPct}%`;
+  const maxDrawdownPct = policy.lossLimits.maxDrawdownPct;
+  if (status === 'ARMED' && maxDrawdownPct !== null && v.drawdownPct.gt(maxDrawdownPct)) {
+    const reason = `drawdown ${v.drawdownPct.toFixed(2)}% exceeds maxDrawdownPct ${maxDrawdownPct}%`;
     const current = ks?.value ?? { status: 'ARMED' as const, tripCount: 0, history: [] };
     tripped = await deps.state.putKillSwitch(tripKillSwitch(current, { reason, by: 'metrics', at: now }), ks?.version ?? 0);
     if (tripped) {

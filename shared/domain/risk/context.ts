@@ -1,3 +1,4 @@
+import type { CircuitState } from '../exchange-health.js';
 import type { Intent } from '../intent.js';
 import type { KillSwitchStatus } from '../kill-switch.js';
 import { release, valuation, type Ledger, type Position, type Valuation } from '../ledger.js';
@@ -19,6 +20,16 @@ export interface RiskContext {
   /** Mark prices by symbol for valuing positions. */
   marks: Readonly<Record<string, Decimal>>;
   now: number;
+  /** Age of the market stream's heartbeat at `now`, ms; undefined when there is none. */
+  heartbeatAgeMs?: number;
+  /** Top of book of the intent's symbol. */
+  book?: { readonly bid: Decimal; readonly ask: Decimal };
+  /** Close of the newest closed candle: the reference price for the bad-tick check. */
+  lastClose?: Decimal;
+  /** ATR over policy.risk.atrPeriod closed candles (volatility-target sizing); undefined when too few. */
+  atr?: Decimal;
+  /** Exchange circuit breaker state at `now`. */
+  circuit?: CircuitState;
 }
 
 /** Sizing and the portfolio view the guards share. */

@@ -21,7 +21,7 @@ const scheduled = (job: ScheduledInvocation['job']): ScheduledInvocation => ({ s
 
 beforeAll(async () => {
   env = await startPipelineEnv(`h${process.pid}`, T + 5_000);
-  await env.deps.policies.write({ symbols: ['BTC/USDT'], risk: { maxDrawdownPct: 1 } }, { by: 'test', at: T });
+  await env.deps.policies.write({ symbols: ['BTC/USDT'], lossLimits: { maxDrawdownPct: 1 } }, { by: 'test', at: T });
   await seedMarket(env, trendingCandles('BTC/USDT', T, 40, 40_000), '40000');
   const [s, r, e, m, c] = await Promise.all([
     import('../../../functions/signal/handler.js'), import('../../../functions/risk/handler.js'),

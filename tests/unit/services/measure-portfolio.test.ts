@@ -10,7 +10,7 @@ const BTC = 'BTC/USDT';
 let w: World;
 beforeEach(async () => {
   w = buildWorld();
-  await setPolicy(w, { symbols: [BTC], risk: { maxDrawdownPct: 10 } });
+  await setPolicy(w, { symbols: [BTC], lossLimits: { maxDrawdownPct: 10 } });
   // 0.1 BTC bought for 5 000 out of 10 000: equity = 5 000 + 0.1 × bid.
   await editLedger(w, () => ledgerHolding(BTC, '0.1', '5000', w.clock.now()));
 });

@@ -103,7 +103,7 @@ export function buildWorld(options: WorldOptions = {}) {
     if (mode === 'LIVE') throw new Error('unit-test world has no LIVE venue: a LIVE order must never be routed here');
     return new CountingPaperExchange({
       markets, marketData: market, venue, clock, slippageBps: policy.paper.slippageBps,
-      feeRate: policy.paper.takerFeeBps / 10_000, maxBookAgeMs: policy.staleDataSeconds * 1000,
+      feeRate: policy.paper.takerFeeBps / 10_000, maxBookAgeMs: policy.marketQuality.staleDataSeconds * 1000,
       startingCash: { currency: splitSymbol(policy.symbols[0]!).quote, amount: options.venueCash ?? policy.paper.startingCash },
     }, placements);
   };
