@@ -1,42 +1,57 @@
 /**
  * PolicyStore on the policy table. The operator writes one item, pk POLICY sk
  * ACTIVE, with `version` (N) and `document` (a JSON string or a map). load()
- * validates it; a valid one is copied to LAST_VALID, an invalid one is recorded
- * once per version (pk POLICY_REJECTION) and never takes effect. Rules: codec.ts.
+ * validates it; a valid one is copied to LAST_VALID (and to history, V#…), an
+ * invalid one is recorded once per version (pk POLICY_REJECTION) and never takes
+ * effect. Rules: policy-codec.ts.
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LoadedPolicy } from '../domain/policy.js';
+import type { LoadedPolicy, ValidationContext } from '../domain/policy.js';
 import type { Clock, PolicyStore } from '../ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import type { Item } from './codec.js';
-import { lastValidItem, policyDocumentAttribute, policyKeys, rejectionItem, resolvePolicy, versionOf } from './policy-codec.js';
+import {
+  hashIfValid, historyItem, lastValidItem, policyDocumentAttribute, policyKeys, promotedHistoryItem, readHistoryItem,
+  readRejectionItem, rejectionItem, resolvePolicy, versionOf,
+  type PolicyRecords, type PolicyRejection, type PolicyVersion,
+} from './policy-codec.js';
 import { PolicyWriteConflictError, conditionalWrite, translateAwsErrors } from './errors.js';
 
 const systemClock: Clock = { now: () => Date.now() };
 
-/** PolicyStore on DynamoDB (or dynalite). Loaders need write access too: they maintain LAST_VALID and rejections. */
-export class DynamoPolicyStore implements PolicyStore {
+/**
+ * PolicyStore on DynamoDB (or dynalite). Loaders need write access too: they maintain LAST_VALID, history
+ * and rejections. `validation` holds the deployment facts documents are checked against (e.g. exchange keys).
+ */
+export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #clock: Clock;
+  readonly #validation: ValidationContext;
 
-  constructor(props: { readonly tableName: string; readonly client?: DynamoDBDocumentClient; readonly clock?: Clock }) {
+  constructor(props: {
+    readonly tableName: string; readonly client?: DynamoDBDocumentClient; readonly clock?: Clock; readonly validation?: ValidationContext;
+  }) {
     this.#client = props.client ?? dynamoDocumentClient();
     this.#table = props.tableName;
     this.#clock = props.clock ?? systemClock;
+    this.#validation = props.validation ?? {};
   }
 
   /** The policy in force; sets `rejected` (firstSeen on the load that recorded it) when ACTIVE is invalid. */
   async load(): Promise<LoadedPolicy> {
     const [active, lastValid] = await Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
-    const resolution = resolvePolicy(active, lastValid);
+    const resolution = resolvePolicy(active, lastValid, this.#validation);
     const { promote, reject } = resolution;
-    if (promote) {
+    if (promote && active) {
       await conditionalWrite('policy last-valid', () => this.#client.send(new PutCommand({
         TableName: this.#table, Item: lastValidItem(promote, this.#clock.now()),
         ConditionExpression: 'attribute_not_exists(pk) OR NOT attribute_type(#v, :number) OR #v < :v OR (#v = :v AND #h <> :h)',
         ExpressionAttributeNames: { '#v': 'version', '#h': 'hash' },
         ExpressionAttributeValues: { ':number': 'N', ':v': promote.version, ':h': promote.hash },
+      })));
+      await conditionalWrite('policy history', () => this.#client.send(new PutCommand({
+        TableName: this.#table, Item: promotedHistoryItem(active, promote, this.#clock.now()), ConditionExpression: 'attribute_not_exists(pk)',
       })));
     }
     if (reject && active && resolution.loaded.rejected) {
@@ -55,7 +70,7 @@ export class DynamoPolicyStore implements PolicyStore {
    */
   async peek(): Promise<LoadedPolicy> {
     const [active, lastValid] = await Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
-    return resolvePolicy(active, lastValid).loaded;
+    return resolvePolicy(active, lastValid, this.#validation).loaded;
   }
 
   /**
@@ -64,18 +79,28 @@ export class DynamoPolicyStore implements PolicyStore {
    */
   async write(document: unknown, meta: { by: string; at: number }): Promise<{ version: number }> {
     const stored = policyDocumentAttribute(document);
-    const [active, lastValid, newestHistory] = await Promise.all([
-      this.#get(policyKeys.active), this.#get(policyKeys.lastValid), this.#newestHistoryVersion(),
+    const [active, lastValid, newest] = await Promise.all([
+      this.#get(policyKeys.active), this.#get(policyKeys.lastValid), this.#query(policyKeys.active.pk, policyKeys.historyPrefix, 1),
     ]);
-    const version = Math.max(versionOf(active), versionOf(lastValid), newestHistory) + 1;
+    const version = Math.max(versionOf(active), versionOf(lastValid), versionOf(newest[0])) + 1;
     const body = { version, document: stored, updatedBy: meta.by, updatedAt: meta.at };
     const won = await conditionalWrite('policy write', () => this.#client.send(new PutCommand({
       TableName: this.#table, Item: { ...policyKeys.active, ...body }, ...unchangedSince(active),
     })));
     if (!won) throw new PolicyWriteConflictError(versionOf(active));
-    await translateAwsErrors('policy history', () =>
-      this.#client.send(new PutCommand({ TableName: this.#table, Item: { ...policyKeys.history(version), ...body } })));
+    const history = historyItem(version, stored, meta, hashIfValid(stored, this.#validation));
+    await translateAwsErrors('policy history', () => this.#client.send(new PutCommand({ TableName: this.#table, Item: history })));
     return { version };
+  }
+
+  /** Written versions (V#… items), newest first. */
+  async history(limit?: number): Promise<PolicyVersion[]> {
+    return (await this.#query(policyKeys.active.pk, policyKeys.historyPrefix, limit)).map(readHistoryItem);
+  }
+
+  /** Rejection records, newest version first. */
+  async rejections(limit?: number): Promise<PolicyRejection[]> {
+    return (await this.#query(policyKeys.rejection(0).pk, '', limit)).map(readRejectionItem);
   }
 
   async #get(key: { pk: string; sk: string }): Promise<Item | undefined> {
@@ -84,14 +109,23 @@ export class DynamoPolicyStore implements PolicyStore {
     return out.Item;
   }
 
-  async #newestHistoryVersion(): Promise<number> {
-    const out = await translateAwsErrors('policy history read', () => this.#client.send(new QueryCommand({
-      TableName: this.#table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': policyKeys.active.pk, ':prefix': policyKeys.historyPrefix },
-      ScanIndexForward: false, Limit: 1, ConsistentRead: true,
-    })));
-    return versionOf(out.Items?.[0]);
+  /** Items of one partition whose sort key starts with `prefix`, descending, up to `limit` (all when absent). */
+  async #query(pk: string, prefix: string, limit?: number): Promise<Item[]> {
+    const out: Item[] = [];
+    if (limit !== undefined && !(limit > 0)) return out;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await translateAwsErrors('policy query', () => this.#client.send(new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
+        ScanIndexForward: false, ConsistentRead: true, ExclusiveStartKey: start,
+        ...(limit === undefined ? {} : { Limit: limit - out.length }),
+      })));
+      out.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start && (limit === undefined || out.length < limit));
+    return out;
   }
 }
 

@@ -3,19 +3,25 @@
  * same items as DynamoPolicyStore and applies the same rules (codec.ts
  * resolvePolicy) and the same conditional writes.
  */
-import type { LoadedPolicy } from '../domain/policy.js';
+import type { LoadedPolicy, ValidationContext } from '../domain/policy.js';
 import type { Clock, PolicyStore } from '../ports.js';
 import type { Item } from './codec.js';
-import { lastValidItem, policyDocumentAttribute, policyKeys, rejectionItem, resolvePolicy, versionOf } from './policy-codec.js';
+import {
+  hashIfValid, historyItem, lastValidItem, policyDocumentAttribute, policyKeys, promotedHistoryItem, readHistoryItem,
+  readRejectionItem, rejectionItem, resolvePolicy, versionOf,
+  type PolicyRecords, type PolicyRejection, type PolicyVersion,
+} from './policy-codec.js';
 import { PolicyWriteConflictError } from './errors.js';
 
 /** PolicyStore in memory; `clock` stamps the LAST_VALID and rejection records (default: the wall clock). */
-export class MemoryPolicyStore implements PolicyStore {
+export class MemoryPolicyStore implements PolicyStore, PolicyRecords {
   readonly #items = new Map<string, Item>();
   readonly #clock: Clock;
+  readonly #validation: ValidationContext;
 
-  constructor(props: { readonly clock?: Clock } = {}) {
+  constructor(props: { readonly clock?: Clock; readonly validation?: ValidationContext } = {}) {
     this.#clock = props.clock ?? { now: () => Date.now() };
+    this.#validation = props.validation ?? {};
   }
 
   /** Test hook: stores a raw item exactly as given, e.g. an ACTIVE item as `aws dynamodb put-item` would write it. */
@@ -31,14 +37,16 @@ export class MemoryPolicyStore implements PolicyStore {
 
   async load(): Promise<LoadedPolicy> {
     const active = this.rawItem(policyKeys.active.pk, policyKeys.active.sk);
-    const resolution = resolvePolicy(active, this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk));
+    const resolution = resolvePolicy(active, this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk), this.#validation);
     const { promote, reject, loaded } = resolution;
-    if (promote) {
+    if (promote && active) {
       const lv = this.#items.get(id(policyKeys.lastValid));
       const v = lv?.['version'];
       if (!lv || typeof v !== 'number' || v < promote.version || (v === promote.version && lv['hash'] !== promote.hash)) {
         this.plantItem(lastValidItem(promote, this.#clock.now()));
       }
+      const history = promotedHistoryItem(active, promote, this.#clock.now());
+      if (!this.#items.has(id(history))) this.plantItem(history);
     }
     if (reject && active && loaded.rejected) {
       const item = rejectionItem(reject, active, this.#clock.now());
@@ -52,17 +60,15 @@ export class MemoryPolicyStore implements PolicyStore {
   /** The policy in force, read-only: nothing is recorded and `rejected.firstSeen` stays unset (see DynamoPolicyStore.peek). */
   async peek(): Promise<LoadedPolicy> {
     return resolvePolicy(this.rawItem(policyKeys.active.pk, policyKeys.active.sk),
-      this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk)).loaded;
+      this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk), this.#validation).loaded;
   }
 
   /** Stores `document` as ACTIVE at the next version; PolicyWriteConflictError when another writer won meanwhile. */
   async write(document: unknown, meta: { by: string; at: number }): Promise<{ version: number }> {
     const stored = policyDocumentAttribute(document);
     const active = this.rawItem(policyKeys.active.pk, policyKeys.active.sk);
-    const history = [...this.#items.values()]
-      .filter((i) => i['pk'] === policyKeys.active.pk && String(i['sk']).startsWith(policyKeys.historyPrefix));
     const version = Math.max(versionOf(active), versionOf(this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk)),
-      ...history.map(versionOf)) + 1;
+      ...this.#query(policyKeys.active.pk, policyKeys.historyPrefix).map(versionOf)) + 1;
     // The reads and the conditional write are separate round trips on DynamoDB; let other writers interleave here too.
     await Promise.resolve();
     const current = this.#items.get(id(policyKeys.active));
@@ -70,8 +76,26 @@ export class MemoryPolicyStore implements PolicyStore {
     if (!unchanged) throw new PolicyWriteConflictError(versionOf(active));
     const body = { version, document: stored, updatedBy: meta.by, updatedAt: meta.at };
     this.plantItem({ ...policyKeys.active, ...body });
-    this.plantItem({ ...policyKeys.history(version), ...body });
+    this.plantItem(historyItem(version, stored, meta, hashIfValid(stored, this.#validation)));
     return { version };
+  }
+
+  /** Written versions (V#… items), newest first. */
+  async history(limit?: number): Promise<PolicyVersion[]> {
+    return this.#query(policyKeys.active.pk, policyKeys.historyPrefix, limit).map(readHistoryItem);
+  }
+
+  /** Rejection records, newest version first. */
+  async rejections(limit?: number): Promise<PolicyRejection[]> {
+    return this.#query(policyKeys.rejection(0).pk, '', limit).map(readRejectionItem);
+  }
+
+  /** Copies of the items of one partition whose sort key starts with `prefix`, sort key descending, up to `limit`. */
+  #query(pk: string, prefix: string, limit?: number): Item[] {
+    const items = [...this.#items.values()]
+      .filter((i) => i['pk'] === pk && String(i['sk']).startsWith(prefix))
+      .sort((a, b) => (String(a['sk']) < String(b['sk']) ? 1 : -1));
+    return structuredClone(limit === undefined ? items : items.slice(0, Math.max(0, limit)));
   }
 }
 

@@ -3,7 +3,7 @@
  * shared by the DynamoDB and in-memory policy stores so both apply exactly the same rules.
  */
 import {
-  canonicalJson, defaultPolicy, policyHash, validatePolicy, type LoadedPolicy, type Policy, type PolicyProblem,
+  canonicalJson, defaultPolicy, policyHash, validatePolicy, type LoadedPolicy, type Policy, type PolicyProblem, type ValidationContext,
 } from '../domain/policy.js';
 import { pad13, type Item } from './codec.js';
 import { RecordInvalidError } from './errors.js';
@@ -23,14 +23,14 @@ export type PolicyReading =
   | { readonly ok: true; readonly version: number; readonly policy: Policy; readonly hash: string }
   | { readonly ok: false; readonly version: number; readonly problems: PolicyProblem[] };
 
-/** Reads a policy item whose `document` is a JSON string (S) or a map (M); never throws. */
-export function readPolicyItem(item: Item): PolicyReading {
+/** Reads a policy item whose `document` is a JSON string (S) or a map (M), validated against `context`; never throws. */
+export function readPolicyItem(item: Item, context: ValidationContext = {}): PolicyReading {
   const version = versionOf(item);
-  const problems: PolicyProblem[] = version > 0 ? [] : [{ path: 'version', message: 'must be a positive integer number (N)' }];
+  const problems: PolicyProblem[] = version > 0 ? [] : [{ path: 'version', message: 'must be a positive integer number (N)', code: 'BAD_VERSION', severity: 'error' }];
   const document = parseDocument(item['document']);
   if ('problem' in document) problems.push(document.problem);
   else {
-    const result = validatePolicy(document.value);
+    const result = validatePolicy(document.value, context);
     if (!result.ok) problems.push(...result.problems);
     else if (!problems.length) return { ok: true, version, policy: result.policy, hash: policyHash(result.policy) };
   }
@@ -48,11 +48,12 @@ function parseDocument(raw: unknown): { value: unknown } | { problem: PolicyProb
     try {
       return { value: JSON.parse(raw) as unknown };
     } catch (err) {
-      return { problem: { path: '(root)', message: `document is not valid JSON (${(err as Error).message})` } };
+      return { problem: { path: '(root)', message: `document is not valid JSON (${(err as Error).message})`, code: 'UNREADABLE_DOCUMENT', severity: 'error' } };
     }
   }
   if (raw !== null && typeof raw === 'object' && Object.getPrototypeOf(raw) === Object.prototype) return { value: raw };
-  return { problem: { path: '(root)', message: raw === undefined ? 'document is missing' : 'document must be a JSON string (S) or a map (M)' } };
+  const message = raw === undefined ? 'document is missing' : 'document must be a JSON string (S) or a map (M)';
+  return { problem: { path: '(root)', message, code: 'UNREADABLE_DOCUMENT', severity: 'error' } };
 }
 
 /** What load() returns, and the bookkeeping writes it implies. */
@@ -67,9 +68,9 @@ export interface PolicyResolution {
 let defaults: LoadedPolicy | undefined;
 
 /** Decides which policy is in force from the ACTIVE and LAST_VALID items. An invalid document never wins. */
-export function resolvePolicy(active: Item | undefined, lastValid: Item | undefined): PolicyResolution {
-  const a = active && readPolicyItem(active);
-  const lv = lastValid && readPolicyItem(lastValid);
+export function resolvePolicy(active: Item | undefined, lastValid: Item | undefined, context: ValidationContext = {}): PolicyResolution {
+  const a = active && readPolicyItem(active, context);
+  const lv = lastValid && readPolicyItem(lastValid, context);
   if (a?.ok) {
     const loaded: LoadedPolicy = { policy: a.policy, hash: a.hash, version: a.version, source: 'active' };
     const newer = !lv?.ok || lv.version < a.version || (lv.version === a.version && lv.hash !== a.hash);
@@ -96,7 +97,8 @@ export function lastValidItem(p: NonNullable<PolicyResolution['promote']>, at: n
 export function rejectionItem(r: NonNullable<PolicyResolution['reject']>, active: Item, at: number): Item {
   return {
     ...policyKeys.rejection(r.version), version: r.version, rejectedAt: at,
-    problems: r.problems.map((p) => ({ path: p.path, message: p.message })), documentExcerpt: excerpt(active['document']),
+    problems: r.problems.map((p) => ({ path: p.path, message: p.message, ...(p.code ? { code: p.code } : {}) })),
+    documentExcerpt: excerpt(active['document']),
   };
 }
 
@@ -121,4 +123,76 @@ function excerpt(raw: unknown): string {
   } catch {
     return '<unprintable>';
   }
+}
+
+// ---- history and rejections ----
+
+/** One written policy version (a V#… item), newest first in listings. */
+export interface PolicyVersion {
+  readonly version: number;
+  /** Hash of the policy the document validated to when written; null when it did not validate. */
+  readonly hash: string | null;
+  readonly writtenBy: string;
+  /** Epoch ms of the write. */
+  readonly at: number;
+  /** The document exactly as written: an object, or the JSON text when it was not one. */
+  readonly document: unknown;
+}
+
+/** The record of an ACTIVE version that failed validation and never took effect. */
+export interface PolicyRejection {
+  readonly version: number;
+  /** Epoch ms the first loader saw it. */
+  readonly at: number;
+  readonly problems: readonly PolicyProblem[];
+  readonly documentExcerpt: string;
+}
+
+/** Read access to a policy table's bookkeeping, for operators (the CLI) rather than trading functions. */
+export interface PolicyRecords {
+  /** The policy in force without recording anything (no LAST_VALID promotion, no rejection record). */
+  peek(): Promise<LoadedPolicy>;
+  /** Written versions, newest first; `limit` bounds the count (all when absent). */
+  history(limit?: number): Promise<PolicyVersion[]>;
+  /** Rejection records, newest version first; `limit` bounds the count (all when absent). */
+  rejections(limit?: number): Promise<PolicyRejection[]>;
+}
+
+/** The history item of a written version; `hash` only when the document validated. */
+export function historyItem(version: number, stored: unknown, meta: { by: string; at: number }, hash: string | null): Item {
+  return { ...policyKeys.history(version), version, document: stored, updatedBy: meta.by, updatedAt: meta.at, ...(hash ? { hash } : {}) };
+}
+
+/** The policy hash of a stored document (object or JSON text) when it validates under `context`, else null. */
+export function hashIfValid(stored: unknown, context: ValidationContext): string | null {
+  const r = readPolicyItem({ version: 1, document: stored }, context);
+  return r.ok ? r.hash : null;
+}
+
+/** The history item for an ACTIVE version a loader promoted (possibly written directly, not through write()). */
+export function promotedHistoryItem(active: Item, p: NonNullable<PolicyResolution['promote']>, at: number): Item {
+  const by = typeof active['updatedBy'] === 'string' ? active['updatedBy'] : 'direct write to ACTIVE';
+  return historyItem(p.version, active['document'], { by, at: typeof active['updatedAt'] === 'number' ? active['updatedAt'] : at }, p.hash);
+}
+
+/** A history item as a PolicyVersion; tolerant: odd attributes read as unknown/0 rather than throwing. */
+export function readHistoryItem(item: Item): PolicyVersion {
+  const stored = typeof item['hash'] === 'string' ? item['hash'] : null;
+  return {
+    version: versionOf(item), hash: stored, writtenBy: typeof item['updatedBy'] === 'string' ? item['updatedBy'] : 'unknown',
+    at: typeof item['updatedAt'] === 'number' ? item['updatedAt'] : 0, document: item['document'],
+  };
+}
+
+/** A rejection item as a PolicyRejection; tolerant like readHistoryItem. */
+export function readRejectionItem(item: Item): PolicyRejection {
+  const raw = Array.isArray(item['problems']) ? (item['problems'] as unknown[]) : [];
+  const problems = raw.map((p): PolicyProblem => {
+    const o = (p ?? {}) as Record<string, unknown>;
+    return { path: String(o['path'] ?? '(root)'), message: String(o['message'] ?? ''), ...(typeof o['code'] === 'string' ? { code: o['code'] } : {}) };
+  });
+  return {
+    version: versionOf(item), at: typeof item['rejectedAt'] === 'number' ? item['rejectedAt'] : 0, problems,
+    documentExcerpt: typeof item['documentExcerpt'] === 'string' ? item['documentExcerpt'] : '',
+  };
 }

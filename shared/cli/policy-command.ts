@@ -1,42 +1,42 @@
-import { readFile } from 'node:fs/promises';
-import { validatePolicy } from '../domain/policy.js';
-import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
-import { dynamoDocumentClient } from '../adapters/aws-clients.js';
-import { systemClock } from '../runtime/deps.js';
-import { ENV } from '../resources.js';
+import type { CliContext } from './cli-context.js';
+import { policyDiff, policyGet, policyHistory, policyRejections } from './policy-inspect-commands.js';
+import { policyRollback, policySet, policyValidate } from './policy-write-commands.js';
 
-/** `stratus policy validate|get|set`. validate is offline; get/set use POLICY_TABLE with your AWS credentials. */
-export async function policyCommand(args: string[], values: { by?: string }): Promise<number> {
-  const [sub, file] = args;
-  if (sub === 'validate' || sub === 'set') {
-    if (!file) throw new Error(`policy ${sub} needs a file`);
-    const document = parseJson(await readFile(file, 'utf8'), file);
-    const result = validatePolicy(document);
-    if (!result.ok) {
-      process.stderr.write(`${file}: ${result.problems.length} problem(s)\n`);
-      for (const p of result.problems) process.stderr.write(`  ${p.path}: ${p.message}\n`);
-      return 1;
-    }
-    if (sub === 'validate') { process.stdout.write(`${file}: valid (mode ${result.policy.mode})\n`); return 0; }
-    if (!values.by) throw new Error('policy set needs --by <who>');
-    const { version } = await store().write(document, { by: values.by, at: systemClock.now() });
-    process.stdout.write(`policy v${version} written\n`);
-    return 0;
-  }
-  if (sub === 'get') {
-    const loaded = await store().peek();
-    process.stdout.write(`${JSON.stringify({ version: loaded.version, source: loaded.source, hash: loaded.hash, rejected: loaded.rejected, policy: loaded.policy }, null, 2)}\n`);
-    return 0;
-  }
-  throw new Error('usage: stratus policy validate <file> | get | set <file> --by <who>');
+/** Options of the policy subcommands, as parsed by run-cli.ts. */
+export interface PolicyOptions {
+  readonly by?: string;
+  readonly version?: string;
+  readonly limit?: string;
 }
 
-function store(): DynamoPolicyStore {
-  const table = process.env[ENV.policyTable];
-  if (!table) throw new Error(`set ${ENV.policyTable} to the deployed policy table name (stack output PolicyTableName)`);
-  return new DynamoPolicyStore({ tableName: table, client: dynamoDocumentClient(), clock: systemClock });
+const USAGE = 'usage: stratus policy get | validate <file> | set <file> --by <who> | diff [<file> | --version N] | history | rejections | rollback <version> --by <who>';
+
+/** `stratus policy …`: dispatches to one subcommand. validate is offline; the rest use the policy table. */
+export async function policyCommand(ctx: CliContext, args: readonly string[], values: PolicyOptions): Promise<number> {
+  const [sub, arg] = args;
+  const limit = values.limit === undefined ? undefined : positiveInt(values.limit, '--limit');
+  switch (sub) {
+    case 'validate': return policyValidate(ctx, required(arg, 'policy validate needs a file'));
+    case 'set': return policySet(ctx, required(arg, 'policy set needs a file'), required(values.by, 'policy set needs --by <who>'));
+    case 'get': return policyGet(ctx);
+    case 'history': return policyHistory(ctx, limit);
+    case 'rejections': return policyRejections(ctx, limit);
+    case 'diff': return policyDiff(ctx, {
+      ...(arg ? { file: arg } : {}), ...(values.version !== undefined ? { version: positiveInt(values.version, '--version') } : {}),
+    });
+    case 'rollback': return policyRollback(ctx, positiveInt(required(arg, 'policy rollback needs a version'), 'version'),
+      required(values.by, 'policy rollback needs --by <who>'));
+    default: throw new Error(USAGE);
+  }
 }
 
-function parseJson(text: string, file: string): unknown {
-  try { return JSON.parse(text); } catch (e) { throw new Error(`${file}: not JSON: ${(e as Error).message}`); }
+function required<T>(value: T | undefined, message: string): T {
+  if (value === undefined || value === '') throw new Error(message);
+  return value;
+}
+
+function positiveInt(text: string, what: string): number {
+  const n = Number(text.replace(/^v/i, ''));
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${what} must be a positive whole number, got ${text}`);
+  return n;
 }

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
-import { startCommand } from './start-command.js';
+import { processContext, type CliContext } from './cli-context.js';
+import { decisionsCommand } from './decisions-command.js';
+import { locksCommand } from './locks-command.js';
 import { policyCommand } from './policy-command.js';
+import { startCommand } from './start-command.js';
 import { killCommand, resetCommand, statusCommand } from './state-commands.js';
 
 const USAGE = `stratus — serverless crypto trading pipeline
@@ -9,37 +12,58 @@ Usage:
   stratus start [--symbols BTC/USDT,ETH/USDT,SOL/USDT] [--from 2021-05-18] [--to 2021-05-20]
                 [--policy policy.json] [--json summary.json] [--log-level ERROR]
       Run the whole pipeline locally on replayed real candles (dynalite + fauxqs in-process).
-  stratus policy validate <file>      Check a policy document; prints every problem with its path.
-  stratus policy get                  Print the policy in force (needs POLICY_TABLE and AWS credentials).
-  stratus policy set <file> --by <who>
-  stratus kill --reason <text> [--by <who>]      Trip the kill switch (needs STATE_TABLE).
-  stratus reset --by <who> --reason <text>      Reset a tripped kill switch.
-  stratus status                      Kill switch, ledger and open positions.
+  stratus policy validate <file>        Check a policy document offline; prints every problem with its path,
+                                        exits 1 when there is any error.
+  stratus policy get                    The policy in force, its version, hash and source.
+  stratus policy set <file> --by <who>  Validate, then write as the next version.
+  stratus policy diff [<file> | --version N]
+                                        The policy in force against a file or a past version, path by path.
+  stratus policy history [--limit N]    Written versions, newest first.
+  stratus policy rejections [--limit N] Versions that failed validation and never took effect.
+  stratus policy rollback <version> --by <who>
+                                        Write an old version's document again, as a new version.
+  stratus kill --reason <text> [--by <who>]      Trip the kill switch.
+  stratus reset --by <who> --reason <text>       Reset a tripped kill switch (then the policy's cooldown).
+  stratus status                        Kill switch, ledger and open positions.
+  stratus decisions [--symbol S] [--since ISO] [--limit N]
+                                        Recent risk decisions with their reason codes.
+  stratus locks                         Active protection locks.
+  Policy commands need POLICY_TABLE, the others STATE_TABLE (stack outputs), and AWS credentials.
 `;
 
-/** Parses argv and runs a command; returns the process exit code. */
-export async function runCli(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: {
-      symbols: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, policy: { type: 'string' },
-      json: { type: 'string' }, 'log-level': { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+/** Parses argv and runs a command against `ctx` (a real process by default); returns the exit code. */
+export async function runCli(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        symbols: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, policy: { type: 'string' },
+        json: { type: 'string' }, 'log-level': { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' },
+        symbol: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, version: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    ctx.err(`stratus: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const [command, ...rest] = positionals;
-  if (values.help || !command) { process.stdout.write(USAGE); return command || values.help ? 0 : 2; }
+  if (values.help || !command) { (command || values.help ? ctx.out : ctx.err)(USAGE); return command || values.help ? 0 : 2; }
   try {
     switch (command) {
       case 'start': return await startCommand(values);
-      case 'policy': return await policyCommand(rest, values);
-      case 'kill': return await killCommand(values);
-      case 'reset': return await resetCommand(values);
-      case 'status': return await statusCommand();
-      default: process.stderr.write(`unknown command: ${command}\n\n${USAGE}`); return 2;
+      case 'policy': return await policyCommand(ctx, rest, values);
+      case 'kill': return await killCommand(ctx, values);
+      case 'reset': return await resetCommand(ctx, values);
+      case 'status': return await statusCommand(ctx);
+      case 'decisions': return await decisionsCommand(ctx, values);
+      case 'locks': return await locksCommand(ctx);
+      default: ctx.err(`unknown command: ${command}\n\n${USAGE}`); return 2;
     }
   } catch (error) {
-    process.stderr.write(`stratus ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    ctx.err(`stratus ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }

@@ -60,7 +60,8 @@ function render(s: EmbeddedSummary): string {
     `  equity            ${s.equity} (start ${s.startingCash}, ${s.returnPct}%)`,
     `  max drawdown      ${s.maxDrawdownPct}%`,
     `  open positions    ${s.openPositions.join(', ') || 'none'}`,
-    `  kill switch       ${s.killSwitch}`,
+    `  kill switch       ${s.killSwitch}${s.killSwitchReason ? ` (${s.killSwitchReason})` : ''}`,
+    `  locks             ${s.locks.join('; ') || 'none'}`,
     `  alerts            ${s.alerts.total}${Object.keys(s.alerts.byKind).length ? ` (${Object.entries(s.alerts.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
     `  dead letters      signals ${s.deadLetters.signals}, orders ${s.deadLetters.orders}`,
   ];

@@ -1,6 +1,7 @@
 import type { Decision, Reason } from './decision.js';
+import { exitReasonOf } from './exits.js';
 import type { Reservation } from './ledger.js';
-import { dec, money, ZERO } from './money.js';
+import { money } from './money.js';
 import { clientOrderIdFor, orderIdFor, type OrderRequest } from './order.js';
 import type { RiskContext } from './risk/context.js';
 import { evaluateRisk } from './risk/evaluate.js';
@@ -12,11 +13,12 @@ const DRY_RUN_REASON: Reason = { code: 'DRY_RUN', message: 'policy mode DRY_RUN:
 
 /**
  * Runs the risk chain and builds the decision; when approved (and not DRY_RUN) also the market order and
- * the ledger reservation (buys reserve notional × (1 + taker fee); sells reserve 0 but are still tracked).
+ * the ledger reservation, tagged with the strategy and kind (reserve() logs it for pacing). Buys reserve
+ * notional × (1 + taker fee); sells reserve 0 but are still tracked (an exit in flight blocks a second one).
  * DRY_RUN never approves: it appends a DRY_RUN reason and yields no order and no reservation.
  */
 export function decide(input: DecideInput): { decision: Decision; reservation?: Reservation } {
-  const { intent, policy, market, price, now } = input;
+  const { intent, policy, price, now } = input;
   const risk = evaluateRisk(input);
   const dryRun = policy.mode === 'DRY_RUN';
   const base = {
@@ -37,7 +39,7 @@ export function decide(input: DecideInput): { decision: Decision; reservation?: 
     return { decision: { ...base, approved: false, reasons } };
   }
   const orderId = orderIdFor(intent.intentId);
-  const reserved = intent.side === 'buy' ? risk.notional.mul(dec(market.takerFeeRate).add(1)) : ZERO;
+  const reserved = risk.cost;
   const order: OrderRequest = {
     orderId,
     clientOrderId: clientOrderIdFor(orderId),
@@ -53,7 +55,10 @@ export function decide(input: DecideInput): { decision: Decision; reservation?: 
     mode: policy.mode,
     policyHash: input.policyHash,
     createdAt: now,
+    ...(intent.kind === 'exit' ? { exitReason: exitReasonOf(intent) } : {}),
   };
-  const reservation: Reservation = { orderId, symbol: intent.symbol, side: intent.side, notional: reserved, createdAt: now };
+  const reservation: Reservation = {
+    orderId, symbol: intent.symbol, side: intent.side, notional: reserved, createdAt: now, strategy: intent.strategy, kind: intent.kind,
+  };
   return { decision: { ...base, approved: true, reasons: [], order }, reservation };
 }

@@ -44,3 +44,25 @@ export function sma(values: readonly number[], period: number): number[] {
   for (let end = period; end <= values.length; end++) out.push(mean(values.slice(end - period, end)));
   return out;
 }
+
+/**
+ * Average true range (Wilder): true range = max(high − low, |high − previous close|, |low − previous close|)
+ * (high − low for the first candle, which has no previous close); the first ATR is the mean of the first
+ * `period` true ranges, then ATR = (ATR × (period − 1) + TR) / period. Returns the ATR at the last candle,
+ * undefined with fewer than `period` candles. Pass period + 1 or more closed candles so every true range
+ * sees a previous close. Throws unless period is a positive integer or on a non-finite or inverted candle.
+ */
+export function atr(candles: readonly { readonly high: number; readonly low: number; readonly close: number }[], period: number): number | undefined {
+  if (!Number.isInteger(period) || period < 1) throw new RangeError(`atr period must be a positive integer, got ${period}`);
+  if (candles.length < period) return undefined;
+  let value = 0;
+  candles.forEach((c, i) => {
+    if (![c.high, c.low, c.close].every(Number.isFinite) || c.high < c.low) {
+      throw new RangeError(`atr needs finite candles with high ≥ low, got ${c.high}/${c.low}/${c.close} at index ${i}`);
+    }
+    const prev = i > 0 ? candles[i - 1]!.close : undefined;
+    const tr = prev === undefined ? c.high - c.low : Math.max(c.high - c.low, Math.abs(c.high - prev), Math.abs(c.low - prev));
+    value = i < period ? value + tr / period : (value * (period - 1) + tr) / period;
+  });
+  return value;
+}

@@ -78,3 +78,8 @@ export function resetKillSwitch(
 function appendEvent(history: readonly KillSwitchEvent[], event: KillSwitchEvent): KillSwitchEvent[] {
   return [...history, event].slice(-KILL_SWITCH_HISTORY_LIMIT);
 }
+
+/** Epoch ms of the newest operator reset in the history; undefined when never reset (or it aged out). */
+export function lastResetAt(state: KillSwitchState | undefined): number | undefined {
+  return state?.history.findLast((e) => e.event === 'RESET')?.at;
+}

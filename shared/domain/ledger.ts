@@ -111,15 +111,26 @@ export function newLedger(startingCash: DecimalLike, at: number): Ledger {
   };
 }
 
-/** Sets notional aside for an order; idempotent on orderId (an existing reservation is kept as it is). */
+/**
+ * Sets notional aside for an order and, when the reservation has a kind, logs the approved order for
+ * pacing (orderLog, bounded to MAX_JOURNAL). Idempotent on orderId: an existing reservation is kept as it
+ * is and nothing is logged again.
+ */
 export function reserve(ledger: Ledger, reservation: Reservation): Ledger {
   if (ledger.reservations[reservation.orderId]) return ledger;
   if (reservation.notional.lt(0)) throw new LedgerError(`negative reservation for ${reservation.orderId}`);
+  const { symbol, side, kind, createdAt } = reservation;
   return {
     ...ledger,
     reservations: { ...ledger.reservations, [reservation.orderId]: reservation },
-    updatedAt: Math.max(ledger.updatedAt, reservation.createdAt),
+    ...(kind ? { orderLog: appendBounded(ledger.orderLog, { symbol, side, kind, at: createdAt }) } : {}),
+    updatedAt: Math.max(ledger.updatedAt, createdAt),
   };
+}
+
+/** `list` with `entry` appended, keeping the newest MAX_JOURNAL entries; never mutates `list`. */
+export function appendBounded<T>(list: readonly T[] | undefined, entry: T): T[] {
+  return [...(list ?? []), entry].slice(-MAX_JOURNAL);
 }
 
 /** Drops an order's reservation (its order reached a terminal state); unknown ids leave the ledger as it is. */
@@ -133,4 +144,19 @@ export function release(ledger: Ledger, orderId: string, at?: number): Ledger {
 export function withPeak(ledger: Ledger, equity: Decimal, at: number): Ledger {
   if (equity.lte(ledger.peakEquity)) return ledger;
   return { ...ledger, peakEquity: equity, updatedAt: Math.max(ledger.updatedAt, at) };
+}
+
+/**
+ * The ledger with locks = its stored locks still active at `now` ∪ `derived` (deduplicated on scope,
+ * protection and until), expired ones dropped, newest MAX_JOURNAL kept. Returns the same ledger object
+ * when the set does not change.
+ */
+export function withLocks(ledger: Ledger, derived: readonly Lock[], now: number): Ledger {
+  const key = (l: Lock) => `${l.scope}|${l.protection}|${l.until}`;
+  const merged = new Map<string, Lock>();
+  for (const l of [...(ledger.locks ?? []), ...derived]) if (l.until > now && !merged.has(key(l))) merged.set(key(l), l);
+  const locks = [...merged.values()].sort((a, b) => a.createdAt - b.createdAt).slice(-MAX_JOURNAL);
+  const before = ledger.locks ?? [];
+  if (locks.length === before.length && locks.every((l, i) => key(l) === key(before[i]!))) return ledger;
+  return { ...ledger, locks, updatedAt: Math.max(ledger.updatedAt, now) };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TIMEFRAMES } from './candle.js';
 import { applyProfile } from './policy-profiles.js';
-import { deprecatedKeyProblems, sanityProblems } from './policy-sanity.js';
+import { deprecatedKeyProblems, sanityProblems, withoutDeprecatedKeys } from './policy-sanity.js';
 
 // Numbers are only typed here; ranges and contradictions are the sanity checks (policy-sanity.ts),
 // which name each problem with a stable code and its path.
@@ -216,22 +216,29 @@ export interface ValidationContext {
   readonly exchangeKeysConfigured?: boolean;
 }
 
-/** Validates a policy document (profile applied, deprecated keys, schema, sanity checks); never throws. */
+/**
+ * Validates a policy document: its profile applied, deprecated keys, the schema, then every sanity check.
+ * Never throws. Errors block; warnings (severity 'warning') do not. Each problem names its path.
+ */
 export function validatePolicy(document: unknown, context: ValidationContext = {}):
   | { ok: true; policy: Policy; warnings: PolicyProblem[] }
   | { ok: false; problems: PolicyProblem[]; warnings: PolicyProblem[] } {
   const deprecated = deprecatedKeyProblems(document);
-  const parsed = PolicySchema.safeParse(applyProfile(document));
-  if (!parsed.success) {
-    const schema = parsed.error.issues.map((i): PolicyProblem => ({
-      path: i.path.map(String).join('.') || '(root)', message: i.message, code: 'SCHEMA', severity: 'error',
-    }));
-    return { ok: false, problems: [...deprecated, ...schema], warnings: [] };
-  }
+  const parsed = PolicySchema.safeParse(applyProfile(withoutDeprecatedKeys(document)));
+  if (!parsed.success) return { ok: false, problems: [...deprecated, ...parsed.error.issues.flatMap(schemaProblems)], warnings: [] };
   const all = sanityProblems(parsed.data, context);
   const errors = [...deprecated, ...all.filter((p) => p.severity !== 'warning')];
   const warnings = all.filter((p) => p.severity === 'warning');
   return errors.length ? { ok: false, problems: errors, warnings } : { ok: true, policy: parsed.data, warnings };
+}
+
+/** A schema issue as problems: an unknown key is reported at its own path, so a typo points at itself. */
+function schemaProblems(issue: z.core.$ZodIssue): PolicyProblem[] {
+  const at = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: `unknown key "${key}"`, code: 'UNKNOWN_KEY', severity: 'error' }));
+  }
+  return [{ path: at(issue.path), message: issue.message, code: 'SCHEMA', severity: 'error' }];
 }
 
 /** The default policy (schema defaults). */

@@ -28,6 +28,10 @@ export interface EmbeddedSummary {
   readonly alerts: { readonly total: number; readonly byKind: Record<string, number> };
   readonly deadLetters: { readonly signals: number; readonly orders: number };
   readonly killSwitch: string;
+  /** Why the kill switch is not ARMED, when it is not. */
+  readonly killSwitchReason?: string;
+  /** Protection locks in force at the end of the run. */
+  readonly locks: readonly string[];
   /** Local-runtime health: scheduled invocations that threw, handler invocations that threw, queues that did not drain. */
   readonly runtime: { readonly scheduledErrors: number; readonly handlerErrors: number; readonly undrainedPolls: number };
   readonly wallSeconds: number;
@@ -75,6 +79,9 @@ export async function summarize(input: {
     alerts,
     deadLetters: { signals: await depth(sqs, provisioned.queues.signals.dlqUrl), orders: await depth(sqs, provisioned.queues.orders.dlqUrl) },
     killSwitch: ks?.value.status ?? 'ARMED',
+    ...(ks && ks.value.status !== 'ARMED' && ks.value.reason ? { killSwitchReason: ks.value.reason } : {}),
+    locks: (ledger.locks ?? []).filter((l) => l.until > input.to)
+      .map((l) => `${l.scope} ${l.protection} until ${new Date(l.until).toISOString()}`),
     runtime: {
       scheduledErrors: input.schedulerErrors, handlerErrors: input.consumers.reduce((n, c) => n + c.errors, 0), undrainedPolls: input.undrained,
     },

@@ -41,7 +41,8 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock } = 
   const client = dynamoDocumentClient();
   const market = new DynamoMarketStore({ tableName: config.tables.market, client });
   const state = new DynamoStateStore({ tableName: config.tables.state, client });
-  const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock }), clock, {
+  const validation = { exchangeKeysConfigured: config.exchangeSecretArn !== undefined };
+  const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock, validation }), clock, {
     ttlMs: config.policyCacheTtlMs, maxAgeMs: config.policyMaxAgeMs,
   });
   const venue = new DynamoPaperVenueStore({ tableName: config.tables.state, client });

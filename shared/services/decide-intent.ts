@@ -9,6 +9,11 @@ import { orderIdFor } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, OrderQueue, PolicyStore, StateStore } from '../ports.js';
 import { loadLedger, marksFor } from './portfolio.js';
+import type { Timeframe } from '../domain/candle.js';
+import { circuitState, claimProbe } from '../domain/circuit-breaker.js';
+import { atr } from '../domain/indicators.js';
+import type { CircuitState } from '../domain/exchange-health.js';
+import { HEARTBEAT_SOURCE } from '../resources.js';
 
 /** Ports the risk decision needs. */
 export interface RiskDeps {
@@ -42,13 +47,18 @@ export async function decideIntent(deps: RiskDeps, intent: Intent): Promise<Deci
     const market = await deps.exchangeFor(policy).loadMarket(intent.symbol);
     const book = await deps.market.getTopOfBook(intent.symbol);
     const price = book ? dec(intent.side === 'buy' ? book.ask : book.bid) : undefined;
+    const view = await marketView(deps, policy, intent, now);
+    const circuit = intent.kind === 'entry' ? await circuitFor(deps, policy, now) : undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS && !decision; attempt++) {
       const stored = await loadLedger(deps.state, policy, now);
       const ks = await deps.state.getKillSwitch();
       const killSwitch = effectiveStatus(ks?.value, now);
       if (!price) { decision = rejectWith(base, 'NO_MARKET_PRICE', `no top of book for ${intent.symbol}`); break; }
       const marks = await marksFor(deps.market, stored.value);
-      const out = decide({ ...base, ledger: stored.value, killSwitch, market, price, marks });
+      const out = decide({
+        ...base, ledger: stored.value, killSwitch, market, price, marks, ...view, ...(circuit ? { circuit } : {}),
+        ...(book ? { book: { bid: dec(book.bid), ask: dec(book.ask) } } : {}),
+      });
       const own = orderIdFor(intent.intentId);
       const next = out.reservation ? reserve(stored.value, out.reservation)
         : stored.value.reservations[own] ? release(stored.value, own) : undefined;
@@ -61,6 +71,31 @@ export async function decideIntent(deps: RiskDeps, intent: Intent): Promise<Deci
   }
   if (!decision) throw new ContentionError(`ledger (intent ${intent.intentId})`);
   return send(deps, await deps.state.putDecision(decision));
+}
+
+/** What the market-quality guards and volatility sizing read: heartbeat age and the last closed candle. */
+async function marketView(deps: RiskDeps, policy: Policy, intent: Intent, now: number) {
+  const heartbeat = await deps.market.getHeartbeat(HEARTBEAT_SOURCE);
+  const candles = await deps.market.getRecentClosedCandles(intent.symbol, policy.timeframe as Timeframe, now, policy.risk.atrPeriod + 1);
+  const last = candles.at(-1);
+  const volatility = policy.risk.sizing === 'volatility-target' ? atr(candles, policy.risk.atrPeriod) : undefined;
+  return {
+    ...(heartbeat ? { heartbeatAgeMs: Math.max(0, now - heartbeat.time) } : {}),
+    ...(last ? { lastClose: dec(last.close) } : {}),
+    ...(volatility !== undefined && Number.isFinite(volatility) ? { atr: dec(volatility) } : {}),
+  };
+}
+
+/**
+ * The breaker's state for an entry. Half-open lets exactly one probe through: the decision that
+ * wins the conditional claim on the health item sees 'half-open'; every other one sees 'open'.
+ */
+async function circuitFor(deps: RiskDeps, policy: Policy, now: number): Promise<CircuitState> {
+  const health = await deps.state.getExchangeHealth();
+  const state = circuitState(health?.value, now, policy);
+  if (state !== 'half-open') return state;
+  const claimed = claimProbe(health?.value, now, policy);
+  return claimed && (await deps.state.putExchangeHealth(claimed, health?.version ?? 0)) ? 'half-open' : 'open';
 }
 
 async function send(deps: RiskDeps, decision: Decision): Promise<Decision> {

@@ -1,4 +1,6 @@
+import { recordFailure, recordSuccess, type CircuitPolicy } from '../domain/circuit-breaker.js';
 import { StratusError } from '../domain/errors.js';
+import type { ExchangeHealth } from '../domain/exchange-health.js';
 import { effectiveStatus } from '../domain/kill-switch.js';
 import { newOrderRecord, transitionOrder, type Fill, type OrderRecord, type OrderRequest, type TradingMode } from '../domain/order.js';
 import { isTerminal, statusFromExchange } from '../domain/order.js';
@@ -30,7 +32,7 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): 
     if (isTerminal(order.status) || order.status === 'OPEN' || order.status === 'PARTIALLY_FILLED') return order;
     const next = order.status === 'NEW'
       ? await admit(deps, order, policy)
-      : await submit(deps, exchange, order);
+      : await submit(deps, exchange, order, policy);
     if (await deps.state.updateOrder(next, current.version)) {
       current = { value: next, version: current.version + 1 };
     } else {
@@ -62,14 +64,15 @@ async function admit(deps: ExecutionDeps, order: OrderRecord, policy: Policy): P
 }
 
 /** SUBMITTING → exchange outcome. Asks the exchange about the client order id before placing. */
-async function submit(deps: ExecutionDeps, exchange: Exchange, order: OrderRecord): Promise<OrderRecord> {
-  let placed: ExchangeOrder | undefined = await exchange.fetchOrderByClientId(order.symbol, order.clientOrderId);
+async function submit(deps: ExecutionDeps, exchange: Exchange, order: OrderRecord, policy: Policy): Promise<OrderRecord> {
+  const lookUp = () => watched(deps, policy, 'read', () => exchange.fetchOrderByClientId(order.symbol, order.clientOrderId));
+  let placed: ExchangeOrder | undefined = await lookUp();
   if (!placed) {
     try {
-      placed = await exchange.placeOrder(order);
+      placed = await watched(deps, policy, 'order', () => exchange.placeOrder(order));
     } catch (error) {
       if (!(error instanceof StratusError) || error.retryable) throw error;
-      placed = await exchange.fetchOrderByClientId(order.symbol, order.clientOrderId);
+      placed = await lookUp();
       if (!placed) {
         await bookExchangeFills(deps, order, [], true);
         await deps.alerts.publish({
@@ -83,13 +86,54 @@ async function submit(deps: ExecutionDeps, exchange: Exchange, order: OrderRecor
   return applyExchangeState(deps, order, placed);
 }
 
+/**
+ * Runs one exchange call and notes its outcome on the exchange-health item: a retryable failure (or any
+ * non-Stratus error) counts toward the circuit breaker and the error burst, then is rethrown. A success
+ * closes the breaker only for `kind` 'order' (place, cancel): the breaker guards the order path, and a
+ * lookup that works between failing placements must not reset their count. A permanent error (the
+ * venue answered "no") changes nothing.
+ */
+export async function watched<T>(
+  deps: Pick<ExecutionDeps, 'clock' | 'state'>, policy: CircuitPolicy, kind: 'order' | 'read', call: () => Promise<T>,
+): Promise<T> {
+  let result: T;
+  try {
+    result = await call();
+  } catch (error) {
+    if (!(error instanceof StratusError) || error.retryable) await noteHealth(deps, (h, now) => recordFailure(h, now, policy));
+    throw error;
+  }
+  if (kind === 'order') await noteHealth(deps, recordSuccess);
+  return result;
+}
+
+/**
+ * Applies `change` to the health item with a conditional write, a few times on conflict, then gives up:
+ * the health item is advisory, so losing its race (or failing to read or write it) never fails the caller.
+ */
+async function noteHealth(
+  deps: Pick<ExecutionDeps, 'clock' | 'state'>, change: (h: ExchangeHealth | undefined, now: number) => ExchangeHealth,
+): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const stored = await deps.state.getExchangeHealth();
+      const next = change(stored?.value, deps.clock.now());
+      if (stored && next === stored.value) return;
+      if (!stored && next.consecutiveFailures === 0 && next.recentErrors.length === 0) return;
+      if (await deps.state.putExchangeHealth(next, stored?.version ?? 0)) return;
+    } catch {
+      return;
+    }
+  }
+}
+
 /** Books the exchange's fills, then returns the order moved to the exchange's status. */
 export async function applyExchangeState(deps: Pick<ExecutionDeps, 'clock' | 'state' | 'policies'>, order: OrderRecord, ex: ExchangeOrder): Promise<OrderRecord> {
   const status = statusFromExchange(ex.status, ex.filledQuantity);
   const fills: Fill[] = ex.trades.map((t) => ({
     tradeId: t.tradeId, orderId: order.orderId, clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side,
     quantity: t.quantity, price: t.price, fee: t.fee, feeCurrency: t.feeCurrency, liquidity: t.liquidity, time: t.time,
-    policyHash: order.policyHash,
+    policyHash: order.policyHash, strategy: order.strategy, ...(order.exitReason ? { exitReason: order.exitReason } : {}),
   }));
   const fees = await bookExchangeFills(deps, order, fills, isTerminal(status));
   if (status === order.status && ex.filledQuantity === order.filledQuantity) return order;

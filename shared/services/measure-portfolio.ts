@@ -1,18 +1,22 @@
-import { effectiveStatus, tripKillSwitch } from '../domain/kill-switch.js';
-import { valuation, withPeak } from '../domain/ledger.js';
-import { money } from '../domain/money.js';
-import type { Alerts, Clock, MarketDataStore, PolicyStore, StateStore } from '../ports.js';
+import { StateUnreadableError } from '../domain/errors.js';
+import type { ExchangeHealth } from '../domain/exchange-health.js';
+import { withHighWaterMarks } from '../domain/exits.js';
+import { effectiveStatus, lastResetAt } from '../domain/kill-switch.js';
+import { killSwitchTrigger, type KillSwitchTrip } from '../domain/kill-switch-triggers.js';
+import { valuation, withLocks, withPeak, type Ledger, type Valuation } from '../domain/ledger.js';
+import { money, type Decimal } from '../domain/money.js';
+import { rollPeriods } from '../domain/periods.js';
+import type { Policy } from '../domain/policy.js';
+import { deriveLocks } from '../domain/protections.js';
+import type { MarketDataStore, StateStore } from '../ports.js';
 import { HEARTBEAT_SOURCE } from '../resources.js';
 import { loadLedger, marksFor } from './portfolio.js';
 import { alertPolicyRejection } from './policy-alerts.js';
+import { tripKillSwitchNow, type KillSwitchDeps } from './trip-kill-switch.js';
 
-/** Ports the metrics cycle needs. */
-export interface MetricsDeps {
-  readonly clock: Clock;
+/** Ports the metrics cycle needs (exchangeFor: to cancel open entries when the kill switch trips). */
+export interface MetricsDeps extends KillSwitchDeps {
   readonly market: MarketDataStore;
-  readonly policies: PolicyStore;
-  readonly state: StateStore;
-  readonly alerts: Alerts;
 }
 
 /** Portfolio figures at one moment; money as decimal strings, percentages as numbers. */
@@ -26,51 +30,92 @@ export interface PortfolioSnapshot {
   readonly exposurePct: number;
   readonly drawdownPct: number;
   readonly openPositions: number;
+  /** Protection locks in force after this cycle. */
+  readonly activeLocks: number;
   readonly killSwitch: string;
   readonly heartbeatAgeSeconds?: number;
+  /** True when this cycle tripped the kill switch; trip says why. */
   readonly tripped: boolean;
+  readonly trip?: KillSwitchTrip;
 }
 
+const ATTEMPTS = 5;
+
 /**
- * Marks the portfolio to market, raises the peak-equity watermark, and trips the kill switch
- * (with a critical alert) when drawdown from peak exceeds the policy's maxDrawdownPct.
+ * The metrics cycle: marks the portfolio to market and, in one conditional ledger write, rolls the
+ * day/week loss-limit periods, raises peak equity and each position's high-water mark, and stores the
+ * protection locks in force. Then, unless the kill switch is already TRIPPED, trips it on the first
+ * automatic trigger that applies (kill-switch-triggers.ts), alerting and cancelling open entries.
  */
 export async function measurePortfolio(deps: MetricsDeps): Promise<PortfolioSnapshot> {
   const now = deps.clock.now();
   const loaded = await deps.policies.load();
   const { policy } = loaded;
-  let stored = await loadLedger(deps.state, policy, now);
-  const marks = await marksFor(deps.market, stored.value);
-  let v = valuation(stored.value, marks);
-  for (let attempt = 0; attempt < 5 && v.equity.gt(stored.value.peakEquity); attempt++) {
-    if (await deps.state.putLedger(withPeak(stored.value, v.equity, now), stored.version)) break;
-    stored = await loadLedger(deps.state, policy, now);
-    v = valuation(stored.value, await marksFor(deps.market, stored.value));
-  }
+  const { ledger, v } = await markCycle(deps, policy, now);
   const ks = await deps.state.getKillSwitch();
   let status = effectiveStatus(ks?.value, now);
+  let trip: KillSwitchTrip | undefined;
   let tripped = false;
-  const maxDrawdownPct = policy.lossLimits.maxDrawdownPct;
-  if (status === 'ARMED' && maxDrawdownPct !== null && v.drawdownPct.gt(maxDrawdownPct)) {
-    const reason = `drawdown ${v.drawdownPct.toFixed(2)}% exceeds maxDrawdownPct ${maxDrawdownPct}%`;
-    const current = ks?.value ?? { status: 'ARMED' as const, tripCount: 0, history: [] };
-    tripped = await deps.state.putKillSwitch(tripKillSwitch(current, { reason, by: 'metrics', at: now }), ks?.version ?? 0);
-    if (tripped) {
-      status = 'TRIPPED';
-      await deps.alerts.publish({
-        severity: 'critical', kind: 'KILL_SWITCH_TRIPPED', at: now, title: 'Kill switch tripped: drawdown limit', message: reason,
-        details: { equity: money(v.equity), peakEquity: money(stored.value.peakEquity), policyHash: loaded.hash },
+  if (status !== 'TRIPPED') {
+    const health = await readHealth(deps.state);
+    trip = killSwitchTrigger({
+      ledger, equity: v.equity, drawdownPct: v.drawdownPct, policy, now, resetAt: lastResetAt(ks?.value), ...(health ? { health } : {}),
+    });
+    if (trip) {
+      const out = await tripKillSwitchNow(deps, {
+        reason: trip.reason, by: 'metrics', code: trip.code,
+        details: { equity: money(v.equity), peakEquity: money(ledger.peakEquity), drawdownPct: v.drawdownPct.toFixed(4) },
       });
+      tripped = out.tripped;
+      status = effectiveStatus(out.state, now);
     }
+  } else if (ks && policy.killSwitch.cancelOpenEntriesOnTrip) {
+    // Tripped by hand (stratus kill has no exchange access) or a sweep cut short: finish cancelling open entries.
+    // The switch is already TRIPPED, so this writes nothing to it and alerts nothing new.
+    await tripKillSwitchNow(deps, { reason: ks.value.reason ?? 'kill switch tripped', by: ks.value.changedBy ?? 'operator' });
   }
   await alertPolicyRejection(deps.alerts, loaded, now);
   const hb = await deps.market.getHeartbeat(HEARTBEAT_SOURCE);
   return {
-    at: now, equity: money(v.equity), cash: money(stored.value.cash), realizedPnl: money(stored.value.realizedPnl),
-    unrealizedPnl: money(v.unrealizedPnl), feesPaid: money(stored.value.feesPaid),
+    at: now, equity: money(v.equity), cash: money(ledger.cash), realizedPnl: money(ledger.realizedPnl),
+    unrealizedPnl: money(v.unrealizedPnl), feesPaid: money(ledger.feesPaid),
     exposurePct: v.exposurePct.toNumber(), drawdownPct: v.drawdownPct.toNumber(),
-    openPositions: Object.keys(stored.value.positions).length, killSwitch: status, tripped,
+    openPositions: Object.keys(ledger.positions).length, activeLocks: (ledger.locks ?? []).length,
+    killSwitch: status, tripped, ...(trip ? { trip } : {}),
     ...(hb ? { heartbeatAgeSeconds: Math.max(0, Math.round((now - hb.time) / 1000)) } : {}),
   };
 }
 
+/**
+ * Marks the ledger and writes its upkeep (upkeep()) with one conditional write, retried on conflict.
+ * Returns the upkept ledger and its valuation even when every write lost its race, so the kill switch
+ * triggers still see this cycle's figures.
+ */
+async function markCycle(deps: MetricsDeps, policy: Policy, now: number): Promise<{ ledger: Ledger; v: Valuation }> {
+  let latest: { ledger: Ledger; v: Valuation } | undefined;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const stored = await loadLedger(deps.state, policy, now);
+    const marks = await marksFor(deps.market, stored.value);
+    const equity = valuation(stored.value, marks).equity;
+    const ledger = upkeep(stored.value, equity, marks, policy, now);
+    latest = { ledger, v: valuation(ledger, marks) };
+    if (ledger === stored.value || (await deps.state.putLedger(ledger, stored.version))) return latest;
+  }
+  return latest!;
+}
+
+/** Periods rolled, peak raised, high-water marks raised and locks refreshed at `now`; the same object when nothing changes. */
+function upkeep(ledger: Ledger, equity: Decimal, marks: Readonly<Record<string, Decimal>>, policy: Policy, now: number): Ledger {
+  const marked = withHighWaterMarks(withPeak(rollPeriods(ledger, equity, now), equity, now), marks, now);
+  return withLocks(marked, deriveLocks(marked, policy, now), now);
+}
+
+/** The exchange-health item; an unreadable one counts as absent, so it cannot stop the loss-limit triggers. */
+async function readHealth(state: StateStore): Promise<ExchangeHealth | undefined> {
+  try {
+    return (await state.getExchangeHealth())?.value;
+  } catch (error) {
+    if (error instanceof StateUnreadableError) return undefined;
+    throw error;
+  }
+}

@@ -5,7 +5,7 @@ import type { Policy } from '../domain/policy.js';
 import type { Alerts, Clock, Exchange, PolicyStore, StateStore } from '../ports.js';
 import { CLIENT_ORDER_PREFIX } from '../resources.js';
 import { bookExchangeFills } from './book-fills.js';
-import { applyExchangeState } from './execute-order.js';
+import { applyExchangeState, watched } from './execute-order.js';
 import { loadLedger } from './portfolio.js';
 
 /** Ports reconciliation needs. */
@@ -41,7 +41,7 @@ const DRIFT_TOLERANCE = dec('0.0001');
 /**
  * Brings non-final orders up to date from the exchange (booking any fills that happened
  * meanwhile), flags our open orders the ledger does not know, and compares balances with the
- * ledger (alert on drift beyond tolerance).
+ * ledger (alert on drift beyond tolerance). Exchange calls are noted on the health item (watched).
  */
 export async function reconcileAccount(deps: ReconcileDeps): Promise<ReconcileReport> {
   const now = deps.clock.now();
@@ -49,9 +49,9 @@ export async function reconcileAccount(deps: ReconcileDeps): Promise<ReconcileRe
   const exchange = deps.exchangeFor(policy);
   const pending = await deps.state.listOrders({ statuses: ['NEW', 'SUBMITTING', 'OPEN', 'PARTIALLY_FILLED'] });
   let updated = 0;
-  for (const order of pending) if (await refresh(deps, exchange, order)) updated++;
+  for (const order of pending) if (await refresh(deps, exchange, order, policy)) updated++;
   const known = new Set((await deps.state.listOrders()).map((o) => o.clientOrderId));
-  const unknownOpenOrders = (await exchange.fetchOpenOrders())
+  const unknownOpenOrders = (await watched(deps, policy, 'read', () => exchange.fetchOpenOrders()))
     .map((o) => o.clientOrderId).filter((id) => id.startsWith(CLIENT_ORDER_PREFIX) && !known.has(id));
   const drift = await balanceDrift(deps, exchange, policy, now);
   if (unknownOpenOrders.length || Object.keys(drift).length) {
@@ -64,10 +64,10 @@ export async function reconcileAccount(deps: ReconcileDeps): Promise<ReconcileRe
   return { at: now, ordersChecked: pending.length, ordersUpdated: updated, unknownOpenOrders, drift };
 }
 
-async function refresh(deps: ReconcileDeps, exchange: Exchange, order: OrderRecord): Promise<boolean> {
+async function refresh(deps: ReconcileDeps, exchange: Exchange, order: OrderRecord, policy: Policy): Promise<boolean> {
   const stored = await deps.state.getOrder(order.orderId);
   if (!stored || isTerminal(stored.value.status)) return false;
-  const ex = await exchange.fetchOrderByClientId(order.symbol, order.clientOrderId);
+  const ex = await watched(deps, policy, 'read', () => exchange.fetchOrderByClientId(order.symbol, order.clientOrderId));
   if (!ex) {
     const now = deps.clock.now();
     if (!['NEW', 'SUBMITTING'].includes(stored.value.status) || now - stored.value.updatedAt < STUCK_ORDER_MS) return false;
@@ -82,7 +82,7 @@ async function refresh(deps: ReconcileDeps, exchange: Exchange, order: OrderReco
 
 async function balanceDrift(deps: ReconcileDeps, exchange: Exchange, policy: Policy, now: number): Promise<Record<string, string>> {
   const ledger = (await loadLedger(deps.state, policy, now)).value;
-  const balances = await exchange.fetchBalances();
+  const balances = await watched(deps, policy, 'read', () => exchange.fetchBalances());
   const expected = new Map<string, Decimal>();
   for (const symbol of policy.symbols) {
     const { base, quote } = splitSymbol(symbol);

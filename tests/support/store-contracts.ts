@@ -349,7 +349,7 @@ const V2 = { mode: 'DRY_RUN', symbols: ['SOL/USDT'] };
 /** Invalid documents an operator might write, and the path of the problem each must report. */
 export const INVALID_POLICIES: [string, unknown, string][] = [
   ['a wrong type', { risk: { stakePct: '2' } }, 'risk.stakePct'],
-  ['an unknown key', { mode: 'PAPER', moed: 'LIVE' }, '(root)'],
+  ['an unknown key', { mode: 'PAPER', moed: 'LIVE' }, 'moed'],
   ['stakePct above maxPositionPct', { risk: { stakePct: 5, maxPositionPct: 3 } }, 'risk.stakePct'],
   ['LIVE without confirmation', { mode: 'LIVE' }, 'liveTradingConfirmed'],
   ['a garbage string', 'stake everything on BTC', '(root)'],

@@ -1,11 +1,14 @@
 import type { CircuitState } from '../exchange-health.js';
 import type { Intent } from '../intent.js';
 import type { KillSwitchStatus } from '../kill-switch.js';
-import { release, valuation, type Ledger, type Position, type Valuation } from '../ledger.js';
+import type { Ledger } from '../ledger.js';
 import type { MarketInfo } from '../market.js';
-import { Decimal, dec, floorToStep, ZERO } from '../money.js';
-import { orderIdFor } from '../order.js';
+import { dec, type Decimal } from '../money.js';
 import type { Policy } from '../policy.js';
+import { portfolioView, type PortfolioView } from './portfolio-view.js';
+import { minNotionalFor, sizeEntry, sizeExit, type SizingMethod } from './sizing.js';
+
+export { costOf, minNotionalFor } from './sizing.js';
 
 /** Everything the risk chain may look at; it reads nothing else. */
 export interface RiskContext {
@@ -32,43 +35,35 @@ export interface RiskContext {
   circuit?: CircuitState;
 }
 
-/** Sizing and the portfolio view the guards share. */
-export interface Assessment {
+/** The sized order plus the portfolio view every guard shares (computed once per evaluation). */
+export interface Assessment extends PortfolioView {
   /** Order quantity, floored to market.amountStep (never negative). */
   readonly quantity: Decimal;
   /** quantity × price, quote. */
   readonly notional: Decimal;
-  /** The ledger without this intent's own reservation (present on a redelivery). */
-  readonly ledger: Ledger;
-  readonly valuation: Valuation;
-  /** The position held in the intent's symbol, if any. */
-  readonly position: Position | undefined;
+  /** What a buy reserves and spends: notional × (1 + taker fee); 0 for sells. Every entry cap is checked on it. */
+  readonly cost: Decimal;
+  /** Smallest notional this order may have (see minNotionalFor). */
+  readonly minNotional: Decimal;
+  /** How an entry was sized (exits: 'position'). */
+  readonly method: SizingMethod | 'position';
+  /** True when an entry was shrunk below its stake to fit a cap or free cash. */
+  readonly shrunk: boolean;
 }
 
 /**
- * Sizes the intent: an entry buys floor(equity × stakePct / 100 / price) to the amount step; an exit
- * sells the whole position floored to the step. A reservation already held under this intent's order id
- * is left out, so a redelivered intent is judged exactly as the first delivery was.
+ * Sizes the intent and builds the shared portfolio view. A reservation already held under this intent's
+ * order id is left out, so a redelivered intent is judged exactly as the first delivery was.
+ * Entries: see sizeEntry (stake by the policy's method, shrunk to the caps, floored to the step);
+ * exits sell the whole position floored to the step.
  */
 export function assess(ctx: RiskContext): Assessment {
-  const ledger = release(ctx.ledger, orderIdFor(ctx.intent.intentId));
-  const value = valuation(ledger, ctx.marks);
-  const position = ledger.positions[ctx.intent.symbol];
-  let quantity = ZERO;
-  if (ctx.price.gt(0)) {
-    const raw = ctx.intent.kind === 'entry'
-      ? value.equity.mul(ctx.policy.risk.stakePct).div(100).div(ctx.price)
-      : position?.quantity ?? ZERO;
-    quantity = Decimal.max(ZERO, floorToStep(raw, ctx.market.amountStep));
+  const view = portfolioView(ctx);
+  const minNotional = minNotionalFor(ctx);
+  if (ctx.intent.kind === 'exit') {
+    const quantity = sizeExit(ctx, view);
+    return { ...view, quantity, notional: quantity.mul(ctx.price), cost: dec(0), minNotional, method: 'position', shrunk: false };
   }
-  return { quantity, notional: quantity.mul(ctx.price), ledger, valuation: value, position };
-}
-
-/**
- * Smallest notional allowed: entries need max(policy minNotional, market minNotional); exits only the
- * market's, so a position smaller than our own entry minimum can still be closed.
- */
-export function minNotionalFor(ctx: RiskContext): Decimal {
-  const market = dec(ctx.market.minNotional);
-  return ctx.intent.kind === 'entry' ? Decimal.max(market, dec(ctx.policy.risk.minNotional)) : market;
+  const size = sizeEntry(ctx, view, minNotional);
+  return { ...view, ...size, minNotional };
 }

@@ -1,7 +1,8 @@
 import type { Reason } from '../decision.js';
 import type { Decimal } from '../money.js';
-import { assess, type RiskContext } from './context.js';
-import { RISK_GUARDS, type NamedGuard } from './guards.js';
+import { assess, type Assessment, type RiskContext } from './context.js';
+import { runGuard, type RiskGuard } from './guard.js';
+import { guardsFor } from './guards.js';
 
 /** The risk chain's verdict: approved only when no guard failed; quantity/notional as sized. */
 export interface RiskResult {
@@ -9,11 +10,17 @@ export interface RiskResult {
   reasons: Reason[];
   quantity: Decimal;
   notional: Decimal;
+  /** notional × (1 + taker fee) for buys (what the reservation holds); 0 for sells. */
+  cost: Decimal;
+  assessment: Assessment;
 }
 
-/** Sizes the intent and runs every guard in order, collecting all failures (it never stops early). */
-export function evaluateRisk(ctx: RiskContext, guards: readonly NamedGuard[] = RISK_GUARDS): RiskResult {
-  const { quantity, notional } = assess(ctx);
-  const reasons = guards.map((g) => g.check(ctx)).filter((r): r is Reason => r !== undefined);
-  return { approved: reasons.length === 0, reasons, quantity, notional };
+/**
+ * Sizes the intent once, then runs every guard the policy selects (guardsFor) in chain order, collecting
+ * every failure: it never stops early, so a decision lists all its reasons.
+ */
+export function evaluateRisk(ctx: RiskContext, guards: readonly RiskGuard[] = guardsFor(ctx.policy)): RiskResult {
+  const a = assess(ctx);
+  const reasons = guards.map((g) => runGuard(g, ctx, a)).filter((r): r is Reason => r !== undefined);
+  return { approved: reasons.length === 0, reasons, quantity: a.quantity, notional: a.notional, cost: a.cost, assessment: a };
 }

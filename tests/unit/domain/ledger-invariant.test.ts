@@ -16,6 +16,8 @@ const action = fc.record({
   priceCents: fc.integer({ min: 1, max: 10_000_000 }),
   feeBps: fc.integer({ min: 0, max: 100 }),
   feeInBase: fc.boolean(),
+  /** Whether the fill continues the previous order (a further fill of a multi-trade order). */
+  continuesOrder: fc.boolean(),
 });
 
 type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
@@ -38,11 +40,11 @@ function step(l: Ledger, a: Action, i: number): Ledger {
     tradeId: `t${i}`, symbol: a.symbol, side: a.side as 'buy' | 'sell', quantity: money(qty), price: money(price),
     fee: money(fee), feeCurrency: a.feeInBase ? base : 'USDT',
   });
-  return applyFill(l, f, base, 'USDT').ledger;
+  return applyFill(l, f, base, 'USDT', { continuesOrder: a.continuesOrder }).ledger;
 }
 
 describe('ledger invariant', () => {
-  it('equity − startingCash equals realizedPnl + unrealizedPnl exactly, after any fills and at any marks', () => {
+  it('equity − startingCash equals realizedPnl + unrealizedPnl exactly, and the journal sums to realizedPnl, after any fills and at any marks', () => {
     fc.assert(
       fc.property(
         fc.array(action, { maxLength: 40 }),
@@ -56,6 +58,8 @@ describe('ledger invariant', () => {
           const rhs = l.realizedPnl.add(v.unrealizedPnl);
           expect(lhs.eq(rhs), `${lhs.toFixed()} != ${rhs.toFixed()}`).toBe(true);
           for (const p of Object.values(l.positions)) expect(p.quantity.gt(0)).toBe(true);
+          const journaled = (l.trades ?? []).reduce((s, t) => s.add(t.pnl), dec(0));
+          expect(journaled.eq(l.realizedPnl), `journal ${journaled.toFixed()} != realized ${l.realizedPnl.toFixed()}`).toBe(true);
         },
       ),
       { numRuns: 500 },

@@ -8,7 +8,7 @@ import { dec, money } from '../../../shared/domain/money.js';
 import { orderIdFor } from '../../../shared/domain/order.js';
 import { decideIntent } from '../../../shared/services/decide-intent.js';
 import {
-  buildWorld, editLedger, intentFor, latestClose, ledgerHolding, M, reservedTotal, seedBook, setPolicy, storedLedger,
+  buildWorld, editLedger, intentFor, latestClose, ledgerHolding, M, reservedTotal, seedBook, seedMarket, setPolicy, storedLedger, UNPACED,
   trade, type World,
 } from './support.js';
 
@@ -20,8 +20,8 @@ let close: number;
 beforeEach(async () => {
   w = buildWorld();
   close = latestClose(w.clock.now());
-  await setPolicy(w, { symbols: [BTC, ETH] });
-  await seedBook(w, BTC, '49999.99', '50000');
+  await setPolicy(w, { symbols: [BTC, ETH], ...UNPACED });
+  await seedMarket(w, BTC, '49999.99', '50000');
 });
 
 async function trip(world: World): Promise<void> {
@@ -94,7 +94,7 @@ describe('decideIntent', () => {
     { allowExitsWhenHalted: true, approved: true, codes: [] },
     { allowExitsWhenHalted: false, approved: false, codes: ['KILL_SWITCH_NOT_ARMED'] },
   ])('with allowExitsWhenHalted=$allowExitsWhenHalted, an exit while tripped is approved=$approved', async ({ allowExitsWhenHalted, approved, codes }) => {
-    await setPolicy(w, { symbols: [BTC, ETH], risk: { allowExitsWhenHalted } });
+    await setPolicy(w, { symbols: [BTC, ETH], risk: { allowExitsWhenHalted }, ...UNPACED });
     await editLedger(w, () => ledgerHolding(BTC, '0.004', '200.2', w.clock.now()));
     await trip(w);
     const decision = await decideIntent(w, intentFor(BTC, 'exit', close));
@@ -152,8 +152,8 @@ describe('decideIntent', () => {
       markets[s] = { ...PAPER_MARKETS[BTC]!, symbol: s, base: s.slice(0, 3), amountStep: '0.001', minAmount: '0.001' };
     }
     w = buildWorld({ markets });
-    await setPolicy(w, { symbols, risk: { stakePct: 2, maxPositionPct: 3, maxTotalExposurePct: 9 } });
-    for (const s of symbols) await seedBook(w, s, '99.99', '100');
+    await setPolicy(w, { symbols, risk: { stakePct: 2, maxPositionPct: 3, maxTotalExposurePct: 9, maxOpenPositions: 20 }, ...UNPACED });
+    for (const s of symbols) await seedMarket(w, s, '99.99', '100');
 
     const decisions = await Promise.all(symbols.map((s) => decideIntent(w, intentFor(s, 'entry', close))));
 

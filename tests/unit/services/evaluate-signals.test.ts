@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { RISK_EXIT_STRATEGY } from '../../../shared/domain/exits.js';
 import { intentIdFor } from '../../../shared/domain/intent.js';
 import { evaluateSignals } from '../../../shared/services/evaluate-signals.js';
 import {
@@ -124,5 +125,78 @@ describe('evaluateSignals', () => {
     expect(alerts[0]).toMatchObject({ severity: 'critical', details: { rejectedVersion: 2, inForceVersion: 1 } });
     expect(alerts[0]!.message).toContain('risk.stakePct');
     expect([first.policyHash, second.policyHash]).toEqual([valid.hash, valid.hash]);
+  });
+});
+
+describe('evaluateSignals: risk exits', () => {
+  // 0.1 BTC held at an average cost of 50 000 (5 000 quote); stop-loss −10%, take-profit +12% (defaults).
+  beforeEach(async () => {
+    await editLedger(w, () => ledgerHolding(BTC, '0.1', '5000', w.clock.now() - 60 * M));
+  });
+
+  it('exits a held position whose last close reached the stop-loss, as strategy risk-exit with reason stop-loss, and runs no strategy on it', async () => {
+    await seedSymbol(w, BTC, [...trend(30, 0), 45_000]); // last close −10% exactly
+    await seedSymbol(w, ETH, trend(31, RISING, 3_000));
+    await heartbeat(w);
+    const close = latestClose(w.clock.now());
+    const cycle = await evaluateSignals(w);
+    const exit = cycle.intents.find((i) => i.symbol === BTC)!;
+    expect(exit).toMatchObject({
+      intentId: intentIdFor(RISK_EXIT_STRATEGY, BTC, 'sell', close), strategy: RISK_EXIT_STRATEGY, side: 'sell', kind: 'exit',
+      reason: 'stop-loss', referencePrice: '45000', score: -10, candleCloseTime: close,
+    });
+    expect(cycle.riskExits).toEqual([{ symbol: BTC, reason: 'stop-loss', message: expect.stringContaining('stopLossPct -10%') }]);
+    expect(cycle.skipped).toEqual([{ symbol: BTC, strategy: 'momentum', reason: 'superseded by risk exit stop-loss' }]);
+    expect(cycle.intents.map((i) => [i.symbol, i.strategy, i.kind])).toEqual([[BTC, RISK_EXIT_STRATEGY, 'exit'], [ETH, 'momentum', 'entry']]);
+    expect(w.signals.sent.map((m) => [m.groupId, m.deduplicationId])).toEqual(cycle.intents.map((i) => [i.symbol, i.intentId]));
+  });
+
+  it('exits at the take-profit level on a rising market the strategy would keep holding', async () => {
+    await seedSymbol(w, BTC, [...trend(30, RISING, 55_000), 56_000]); // +12%
+    await heartbeat(w);
+    const cycle = await evaluateSignals(w);
+    expect(cycle.intents.map((i) => [i.strategy, i.reason])).toEqual([[RISK_EXIT_STRATEGY, 'take-profit']]);
+  });
+
+  it('emits no risk exit inside the levels and lets the strategy decide as before', async () => {
+    await seedSymbol(w, BTC, [...trend(30, 0), 45_001]);
+    await heartbeat(w);
+    const cycle = await evaluateSignals(w);
+    expect(cycle.riskExits).toEqual([]);
+    expect(cycle.intents.every((i) => i.strategy === 'momentum')).toBe(true);
+    expect(cycle.evaluated).toBe(1);
+  });
+
+  it('still sends a risk exit while market data is stale', async () => {
+    await seedSymbol(w, BTC, [...trend(30, 0), 44_000]);
+    const cycle = await evaluateSignals(w); // no heartbeat at all
+    expect(cycle.marketStale).toBe(true);
+    expect(cycle.intents.map((i) => i.reason)).toEqual(['stop-loss']);
+  });
+
+  it('judges exits only on the latest closed candle, and skips a held symbol whose latest candle is missing', async () => {
+    await seedSymbol(w, BTC, [...trend(30, 0), 40_000], { lastClose: latestClose(w.clock.now()) - M });
+    await heartbeat(w);
+    const cycle = await evaluateSignals(w);
+    expect(cycle.intents).toEqual([]);
+    expect(cycle.skipped).toContainEqual({ symbol: BTC, strategy: RISK_EXIT_STRATEGY, reason: 'latest closed candle missing' });
+  });
+
+  it('does not look at positions in symbols the policy no longer trades', async () => {
+    await setPolicy(w, { symbols: [ETH] });
+    await seedSymbol(w, BTC, [...trend(30, 0), 40_000]);
+    await heartbeat(w);
+    expect((await evaluateSignals(w)).riskExits).toEqual([]);
+  });
+
+  it.each([
+    [0, ['time-stop']],
+    [1, []], // 60 min before the clock, but 1 ms short of 60 min before the candle's close
+  ])('times a position out by the close time of the candle it judges (opened 60 min − %i ms before it)', async (later, expected) => {
+    await setPolicy(w, { symbols: [BTC, ETH], exits: { timeStopMinutes: 60 } });
+    await editLedger(w, () => ledgerHolding(BTC, '0.1', '5000', latestClose(w.clock.now()) - 60 * M + later));
+    await seedSymbol(w, BTC, trend(31, 0));
+    await heartbeat(w);
+    expect((await evaluateSignals(w)).riskExits.map((e) => e.reason)).toEqual(expected);
   });
 });

@@ -1,12 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ExchangeApiError } from '../../../shared/adapters/ccxt-errors.js';
 import { paperTradeId } from '../../../shared/adapters/paper-exchange.js';
+import { circuitState } from '../../../shared/domain/circuit-breaker.js';
+import type { ExchangeHealth } from '../../../shared/domain/exchange-health.js';
+import { StateUnreadableError } from '../../../shared/domain/errors.js';
+import { RISK_EXIT_STRATEGY } from '../../../shared/domain/exits.js';
+import { intentIdFor } from '../../../shared/domain/intent.js';
 import { tripKillSwitch } from '../../../shared/domain/kill-switch.js';
 import { money } from '../../../shared/domain/money.js';
 import { executeOrder } from '../../../shared/services/execute-order.js';
 import {
-  approve, buildWorld, crashAfterPlacement, held, intentFor, latestClose, M, seedBook, setPolicy, storedLedger, trade,
-  type World, type WorldOptions,
+  approve, buildWorld, crashAfterPlacement, held, intentFor, latestClose, M, RecordingStateStore, seedMarket, setPolicy, storedLedger,
+  trade, UNPACED, type World, type WorldOptions,
 } from './support.js';
 
 const BTC = 'BTC/USDT';
@@ -18,9 +23,9 @@ let close: number;
 async function setup(options: WorldOptions = {}): Promise<void> {
   w = buildWorld(options);
   close = latestClose(w.clock.now());
-  await setPolicy(w, { symbols: [BTC, ETH] });
-  await seedBook(w, BTC, '49999.99', '50000');
-  await seedBook(w, ETH, '2999.99', '3000');
+  await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH] });
+  await seedMarket(w, BTC, '49999.99', '50000');
+  await seedMarket(w, ETH, '2999.99', '3000');
 }
 beforeEach(() => setup());
 
@@ -84,8 +89,8 @@ describe('executeOrder', () => {
   it('cancels an entry whose kill switch tripped after approval and releases its reservation, while an exit still executes', async () => {
     await trade(w, intentFor(BTC, 'entry', close)); // hold 0.004 BTC
     w.clock.advance(M);
-    await seedBook(w, BTC, '49999.99', '50000');
-    await seedBook(w, ETH, '2999.99', '3000');
+    await seedMarket(w, BTC, '49999.99', '50000');
+    await seedMarket(w, ETH, '2999.99', '3000');
     const exit = await approve(w, intentFor(BTC, 'exit', close + M));
     const entry = await approve(w, intentFor(ETH, 'entry', close + M));
     await trip();
@@ -102,10 +107,10 @@ describe('executeOrder', () => {
   });
 
   it('cancels an exit whose kill switch tripped after approval when the policy does not allow exits while halted', async () => {
-    await setPolicy(w, { symbols: [BTC, ETH], risk: { allowExitsWhenHalted: false } });
+    await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH], risk: { allowExitsWhenHalted: false } });
     await trade(w, intentFor(BTC, 'entry', close));
     w.clock.advance(M);
-    await seedBook(w, BTC, '49999.99', '50000');
+    await seedMarket(w, BTC, '49999.99', '50000');
     const exit = await approve(w, intentFor(BTC, 'exit', close + M)); // approved while ARMED
     await trip();
 
@@ -120,7 +125,7 @@ describe('executeOrder', () => {
     { now: 'LIVE', extra: { liveTradingConfirmed: true } },
   ])('cancels a PAPER order with MODE_CHANGED when the policy is now $now, and never places it', async ({ now, extra }) => {
     const request = await approve(w, intentFor(BTC, 'entry', close));
-    await setPolicy(w, { symbols: [BTC, ETH], mode: now, ...extra });
+    await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH], mode: now, ...extra });
 
     const record = await executeOrder(w, request);
     expect(record).toMatchObject({ status: 'CANCELED', rejectReason: 'MODE_CHANGED' });
@@ -158,9 +163,100 @@ describe('executeOrder', () => {
     expect((await w.state.getOrder(request.orderId))?.value.status).toBe('SUBMITTING');
     expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([request.orderId]);
 
-    await seedBook(w, BTC, '49999.99', '50000');
+    await seedMarket(w, BTC, '49999.99', '50000');
     const record = await executeOrder(w, request);
     expect(record.status).toBe('FILLED');
     expect((await storedLedger(w)).value.fillCount).toBe(1);
+  });
+});
+
+describe('executeOrder: the trade journal', () => {
+  it("carries a risk exit's reason from the intent through the order and the fill into the closed trade", async () => {
+    await trade(w, { ...intentFor(BTC, 'entry', close) });
+    w.clock.advance(M);
+    await seedMarket(w, BTC, '44999.99', '45000');
+    const exitIntent = {
+      ...intentFor(BTC, 'exit', close + M), strategy: RISK_EXIT_STRATEGY, reason: 'stop-loss',
+      intentId: intentIdFor(RISK_EXIT_STRATEGY, BTC, 'sell', close + M),
+    };
+    const request = await approve(w, exitIntent);
+    expect(request.exitReason).toBe('stop-loss');
+    await executeOrder(w, request);
+
+    const [fill] = (await w.state.listFills()).filter((f) => f.side === 'sell');
+    expect(fill).toMatchObject({ strategy: RISK_EXIT_STRATEGY, exitReason: 'stop-loss' });
+    const trades = (await storedLedger(w)).value.trades!;
+    expect(trades).toHaveLength(1);
+    expect(trades[0]).toMatchObject({ symbol: BTC, strategy: 'momentum', exitReason: 'stop-loss', quantity: expect.anything() });
+    expect(trades[0]!.pnl.lt(0)).toBe(true);
+  });
+
+  it('records the strategy that opened a position', async () => {
+    await trade(w, intentFor(BTC, 'entry', close));
+    expect((await storedLedger(w)).value.positions[BTC]?.strategy).toBe('momentum');
+  });
+});
+
+describe('executeOrder: exchange health', () => {
+  const health = async () => (await w.state.getExchangeHealth())?.value;
+  /** Approves an entry, then lets the top of book go stale so the paper venue fails retryably. */
+  async function failingOrder() {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    w.clock.advance(181_000);
+    return request;
+  }
+
+  it('records a retryable failure on the health item before rethrowing, and a success closes it again', async () => {
+    const request = await failingOrder();
+    const at = w.clock.now();
+    await expect(executeOrder(w, request)).rejects.toBeInstanceOf(ExchangeApiError);
+    expect(await health()).toEqual({ consecutiveFailures: 1, recentErrors: [at], updatedAt: at });
+
+    await seedMarket(w, BTC, '49999.99', '50000');
+    expect((await executeOrder(w, request)).status).toBe('FILLED');
+    expect(await health()).toEqual({ consecutiveFailures: 0, recentErrors: [at], updatedAt: w.clock.now() });
+  });
+
+  it('opens the circuit breaker after failureThreshold consecutive retryable failures', async () => {
+    await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH], circuitBreaker: { failureThreshold: 3, openSeconds: 60 } });
+    const request = await failingOrder();
+    const { policy } = await w.policies.load();
+    for (let i = 0; i < 3; i++) {
+      await expect(executeOrder(w, request)).rejects.toBeInstanceOf(ExchangeApiError);
+      w.clock.advance(1_000);
+    }
+    expect(await health()).toMatchObject({ consecutiveFailures: 3, openedAt: w.clock.now() - 1_000 });
+    expect(circuitState(await health(), w.clock.now(), policy)).toBe('open');
+  });
+
+  it('does not count a permanent rejection as an exchange failure', async () => {
+    await setup({ venueCash: '1' });
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    expect((await executeOrder(w, request)).status).toBe('REJECTED');
+    expect(await health()).toBeUndefined();
+  });
+
+  it.each([
+    ['always loses the conditional write', class extends RecordingStateStore {
+      override async putExchangeHealth(): Promise<boolean> { return false; }
+    }],
+    ['cannot read the health item', class extends RecordingStateStore {
+      override async getExchangeHealth(): Promise<{ value: ExchangeHealth; version: number } | undefined> {
+        // Broken only once the order is approved: at decision time an unreadable health item rightly fails closed.
+        if (this.broken) throw new StateUnreadableError('exchange health');
+        return super.getExchangeHealth();
+      }
+    }],
+  ])('never fails an order because the health store %s', async (_label, Store) => {
+    const store = new Store();
+    w = { ...buildWorld(), state: store };
+    close = latestClose(w.clock.now());
+    await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH] });
+    await seedMarket(w, BTC, '49999.99', '50000');
+    const request = await failingOrder();
+    store.broken = true;
+    await expect(executeOrder(w, request)).rejects.toBeInstanceOf(ExchangeApiError); // the exchange's error, not the store's
+    await seedMarket(w, BTC, '49999.99', '50000');
+    expect((await executeOrder(w, request)).status).toBe('FILLED');
   });
 });

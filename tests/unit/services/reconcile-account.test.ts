@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { EXCHANGE_ERROR, ExchangeApiError } from '../../../shared/adapters/ccxt-errors.js';
 import { money } from '../../../shared/domain/money.js';
 import { clientOrderIdFor, newOrderRecord, orderIdFor, transitionOrder, type OrderRequest } from '../../../shared/domain/order.js';
 import { reconcileAccount, STUCK_ORDER_MS } from '../../../shared/services/reconcile-account.js';
 import {
-  approve, buildWorld, crashAfterPlacement, held, intentFor, latestClose, M, seedBook, setPolicy, storedLedger, trade,
+  approve, buildWorld, crashAfterPlacement, held, intentFor, latestClose, M, seedMarket, setPolicy, storedLedger, trade, UNPACED,
   type World,
 } from './support.js';
 
@@ -15,9 +16,9 @@ let close: number;
 beforeEach(async () => {
   w = buildWorld();
   close = latestClose(w.clock.now());
-  await setPolicy(w, { symbols: [BTC, ETH] });
-  await seedBook(w, BTC, '49999.99', '50000');
-  await seedBook(w, ETH, '2999.99', '3000');
+  await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH] });
+  await seedMarket(w, BTC, '49999.99', '50000');
+  await seedMarket(w, ETH, '2999.99', '3000');
 });
 
 /** An order nobody in the pipeline decided: as if placed by hand (or by a lost process) with our prefix. */
@@ -39,7 +40,7 @@ describe('reconcileAccount', () => {
     await trade(w, intentFor(BTC, 'entry', close));
     await trade(w, intentFor(ETH, 'entry', close));
     w.clock.advance(M);
-    await seedBook(w, BTC, '49999.99', '50000');
+    await seedMarket(w, BTC, '49999.99', '50000');
     await trade(w, intentFor(BTC, 'exit', close + M));
     w.clock.advance(45_000);
 
@@ -107,5 +108,15 @@ describe('reconcileAccount', () => {
     expect((await w.state.getOrder(request.orderId))!.value).toMatchObject({ status: 'EXPIRED', rejectReason: 'NEVER_REACHED_EXCHANGE' });
     expect((await storedLedger(w)).value.reservations).toEqual({});
     expect(w.placements).toHaveLength(0);
+  });
+
+  it('notes a retryable exchange failure on the health item (for the error-burst trigger) and rethrows it', async () => {
+    const down = new ExchangeApiError(EXCHANGE_ERROR.unavailable, 'exchange down', true);
+    const unreachable = { ...w, exchangeFor: (...args: Parameters<World['exchangeFor']>) => {
+      const ex = w.exchangeFor(...args);
+      return Object.assign(Object.create(ex) as typeof ex, { fetchOpenOrders: async () => { throw down; } });
+    } };
+    await expect(reconcileAccount(unreachable)).rejects.toBe(down);
+    expect((await w.state.getExchangeHealth())?.value).toEqual({ consecutiveFailures: 1, recentErrors: [w.clock.now()], updatedAt: w.clock.now() });
   });
 });

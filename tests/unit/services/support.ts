@@ -53,6 +53,8 @@ export class RecordingQueue<T> extends MemoryMessageQueue<T> {
 
 /** A memory state store that remembers every ledger it accepted and counts lost conditional writes. */
 export class RecordingStateStore extends MemoryStateStore {
+  /** Subclasses that simulate a failing store switch their failure on with this. */
+  broken = false;
   readonly ledgersWritten: Ledger[] = [];
   ledgerConflicts = 0;
   override async putLedger(next: Ledger, expectedVersion: number): Promise<boolean> {
@@ -164,6 +166,25 @@ export async function seedSymbol(
 export async function seedBook(world: World, symbol: string, bid: string, ask: string): Promise<void> {
   await world.market.putTopOfBook({ symbol, bid, ask, time: world.clock.now() });
 }
+
+/**
+ * Everything the entry guards need to see a healthy market for `symbol` at the clock: a top of book,
+ * a fresh heartbeat and a latest closed candle closing at the bid (the bad-tick reference).
+ */
+export async function seedMarket(world: World, symbol: string, bid: string, ask: string): Promise<void> {
+  await seedBook(world, symbol, bid, ask);
+  await heartbeat(world);
+  await world.market.putCandles(candlesEndingAt(symbol, [Number(bid)], latestClose(world.clock.now())));
+}
+
+/**
+ * Policy fragment for service tests whose subject is not pacing or protection locks: the defaults space
+ * entries 180 s apart, 900 s per symbol, and lock a pair for 15 min after an exit.
+ */
+export const UNPACED = {
+  pacing: { maxTradesPerDay: 1000, maxTradesPerHour: 1000, maxNewPositionsPerHour: 1000, minSecondsBetweenTrades: 0, perSymbolCooldownSeconds: 0 },
+  protections: { cooldown: { enabled: false, lockMinutes: 15 } },
+} as const;
 
 /** Writes the market-stream heartbeat at `at` (default: now). */
 export async function heartbeat(world: World, at = world.clock.now()): Promise<void> {

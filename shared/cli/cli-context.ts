@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { dynamoDocumentClient } from '../adapters/aws-clients.js';
+import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
+import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
+import type { PolicyRecords } from '../adapters/policy-codec.js';
+import type { Clock, PolicyStore, StateStore } from '../ports.js';
+import { ENV } from '../resources.js';
+import { systemClock } from '../runtime/deps.js';
+
+/** A policy store the operator commands can read, write and list. */
+export type OperatorPolicyStore = PolicyStore & PolicyRecords;
+
+/** What every command runs against: its stores, a clock and its output. Tests pass memory stores and capture output. */
+export interface CliContext {
+  /** Built on first use, so commands that need no table (policy validate) run without one. */
+  readonly policies: () => OperatorPolicyStore;
+  readonly state: () => StateStore;
+  readonly clock: Clock;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly readText: (path: string) => Promise<string>;
+  /** Who is running the command when --by is not given (kill only). */
+  readonly user?: string;
+}
+
+/** The context of a real `stratus` process: DynamoDB tables named by POLICY_TABLE / STATE_TABLE, stdout/stderr. */
+export function processContext(env: NodeJS.ProcessEnv = process.env): CliContext {
+  let policies: OperatorPolicyStore | undefined;
+  let state: StateStore | undefined;
+  const table = (name: string, output: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`set ${name} to the deployed table name (stack output ${output})`);
+    return value;
+  };
+  return {
+    policies: () => (policies ??= new DynamoPolicyStore({
+      tableName: table(ENV.policyTable, 'PolicyTableName'), client: dynamoDocumentClient(), clock: systemClock,
+      validation: env[ENV.exchangeSecretArn] ? { exchangeKeysConfigured: true } : {},
+    })),
+    state: () => (state ??= new DynamoStateStore({ tableName: table(ENV.stateTable, 'StateTableName'), client: dynamoDocumentClient() })),
+    clock: systemClock,
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    readText: (path) => readFile(path, 'utf8'),
+    ...(env.USER ? { user: env.USER } : {}),
+  };
+}
+
+/** Epoch ms as an ISO time to the second. */
+export function iso(t: number): string {
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Left-aligned columns separated by two spaces; the first row is the header. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return `${rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')}\n`;
+}

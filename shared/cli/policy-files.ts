@@ -1,0 +1,34 @@
+import { validatePolicy, type Policy, type PolicyProblem } from '../domain/policy.js';
+import type { CliContext } from './cli-context.js';
+
+/** The outcome of checking a document: the policy it means, or every problem with its path. */
+export type CheckedDocument =
+  | { readonly ok: true; readonly document: unknown; readonly policy: Policy; readonly warnings: readonly PolicyProblem[] }
+  | { readonly ok: false; readonly problems: readonly PolicyProblem[]; readonly warnings: readonly PolicyProblem[] };
+
+/** Reads a policy file and validates it; a file that is not JSON is one problem at (root). */
+export async function checkFile(ctx: CliContext, file: string): Promise<CheckedDocument> {
+  return checkDocument(await ctx.readText(file));
+}
+
+/** Validates a document (object or JSON text, as stored) by the loaders' rules, less deployment facts such as exchange keys. */
+export function checkDocument(document: unknown): CheckedDocument {
+  let value = document;
+  if (typeof document === 'string') {
+    try { value = JSON.parse(document); } catch (e) {
+      return { ok: false, problems: [{ path: '(root)', code: 'UNREADABLE_DOCUMENT', severity: 'error', message: `not valid JSON: ${(e as Error).message}` }], warnings: [] };
+    }
+  }
+  const r = validatePolicy(value);
+  return r.ok ? { ok: true, document: value, policy: r.policy, warnings: r.warnings } : { ok: false, problems: r.problems, warnings: r.warnings };
+}
+
+/** Prints every problem and warning, one per line: severity, path, code, message. */
+export function printProblems(ctx: CliContext, label: string, checked: CheckedDocument): void {
+  const all = [...(checked.ok ? [] : checked.problems), ...checked.warnings];
+  if (!all.length) return;
+  const errors = checked.ok ? 0 : checked.problems.length;
+  const write = checked.ok ? ctx.out : ctx.err;
+  write(`${label}: ${errors} error(s), ${checked.warnings.length} warning(s)\n`);
+  for (const p of all) write(`  ${(p.severity ?? 'error').padEnd(7)}  ${p.path}  ${p.code ?? 'SCHEMA'}  ${p.message}\n`);
+}

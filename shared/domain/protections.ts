@@ -1,0 +1,103 @@
+/**
+ * The freqtrade protections as pure functions of the trade journal: each turns ledger.trades into
+ * locks (no entries on a pair, or on '*' = every pair, until a time). Times are epoch ms; a trade is in
+ * a lookback when now − lookback < closedAt ≤ now; a lock is active while now < until.
+ */
+import type { ClosedTrade, Ledger, Lock } from './ledger.js';
+import { Decimal, ZERO } from './money.js';
+import type { Policy } from './policy.js';
+
+type Protections = Policy['protections'];
+const MINUTE = 60_000;
+
+/** Trades closed within the last `lookbackMinutes` at `now`, oldest first. */
+function inLookback(trades: readonly ClosedTrade[], now: number, lookbackMinutes: number): ClosedTrade[] {
+  const from = now - lookbackMinutes * MINUTE;
+  return trades.filter((t) => t.closedAt > from && t.closedAt <= now).sort((x, y) => x.closedAt - y.closedAt);
+}
+
+function bySymbol(trades: readonly ClosedTrade[]): Map<string, ClosedTrade[]> {
+  const out = new Map<string, ClosedTrade[]>();
+  for (const t of trades) out.set(t.symbol, [...(out.get(t.symbol) ?? []), t]);
+  return out;
+}
+
+/** A lock on `scope` from the newest of `trades` (oldest first) for lockMinutes. */
+function lockAfter(trades: readonly ClosedTrade[], protection: string, scope: string, lockMinutes: number, reason: string): Lock {
+  const last = trades[trades.length - 1]!.closedAt;
+  return { scope, protection, reason, createdAt: last, until: last + lockMinutes * MINUTE };
+}
+
+/** A stop-out: a 'stop-loss' exit, or a 'trailing-stop' exit that lost money. */
+const isStopOut = (t: ClosedTrade) => t.exitReason === 'stop-loss' || (t.exitReason === 'trailing-stop' && t.pnl.lt(0));
+
+/**
+ * At least tradeLimit stop-outs within the lookback → lock '*' (or, with perPair, each pair that had
+ * them) until the newest of those stop-outs closed + lockMinutes.
+ */
+export function stoplossGuardLocks(trades: readonly ClosedTrade[], cfg: Protections['stoplossGuard'], now: number): Lock[] {
+  const stops = inLookback(trades, now, cfg.lookbackMinutes).filter(isStopOut);
+  const limit = Math.max(1, cfg.tradeLimit);
+  const groups = cfg.perPair ? [...bySymbol(stops)] : [['*', stops] as const];
+  return groups
+    .filter(([, ts]) => ts.length >= limit)
+    .map(([scope, ts]) => lockAfter(ts, 'stoplossGuard', scope, cfg.lockMinutes, `${ts.length} stop-outs in ${cfg.lookbackMinutes} min (tradeLimit ${cfg.tradeLimit})`));
+}
+
+/**
+ * Drawdown of account equity along the trades closed within the lookback ≥ maxDrawdownPct → lock '*'
+ * until the newest of them closed + lockMinutes. The curve starts at the realized equity before the
+ * window (startingCash + realizedPnl − the window's PnL) and steps by each trade's PnL; drawdown is
+ * (running peak − equity) / running peak, so it is a share of the account, not of the profits.
+ */
+export function maxDrawdownLocks(ledger: Ledger, trades: readonly ClosedTrade[], cfg: Protections['maxDrawdown'], now: number): Lock[] {
+  const window = inLookback(trades, now, cfg.lookbackMinutes);
+  if (!window.length) return [];
+  let equity = window.reduce((e, t) => e.sub(t.pnl), ledger.startingCash.add(ledger.realizedPnl));
+  let peak = equity;
+  let worst = ZERO;
+  for (const t of window) {
+    equity = equity.add(t.pnl);
+    peak = Decimal.max(peak, equity);
+    if (peak.gt(0)) worst = Decimal.max(worst, peak.sub(equity).div(peak).mul(100));
+  }
+  if (worst.lt(cfg.maxDrawdownPct)) return [];
+  return [lockAfter(window, 'maxDrawdown', '*', cfg.lockMinutes, `drawdown ${worst.toDecimalPlaces(4).toFixed()}% in ${cfg.lookbackMinutes} min (max ${cfg.maxDrawdownPct}%)`)];
+}
+
+/** A pair with at least tradeLimit trades in the lookback whose summed pnlPct is below requiredProfitPct → lock the pair. */
+export function lowProfitPairLocks(trades: readonly ClosedTrade[], cfg: Protections['lowProfitPairs'], now: number): Lock[] {
+  const limit = Math.max(1, cfg.tradeLimit);
+  return [...bySymbol(inLookback(trades, now, cfg.lookbackMinutes))]
+    .map(([symbol, ts]) => ({ symbol, ts, profit: ts.reduce((s, t) => s.add(t.pnlPct), ZERO) }))
+    .filter(({ ts, profit }) => ts.length >= limit && profit.lt(cfg.requiredProfitPct))
+    .map(({ symbol, ts, profit }) => lockAfter(ts, 'lowProfitPairs', symbol, cfg.lockMinutes, `${ts.length} trades made ${profit.toDecimalPlaces(4).toFixed()}% < ${cfg.requiredProfitPct}%`));
+}
+
+/** After any exit of a pair, lock that pair for lockMinutes from that exit (the newest exit per pair counts). */
+export function cooldownLocks(trades: readonly ClosedTrade[], cfg: Protections['cooldown'], now: number): Lock[] {
+  return [...bySymbol(inLookback(trades, now, cfg.lockMinutes))]
+    .map(([symbol, ts]) => lockAfter(ts, 'cooldown', symbol, cfg.lockMinutes, `cooldown after exit (${cfg.lockMinutes} min)`));
+}
+
+/** Every enabled protection's locks active at `now` (until > now), derived from ledger.trades alone. */
+export function deriveLocks(ledger: Ledger, policy: Policy, now: number): Lock[] {
+  const p = policy.protections;
+  const trades = ledger.trades ?? [];
+  return [
+    ...(p.stoplossGuard.enabled ? stoplossGuardLocks(trades, p.stoplossGuard, now) : []),
+    ...(p.maxDrawdown.enabled ? maxDrawdownLocks(ledger, trades, p.maxDrawdown, now) : []),
+    ...(p.lowProfitPairs.enabled ? lowProfitPairLocks(trades, p.lowProfitPairs, now) : []),
+    ...(p.cooldown.enabled ? cooldownLocks(trades, p.cooldown, now) : []),
+  ].filter((l) => l.until > now);
+}
+
+/** Locks in force at `now`: the stored ones (ledger.locks) still running plus the freshly derived ones. */
+export function activeLocks(ledger: Ledger, policy: Policy, now: number): Lock[] {
+  return [...(ledger.locks ?? []).filter((l) => l.until > now), ...deriveLocks(ledger, policy, now)];
+}
+
+/** The locks among `locks` that cover `symbol`: '*' ones are global. */
+export function locksCovering(locks: readonly Lock[], symbol: string): { global: Lock[]; pair: Lock[] } {
+  return { global: locks.filter((l) => l.scope === '*'), pair: locks.filter((l) => l.scope === symbol) };
+}
