@@ -51,7 +51,7 @@ function render(s: EmbeddedSummary): string {
     `  candles replayed  ${s.candlesReplayed} (bad ticks dropped ${s.badTicksDropped})`,
     `  intents           ${s.intents}`,
     `  decisions         ${s.decisions.approved} approved, ${s.decisions.rejected} rejected`,
-    ...Object.entries(s.decisions.rejectedByReason).map(([code, n]) => `    rejected ${code.padEnd(24)} ${n}`),
+    ...Object.entries(s.decisions.rejectedByReason).map(([code, n]) => `    rejected ${code.padEnd(27)} ${n}`),
     `  orders            ${s.orders.total} (${Object.entries(s.orders.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
     `  fills             ${s.fills}`,
     `  fees paid         ${s.feesPaid}`,

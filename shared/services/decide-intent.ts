@@ -2,13 +2,15 @@ import type { Decision } from '../domain/decision.js';
 import { decide } from '../domain/decide.js';
 import { ContentionError, StateUnreadableError } from '../domain/errors.js';
 import type { Intent } from '../domain/intent.js';
-import { effectiveStatus } from '../domain/kill-switch.js';
-import { release, reserve } from '../domain/ledger.js';
-import { dec } from '../domain/money.js';
-import { orderIdFor } from '../domain/order.js';
+import { effectiveStatus, lastResetAt, type KillSwitchState, type KillSwitchStatus } from '../domain/kill-switch.js';
+import { killSwitchTrigger } from '../domain/kill-switch-triggers.js';
+import { release, reserve, valuation, type Ledger } from '../domain/ledger.js';
+import { dec, type Decimal } from '../domain/money.js';
+import { orderIdFor, type TradingMode } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, OrderQueue, PolicyStore, StateStore } from '../ports.js';
 import { loadLedger, marksFor } from './portfolio.js';
+import { tripKillSwitchNow } from './trip-kill-switch.js';
 import type { Timeframe } from '../domain/candle.js';
 import { circuitState, claimProbe } from '../domain/circuit-breaker.js';
 import { atr } from '../domain/indicators.js';
@@ -24,7 +26,7 @@ export interface RiskDeps {
   readonly orders: OrderQueue;
   readonly alerts: Alerts;
   /** The venue whose market rules apply (paper or live, by policy mode). */
-  readonly exchangeFor: (policy: Policy) => Exchange;
+  readonly exchangeFor: (policy: Policy, mode?: TradingMode) => Exchange;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -52,9 +54,10 @@ export async function decideIntent(deps: RiskDeps, intent: Intent): Promise<Deci
     for (let attempt = 0; attempt < MAX_ATTEMPTS && !decision; attempt++) {
       const stored = await loadLedger(deps.state, policy, now);
       const ks = await deps.state.getKillSwitch();
-      const killSwitch = effectiveStatus(ks?.value, now);
       if (!price) { decision = rejectWith(base, 'NO_MARKET_PRICE', `no top of book for ${intent.symbol}`); break; }
       const marks = await marksFor(deps.market, stored.value);
+      let killSwitch = effectiveStatus(ks?.value, now);
+      if (killSwitch === 'ARMED' && intent.kind === 'entry') killSwitch = await tripIfDue(deps, policy, stored.value, marks, ks?.value, now);
       const out = decide({
         ...base, ledger: stored.value, killSwitch, market, price, marks, ...view, ...(circuit ? { circuit } : {}),
         ...(book ? { book: { bid: dec(book.bid), ask: dec(book.ask) } } : {}),
@@ -71,6 +74,24 @@ export async function decideIntent(deps: RiskDeps, intent: Intent): Promise<Deci
   }
   if (!decision) throw new ContentionError(`ledger (intent ${intent.intentId})`);
   return send(deps, await deps.state.putDecision(decision));
+}
+
+/**
+ * The kill switch's automatic triggers, checked again at decision time: the metrics cycle runs once a
+ * minute, and an entry must not slip out between the losing trade (or error burst) that crossed a limit
+ * and that cycle. A due trigger trips the switch here (alert, cancel sweep) and the entry is refused.
+ */
+async function tripIfDue(
+  deps: RiskDeps, policy: Policy, ledger: Ledger, marks: Record<string, Decimal>, ks: KillSwitchState | undefined, now: number,
+): Promise<KillSwitchStatus> {
+  const v = valuation(ledger, marks);
+  const health = await deps.state.getExchangeHealth();
+  const trip = killSwitchTrigger({
+    ledger, equity: v.equity, drawdownPct: v.drawdownPct, policy, now, resetAt: lastResetAt(ks), ...(health ? { health: health.value } : {}),
+  });
+  if (!trip) return 'ARMED';
+  const out = await tripKillSwitchNow(deps, { reason: trip.reason, by: 'risk', code: trip.code });
+  return effectiveStatus(out.state, now);
 }
 
 /** What the market-quality guards and volatility sizing read: heartbeat age and the last closed candle. */

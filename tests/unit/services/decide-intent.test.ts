@@ -1,3 +1,4 @@
+import type { ClosedTrade } from '../../../shared/domain/ledger.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keys } from '../../../shared/adapters/codec.js';
 import { PAPER_MARKETS } from '../../../shared/adapters/paper-markets.js';
@@ -168,5 +169,21 @@ describe('decideIntent', () => {
     for (const written of w.state.ledgersWritten) expect(reservedTotal(written).lte(900)).toBe(true);
     expect(w.state.ledgerConflicts).toBeGreaterThan(0); // the decisions really did race
     expect(w.orders.sent).toHaveLength(4);
+  });
+
+  it('trips the kill switch at decision time when a trigger is due before the metrics cycle ran, and refuses the entry', async () => {
+    // five losing trades in a row just closed (maxConsecutiveLosses 5); the switch is still ARMED
+    const losses: ClosedTrade[] = Array.from({ length: 5 }, (_, i) => ({
+      symbol: ETH, strategy: 'momentum', quantity: dec('0.1'), pnl: dec('-3'), pnlPct: dec('-1'),
+      openedAt: close - 10 * M, closedAt: close - (5 - i) * M, exitReason: 'signal',
+    }));
+    await editLedger(w, (l) => ({ ...l, trades: losses }));
+    const decision = await decideIntent(w, intentFor(BTC, 'entry', close));
+    expect(decision.approved).toBe(false);
+    expect(decision.reasons.map((r) => r.code)).toContain('KILL_SWITCH_NOT_ARMED');
+    const ks = (await w.state.getKillSwitch())!.value;
+    expect(ks).toMatchObject({ status: 'TRIPPED', changedBy: 'risk', tripCount: 1 });
+    expect(w.alerts.ofKind('KILL_SWITCH_TRIPPED')).toHaveLength(1);
+    expect(w.orders.sent).toEqual([]);
   });
 });
