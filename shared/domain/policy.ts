@@ -136,9 +136,36 @@ const CircuitBreakerConfig = z.strictObject({
 });
 
 const ExecutionConfig = z.strictObject({
-  orderType: z.enum(['market']).default('market'),
+  /** market: taker at the book; limit: a price limitOffsetBps inside the decision price, resting until filled or timed out. */
+  orderType: z.enum(['market', 'limit']).default('market'),
+  /** For limit orders: buy this far below / sell this far above the decision price, bps (0 = at it). */
+  limitOffsetBps: num.default(0),
+  /** An unfilled (or partly filled) limit order older than this is handled by onLimitTimeout. */
+  limitTimeoutSeconds: int.default(120),
+  /** cancel: give up the rest; replace: cancel and re-place at the current price; market: cancel and take the rest at market. */
+  onLimitTimeout: z.enum(['cancel', 'replace', 'market']).default('cancel'),
+  /** What to do with the remainder of a partial fill: keep working it, cancel it, or top it up at market. */
+  partialFill: z.enum(['keep', 'cancel', 'top-up']).default('keep'),
   /** Reject a fill model / live order price further than this from the decision price, bps. */
   maxSlippageBps: num.default(50),
+});
+
+const ExchangeConfig = z.strictObject({
+  /** ccxt exchange id. */
+  id: z.string().min(1).default('binance'),
+  /** Request weight all Stratus processes together may spend per minute (one API key, one egress IP). */
+  rateLimitWeightPerMinute: int.default(1200),
+  /** Retries of a retryable exchange error inside one invocation (exponential backoff with full jitter, capped). */
+  maxRetries: int.default(3),
+  retryBaseDelayMs: int.default(250),
+  retryMaxDelayMs: int.default(5000),
+});
+
+const ReconcileConfig = z.strictObject({
+  /** Balance drift (exchange vs ledger) above this, % of the ledger amount (or of 1 unit when the ledger holds 0): alert. */
+  driftAlertPct: num.default(0.5),
+  /** Above this: also trip the kill switch. */
+  driftTripPct: num.default(2),
 });
 
 const PaperConfig = z.strictObject({
@@ -148,6 +175,12 @@ const PaperConfig = z.strictObject({
   makerFeeBps: num.default(10),
   /** Fixed slippage applied against us on every paper market fill. */
   slippageBps: num.default(5),
+  /** Square-root market impact: extra slippage = impactCoefficient × sqrt(order quantity / candle volume), as a fraction. */
+  impactCoefficient: num.default(0.1),
+  /** At most this share of a candle's volume fills per candle; a larger order fills partly. */
+  maxVolumeParticipationPct: num.default(10),
+  /** Seed of the paper fill model's randomness (deterministic for a given seed). */
+  seed: int.default(1),
 });
 
 const section = <T extends z.ZodType>(schema: T) => schema.default(() => (schema as z.ZodType).parse({}) as never);
@@ -165,7 +198,7 @@ export const PolicySchema = z.strictObject({
   liveTradingConfirmed: z.boolean().default(false),
   /** Read-only switch: nothing is sent, entries or exits; decisions are still recorded. */
   readOnly: z.boolean().default(false),
-  exchange: z.strictObject({ id: z.string().min(1).default('binance') }).default({ id: 'binance' }),
+  exchange: section(ExchangeConfig),
   timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m'),
   symbols: z.array(symbol).min(1).default(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']),
   strategies: z.array(StrategyConfig).min(1).default([{ name: 'momentum', enabled: true, params: {} }]),
@@ -178,6 +211,7 @@ export const PolicySchema = z.strictObject({
   killSwitch: section(KillSwitchConfig),
   circuitBreaker: section(CircuitBreakerConfig),
   execution: section(ExecutionConfig),
+  reconcile: section(ReconcileConfig),
   paper: section(PaperConfig),
 });
 
