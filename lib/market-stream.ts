@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -7,9 +8,12 @@ import {
   OperatingSystemFamily,
 } from 'aws-cdk-lib/aws-ecs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/resources.js';
-import { REPO_ROOT } from './stratus-function.js';
+import { STREAM_SERVICE_NAME } from '../shared/services/stream-metrics.js';
+import { heartbeatAlarm } from './heartbeat-alarm.js';
+import { METRICS_NAMESPACE, REPO_ROOT } from './stratus-function.js';
 
 /** Environment variable carrying the ccxt exchange id to the container (not a Lambda setting, so not in ENV). */
 export const EXCHANGE_ID_ENV = ENV.exchangeId;
@@ -23,12 +27,20 @@ export interface MarketStreamProps {
   /** ccxt exchange id streamed (e.g. binance). */
   readonly exchangeId: string;
   /**
-   * Run on Fargate Spot (up to ~70% cheaper). ECS has no automatic on-demand fallback: an interrupted task
-   * (2-minute SIGTERM warning) is replaced on Spot again. FARGATE stays in the strategy at weight 0, so
-   * falling back is a one-line deploy, not a cluster change.
+   * Run on Fargate Spot (up to ~70% cheaper): capacity providers FARGATE_SPOT (base 1, weight 1) and FARGATE
+   * (weight 0). What ECS does with that: it places the task on Spot; on an interruption it sends SIGTERM two
+   * minutes ahead (the stream flushes and exits; backfill closes the gap) and starts a replacement, on Spot again.
+   * What it does not do: fall back to FARGATE when Spot has no capacity. A provider of weight 0 never receives
+   * tasks, and ECS keeps retrying Spot while the task waits unplaced. The FARGATE entry only keeps on-demand
+   * associated, so falling back is a redeploy with spot=false (a service update, no cluster change); the
+   * heartbeat alarm is what tells you it is needed.
    * @default false
    */
   readonly spot?: boolean;
+  /** Alarm topic: when set, the heartbeat dead-man's switch (lib/heartbeat-alarm.ts) is created and notifies it. */
+  readonly alarmTopic?: ITopic;
+  /** Minutes without a heartbeat before that alarm fires. @default 3 */
+  readonly heartbeatAlarmMinutes?: number;
   /** @default 256 (0.25 vCPU) */
   readonly cpu?: number;
   /** @default 512 */
@@ -54,6 +66,8 @@ export class MarketStream extends Construct {
   public readonly taskDefinition: FargateTaskDefinition;
   public readonly service: FargateService;
   public readonly securityGroup: SecurityGroup;
+  /** The dead-man's switch on the heartbeat metric (only with alarmTopic). */
+  public readonly heartbeatAlarm?: Alarm;
 
   constructor(scope: Construct, id: string, props: MarketStreamProps) {
     super(scope, id);
@@ -104,7 +118,9 @@ export class MarketStream extends Construct {
         [ENV.marketTable]: props.marketTable.tableName,
         [ENV.policyTable]: props.policyTable.tableName,
         [EXCHANGE_ID_ENV]: props.exchangeId,
-        POWERTOOLS_SERVICE_NAME: 'market-stream',
+        // The heartbeat alarm's metric dimension and namespace: keep them in step with lib/heartbeat-alarm.ts.
+        POWERTOOLS_SERVICE_NAME: STREAM_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
       healthCheck: {
@@ -116,6 +132,7 @@ export class MarketStream extends Construct {
       },
       // tini as PID 1: SIGTERM reaches node, which closes the websocket and flushes the last heartbeat.
       linuxParameters: new LinuxParameters(this, 'Linux', { initProcessEnabled: true }),
+      // main.ts gives itself 25 s to flush and exit after SIGTERM; SIGKILL follows after this.
       stopTimeout: Duration.seconds(30),
     });
     Validations.of(container.taskDefinition).acknowledge({
@@ -143,8 +160,13 @@ export class MarketStream extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       ...(props.spot
-        ? { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }, { capacityProvider: 'FARGATE', weight: 0 }] }
+        ? { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', base: 1, weight: 1 }, { capacityProvider: 'FARGATE', weight: 0 }] }
         : {}),
     });
+    if (props.alarmTopic) {
+      this.heartbeatAlarm = heartbeatAlarm(this, 'HeartbeatAlarm', { topic: props.alarmTopic, minutes: props.heartbeatAlarmMinutes });
+    } else if (props.heartbeatAlarmMinutes !== undefined) {
+      throw new Error('MarketStream: heartbeatAlarmMinutes needs alarmTopic');
+    }
   }
 }

@@ -60,6 +60,7 @@ export class StratusStack extends Stack {
       exchangeId,
       spot: props.spot,
       logRetention: props.logRetention,
+      alarmTopic: this.alerts.topic,
     });
 
     new CfnOutput(this, 'PolicyTableName', { value: this.tables.policy.tableName, description: 'Write the trading policy item here' });

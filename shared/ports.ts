@@ -166,3 +166,12 @@ export interface MarketSource {
 /** Where intents go (signals.fifo) and approved orders go (orders.fifo). */
 export type SignalQueue = MessageQueue<Intent>;
 export type OrderQueue = MessageQueue<OrderRequest>;
+
+/**
+ * A request-weight budget shared by every process trading on one exchange account (one API key, one
+ * egress IP): concurrent Lambda invocations draw from the same per-minute window.
+ */
+export interface RateLimiter {
+  /** Takes `weight` from the current window, waiting for a later window when it is full; throws a retryable error past its cap. */
+  acquire(weight: number): Promise<void>;
+}

@@ -29,7 +29,8 @@ export interface TableDefinition {
 
 export const TABLES: Record<TableDefinition['id'], TableDefinition> = {
   market: { id: 'market', ...KEYS, envVar: 'MARKET_TABLE', ttlAttribute: MARKET_TTL_ATTRIBUTE, indexes: [] },
-  state: { id: 'state', ...KEYS, envVar: 'STATE_TABLE', indexes: [STATE_BY_TYPE_INDEX] },
+  /** TTL: only short-lived items (rate-limit windows) carry expiresAt; trading records never expire. */
+  state: { id: 'state', ...KEYS, envVar: 'STATE_TABLE', ttlAttribute: 'expiresAt', indexes: [STATE_BY_TYPE_INDEX] },
   policy: { id: 'policy', ...KEYS, envVar: 'POLICY_TABLE', indexes: [] },
   /** Powertools idempotency records (outer guard around each execution record). */
   idempotency: { id: 'idempotency', partitionKey: 'id', envVar: 'IDEMPOTENCY_TABLE', ttlAttribute: 'expiration', indexes: [] },

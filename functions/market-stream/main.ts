@@ -1,62 +1,69 @@
 /**
- * The market-stream container (Fargate): ccxt.pro websocket → DynamoDB market table, GET /health on 8080,
- * graceful stop on SIGTERM/SIGINT. Symbols come from SYMBOLS or else the policy, re-read every minute.
+ * The market-stream container (Fargate): ccxt.pro websocket → bad-tick guard → DynamoDB market table, REST
+ * backfill at start, after every reconnect and over any hole; GET /health; EMF metrics; on SIGTERM/SIGINT it
+ * stops the websocket, flushes candles, books, a last heartbeat and metrics, then exits 0. Symbols come from
+ * SYMBOLS or else the policy, re-read every minute.
  */
-import { createServer } from 'node:http';
-import { z } from 'zod';
-import { CcxtMarketSource, createProExchange } from '../../shared/adapters/ccxt-market-source.js';
+import type { AddressInfo } from 'node:net';
+import { CcxtCandleFetcher } from '../../shared/adapters/ccxt-backfill.js';
+import { CcxtMarketSource, createProExchange, pointProExchange } from '../../shared/adapters/ccxt-market-source.js';
 import { DynamoMarketStore } from '../../shared/adapters/dynamo-market-store.js';
 import { DynamoPolicyStore } from '../../shared/adapters/dynamo-policy-store.js';
 import type { Timeframe } from '../../shared/domain/candle.js';
-import { ENV } from '../../shared/resources.js';
 import { logger } from '../../shared/runtime/observability.js';
 import { createMarketStream, isStreamFresh } from '../../shared/services/stream-market.js';
+import { loadStreamConfig } from './config.js';
+import { serveHealth } from './health.js';
+import { emfReporter, logStreamEvent } from './observe.js';
 
-const HEARTBEAT_MS = 5_000;
+/** Health turns 503 when no heartbeat was written for this long (ECS then replaces the task). */
 const STALE_AFTER_MS = 30_000;
-const POLICY_REFRESH_MS = 60_000;
-const HEALTH_PORT = 8080;
+/** SIGTERM to exit must fit the task's stopTimeout (lib/market-stream.ts). */
+const STOP_DEADLINE_MS = 25_000;
 
-const env = z.object({
-  marketTable: z.string().min(1),
-  policyTable: z.string().min(1).optional(),
-  exchangeId: z.string().min(1).default('binance'),
-  symbols: z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).optional(),
-}).refine((e) => e.policyTable || e.symbols?.length, { message: `set ${ENV.policyTable} or SYMBOLS` }).parse({
-  marketTable: process.env[ENV.marketTable], policyTable: process.env[ENV.policyTable] || undefined,
-  exchangeId: process.env[ENV.exchangeId] || undefined, symbols: process.env['SYMBOLS'] || undefined,
-});
-
+const config = loadStreamConfig();
 const clock = { now: () => Date.now() };
-const policies = env.policyTable ? new DynamoPolicyStore({ tableName: env.policyTable }) : undefined;
+const policies = config.policyTable ? new DynamoPolicyStore({ tableName: config.policyTable }) : undefined;
 const wanted = async (): Promise<{ symbols: readonly string[]; timeframe: Timeframe }> => {
   const policy = policies ? (await policies.peek()).policy : undefined;
-  return { symbols: env.symbols ?? policy!.symbols, timeframe: (policy?.timeframe ?? '1m') as Timeframe };
+  return { symbols: config.symbols ?? policy!.symbols, timeframe: (policy?.timeframe ?? '1m') as Timeframe };
 };
 
 const initial = await wanted().catch((error: unknown) => {
   logger.error('cannot read the policy', { error: error as Error });
   return process.exit(1);
 });
+const exchange = createProExchange(config.exchangeId);
+await pointProExchange(exchange, { wsUrl: config.wsUrl, restOrigin: config.restOrigin });
+/** Set once the stream exists: after a reconnect the followed symbols' gaps are backfilled. */
+let afterReconnect: (symbols: readonly string[]) => void = () => undefined;
 const source = new CcxtMarketSource({
-  exchange: createProExchange(env.exchangeId), clock,
+  exchange, clock, stall: { afterMs: config.stallAfterMs },
   onError: (error, context) => logger.warn('market source error, retrying', { ...context, error: error as Error }),
+  onReconnected: (symbols) => afterReconnect(symbols),
+  onStall: (context) => logger.warn('silent stream, forcing a reconnect', { ...context }),
 });
 const stream = createMarketStream({
-  source, clock, ...initial, heartbeatEveryMs: HEARTBEAT_MS, realTime: true,
-  store: new DynamoMarketStore({ tableName: env.marketTable }),
-  onError: (error, context) => logger.error('market store write failed', { ...context, error: error as Error }),
+  source, clock, ...initial, heartbeatEveryMs: config.heartbeatMs, realTime: true,
+  store: new DynamoMarketStore({ tableName: config.marketTable }),
+  backfill: { fetcher: new CcxtCandleFetcher(exchange) },
+  onError: (error, context) => logger.error('market store or backfill failed', { ...context, error: error as Error }),
+  onEvent: logStreamEvent,
 });
+afterReconnect = (symbols) => {
+  logger.info('stream reconnected, backfilling', { symbols });
+  void stream.resync(symbols).catch((error) => logger.error('resync failed', { symbols, error }));
+};
+const publishMetrics = emfReporter(() => stream.stats(), () => source.stats());
 
-const health = createServer((req, res) => {
-  if (req.method !== 'GET' || req.url !== '/health') { res.writeHead(404).end(); return; }
-  const fresh = isStreamFresh(stream.stats(), clock.now(), STALE_AFTER_MS);
-  res.writeHead(fresh ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ fresh, ...stream.stats() }));
-}).listen(HEALTH_PORT);
+const health = await serveHealth(config.healthPort, () => ({
+  healthy: isStreamFresh(stream.stats(), clock.now(), STALE_AFTER_MS), body: { ...stream.stats(), source: source.stats() },
+}));
+const metricsTimer = setInterval(publishMetrics, config.metricsMs);
 
 let current = initial;
 const refresh = setInterval(() => void (async () => {
-  logger.info('market stream stats', { ...stream.stats(), symbols: current.symbols });
+  logger.info('market stream stats', { ...stream.stats(), source: source.stats(), symbols: current.symbols });
   const next = await wanted();
   if (next.timeframe !== current.timeframe) return shutdown(`policy timeframe changed to ${next.timeframe}`);
   if (next.symbols.join() !== current.symbols.join()) {
@@ -64,17 +71,20 @@ const refresh = setInterval(() => void (async () => {
     await stream.setSymbols(next.symbols);
     current = next;
   }
-})().catch((error) => logger.error('policy refresh failed', { error })), POLICY_REFRESH_MS);
+})().catch((error) => logger.error('policy refresh failed', { error })), config.policyRefreshMs);
 
 let stopping = false;
 async function shutdown(reason: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info('market stream stopping', { reason });
+  setTimeout(() => { logger.error('stop deadline passed, exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
   clearInterval(refresh);
+  clearInterval(metricsTimer);
   health.close();
   await stream.stop().catch((error) => logger.error('stop failed', { error }));
-  logger.info('market stream stopped', { ...stream.stats() });
+  publishMetrics();
+  logger.info('market stream stopped', { ...stream.stats(), source: source.stats() });
   process.exit(0);
 }
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -88,7 +98,7 @@ process.on('unhandledRejection', (error) => {
 
 try {
   await stream.start();
-  logger.info('market stream started', { exchange: env.exchangeId, ...initial });
+  logger.info('market stream started', { exchange: config.exchangeId, ...initial, healthPort: (health.address() as AddressInfo).port });
 } catch (error) {
   logger.error('market stream failed to start', { error: error as Error });
   process.exit(1);

@@ -15,8 +15,9 @@ export function createSignalHandler(deps: SignalDeps) {
     metrics.addMetric('intentsEmitted', MetricUnit.Count, cycle.intents.length);
     metrics.addMetric('symbolsEvaluated', MetricUnit.Count, cycle.evaluated);
     metrics.addMetric('marketDataStale', MetricUnit.Count, cycle.marketStale ? 1 : 0);
+    metrics.addMetric('marketDataDegraded', MetricUnit.Count, cycle.degraded ? 1 : 0);
     logger.info('signal cycle', {
-      scheduledTime: invocation.scheduledTime, policyHash: cycle.policyHash, evaluated: cycle.evaluated,
+      scheduledTime: invocation.scheduledTime, policyHash: cycle.policyHash, evaluated: cycle.evaluated, candleSource: cycle.candleSource,
       intents: cycle.intents.map((i) => ({ intentId: i.intentId, symbol: i.symbol, side: i.side, reason: i.reason })),
       skipped: cycle.skipped,
     });

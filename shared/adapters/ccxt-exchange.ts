@@ -9,8 +9,12 @@ import { orderRuleViolation } from '../domain/fill-model.js';
 import type { MarketInfo } from '../domain/market.js';
 import { ZERO, dec, money } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
+import { StratusError } from '../domain/errors.js';
 import type { Balances, Exchange, ExchangeOrder, ExchangeTrade } from '../ports.js';
-import { EXCHANGE_ERROR, ExchangeApiError, fromCcxtError, isExchangeError } from './ccxt-errors.js';
+import {
+  EXCHANGE_ERROR, ExchangeApiError, fromCcxtError, hardenClient, isExchangeError, refusedBeforeActing, withUnknownOutcome,
+} from './ccxt-errors.js';
+import { DEFAULT_RETRY_POLICY, withRetry, type RetryOptions, type RetryPolicy } from './exchange-retry.js';
 import type { ExchangeCredentials } from './exchange-credentials.js';
 
 /** ccxt precision modes (ccxt/js/src/base/functions/number.js). */
@@ -62,19 +66,46 @@ function pointAt(client: CcxtClient, origin: string): void {
   }
 }
 
-/** Exchange port over a ccxt instance (construct it with createCcxtClient, or point one at a fake). */
+/** The ccxt calls CcxtExchange makes, as named to a beforeRequest hook (e.g. a shared rate limiter). */
+export type CcxtOperation =
+  | 'loadMarkets' | 'fetchOrder' | 'fetchOrderTrades' | 'createOrder' | 'cancelOrder' | 'fetchOpenOrders' | 'fetchBalance';
+
+/** Retry and pacing of CcxtExchange's calls. */
+export interface CcxtExchangeOptions {
+  /** Backoff policy; pass policy.exchange. Default: the schema's defaults. */
+  readonly retry?: RetryPolicy;
+  /** Most total sleep between the attempts of one call, ms (default DEFAULT_RETRY_BUDGET_MS). */
+  readonly retryBudgetMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Awaited before every request attempt, retries included. */
+  readonly beforeRequest?: (operation: CcxtOperation) => Promise<void>;
+}
+
+/**
+ * Exchange port over a ccxt instance (construct it with createCcxtClient, or point one at a fake). Reads and
+ * cancels are retried (exchange-retry.ts); an order is re-sent only after a refusal that proves the exchange
+ * did not act on it (429, 418). Any other retryable failure of a placement is thrown marked outcomeUnknown:
+ * the caller must look the client order id up before sending again.
+ */
 export class CcxtExchange implements Exchange {
   readonly id: string;
+  readonly #retry: RetryOptions;
 
-  constructor(private readonly client: CcxtClient) {
+  constructor(private readonly client: CcxtClient, private readonly options: CcxtExchangeOptions = {}) {
     this.id = client.id;
+    const { retry = DEFAULT_RETRY_POLICY, retryBudgetMs: budgetMs, sleep, random } = options;
+    this.#retry = { policy: retry, ...(budgetMs === undefined ? {} : { budgetMs }), ...(sleep ? { sleep } : {}), ...(random ? { random } : {}) };
+    hardenClient(client);
   }
 
   async loadMarket(symbol: string): Promise<MarketInfo> {
-    return this.#call(`loadMarket ${symbol}`, async () => {
-      await this.client.loadMarkets();
+    await this.#call('loadMarkets', `loadMarket ${symbol}`, () => this.client.loadMarkets());
+    try {
       return toMarketInfo(this.client.market(symbol), this.client.precisionMode ?? TICK_SIZE);
-    });
+    } catch (err) {
+      throw fromCcxtError(err, `${this.id} loadMarket ${symbol}`);
+    }
   }
 
   async placeOrder(request: OrderRequest): Promise<ExchangeOrder> {
@@ -85,17 +116,28 @@ export class CcxtExchange implements Exchange {
     if (await this.#fetchOrder(symbol, clientOrderId)) {
       throw new ExchangeApiError(EXCHANGE_ERROR.duplicateOrder, `${context}: the exchange already has this client order id`, false);
     }
-    const order = await this.#call(context, async () => {
-      const amount = this.client.amountToPrecision(symbol, request.quantity) ?? '0';
-      const price = type === 'limit' ? this.client.priceToPrecision(symbol, request.limitPrice ?? '0') ?? '0' : undefined;
-      const violation = orderRuleViolation(market, amount, price ?? request.referencePrice);
-      if (violation) {
-        const code = violation.rule.startsWith('MIN_') ? EXCHANGE_ERROR.belowMinimum : EXCHANGE_ERROR.invalidOrder;
-        throw new ExchangeApiError(code, `${context}: ${violation.message}`, false);
-      }
+    const amount = this.client.amountToPrecision(symbol, request.quantity) ?? '0';
+    const price = type === 'limit' ? this.client.priceToPrecision(symbol, request.limitPrice ?? '0') ?? '0' : undefined;
+    const violation = orderRuleViolation(market, amount, price ?? request.referencePrice);
+    if (violation) {
+      const code = violation.rule.startsWith('MIN_') ? EXCHANGE_ERROR.belowMinimum : EXCHANGE_ERROR.invalidOrder;
+      throw new ExchangeApiError(code, `${context}: ${violation.message}`, false);
+    }
+    let order: Order;
+    let sent = false; // an attempt got past beforeRequest and was not refused: the order may have reached the exchange
+    const refused = (err: StratusError) => {
+      if (refusedBeforeActing(err)) sent = false;
+      return !sent;
+    };
+    try {
       // No price on market orders: with a price, ccxt turns a binance market buy into a quote-amount order.
-      return this.client.createOrder(symbol, type, side, Number(amount), price === undefined ? undefined : Number(price), { clientOrderId });
-    });
+      order = await this.#call('createOrder', context, () => {
+        sent = true;
+        return this.client.createOrder(symbol, type, side, Number(amount), price === undefined ? undefined : Number(price), { clientOrderId });
+      }, refused);
+    } catch (err) {
+      throw sent && err instanceof StratusError && err.retryable && !refusedBeforeActing(err) ? withUnknownOutcome(err) : err;
+    }
     return toExchangeOrder(order, { clientOrderId, symbol, side, type });
   }
 
@@ -104,48 +146,54 @@ export class CcxtExchange implements Exchange {
     if (!order) return undefined;
     const fallback = { clientOrderId, symbol };
     if (!((order.filled ?? 0) > 0) || order.trades?.length || !this.client.has.fetchOrderTrades) return toExchangeOrder(order, fallback);
-    const trades = await this.#call(`fetchOrderTrades ${symbol} ${clientOrderId}`, () => this.client.fetchOrderTrades(String(order.id), symbol));
+    const trades = await this.#call('fetchOrderTrades', `fetchOrderTrades ${symbol} ${clientOrderId}`,
+      () => this.client.fetchOrderTrades(String(order.id), symbol));
     return toExchangeOrder({ ...order, trades }, fallback);
   }
 
   async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
-    const orders = await this.#call(`fetchOpenOrders ${symbol ?? '*'}`, () => this.client.fetchOpenOrders(symbol));
+    const orders = await this.#call('fetchOpenOrders', `fetchOpenOrders ${symbol ?? '*'}`, () => this.client.fetchOpenOrders(symbol));
     return orders.map((o) => toExchangeOrder(o, { clientOrderId: o.clientOrderId ?? '', symbol: o.symbol ?? symbol ?? '' }));
   }
 
+  /** Cancels an open order. A retry that finds it already canceled (our earlier attempt's response was lost) returns it. */
   async cancelOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder> {
-    const order = await this.#call(`cancelOrder ${symbol} ${clientOrderId}`,
-      () => this.client.cancelOrder('', symbol, { clientOrderId }));
-    // Binance echoes the cancel request's own id as clientOrderId; ours is the order's identity.
-    return toExchangeOrder({ ...order, clientOrderId }, { clientOrderId, symbol });
-  }
-
-  async fetchBalances(): Promise<Balances> {
-    const balances = await this.#call('fetchBalance', () => this.client.fetchBalance());
-    const out: Record<string, { free: string; used: string; total: string }> = {};
-    for (const [currency, total] of Object.entries(balances.total ?? {})) {
-      if (!total) continue;
-      const b = balances[currency];
-      out[currency] = { free: str(b?.free), used: str(b?.used), total: str(total) };
-    }
-    return out;
-  }
-
-  async #fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    let ambiguous = false;
+    const retrying: RetryOptions = { ...this.#retry, onRetry: () => { ambiguous = true; } };
     try {
-      return await this.#call(`fetchOrder ${symbol} ${clientOrderId}`, () => this.client.fetchOrder('', symbol, { clientOrderId }));
+      const order = await this.#call('cancelOrder', `cancelOrder ${symbol} ${clientOrderId}`,
+        () => this.client.cancelOrder('', symbol, { clientOrderId }), undefined, retrying);
+      // Binance echoes the cancel request's own id as clientOrderId; ours is the order's identity.
+      return toExchangeOrder({ ...order, clientOrderId }, { clientOrderId, symbol });
     } catch (err) {
-      if (isExchangeError(err, EXCHANGE_ERROR.orderNotFound)) return undefined;
+      const now = ambiguous && isExchangeError(err, EXCHANGE_ERROR.orderNotFound) ? await this.fetchOrderByClientId(symbol, clientOrderId) : undefined;
+      if (now?.status === 'canceled') return now;
       throw err;
     }
   }
 
-  async #call<T>(context: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw fromCcxtError(err, `${this.id} ${context}`);
-    }
+  async fetchBalances(): Promise<Balances> {
+    const balances = await this.#call('fetchBalance', 'fetchBalance', () => this.client.fetchBalance());
+    return Object.fromEntries(Object.entries(balances.total ?? {}).filter(([, total]) => total)
+      .map(([currency, total]) => [currency, { free: str(balances[currency]?.free), used: str(balances[currency]?.used), total: str(total) }]));
+  }
+
+  #fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    return this.#call('fetchOrder', `fetchOrder ${symbol} ${clientOrderId}`, () => this.client.fetchOrder('', symbol, { clientOrderId }))
+      .catch((err: unknown) => { if (isExchangeError(err, EXCHANGE_ERROR.orderNotFound)) return undefined; throw err; });
+  }
+
+  /** One ccxt call: paced by beforeRequest, errors translated by ccxt-errors.ts, retried per exchange-retry.ts. */
+  #call<T>(operation: CcxtOperation, context: string, fn: () => Promise<T>, canRetry?: (e: StratusError) => boolean,
+    retry: RetryOptions = this.#retry): Promise<T> {
+    return withRetry(async () => {
+      try {
+        await this.options.beforeRequest?.(operation);
+        return await fn();
+      } catch (err) {
+        throw fromCcxtError(err, `${this.id} ${context}`);
+      }
+    }, canRetry ? { ...retry, canRetry } : retry);
   }
 }
 

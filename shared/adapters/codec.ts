@@ -115,6 +115,7 @@ const LedgerSchema = z.object({
   locks: z.array(z.object({
     scope: z.string().min(1), protection: z.string(), reason: z.string(), createdAt: epochMs, until: epochMs,
   })).optional(),
+  dustWriteOffs: z.array(z.object({ orderId: z.string().min(1), symbol: z.string().min(1), quantity: decimal, at: epochMs })).optional(),
 });
 const ExchangeHealthSchema = z.object({
   consecutiveFailures: count, openedAt: epochMs.optional(), probeAt: epochMs.optional(),

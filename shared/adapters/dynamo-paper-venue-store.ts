@@ -5,11 +5,11 @@
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { StateUnreadableError } from '../domain/errors.js';
-import type { ExchangeOrder, Versioned } from '../ports.js';
+import type { Versioned } from '../ports.js';
 import { KEY, STATE_BY_TYPE_INDEX } from '../resources.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { conditionalWrite, translateAwsErrors } from './errors.js';
-import type { PaperVenueStore } from './paper-venue-store.js';
+import type { PaperOrder, PaperVenueStore } from './paper-venue-store.js';
 
 /** Sort key and byType partition of paper order items. */
 export const PAPER_ORDER_TYPE = 'PAPER_ORDER';
@@ -31,13 +31,13 @@ export class DynamoPaperVenueStore implements PaperVenueStore {
     this.#table = props.tableName;
   }
 
-  async create(order: ExchangeOrder): Promise<boolean> {
+  async create(order: PaperOrder): Promise<boolean> {
     return this.#put('createPaperOrder', order, 1, {
       ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': KEY.pk },
     });
   }
 
-  async get(clientOrderId: string): Promise<Versioned<ExchangeOrder> | undefined> {
+  async get(clientOrderId: string): Promise<Versioned<PaperOrder> | undefined> {
     const out = await translateAwsErrors('getPaperOrder', () => this.#client.send(new GetCommand({
       TableName: this.#table,
       Key: { [KEY.pk]: paperOrderPk(clientOrderId), [KEY.sk]: PAPER_ORDER_TYPE },
@@ -46,7 +46,7 @@ export class DynamoPaperVenueStore implements PaperVenueStore {
     return out.Item ? parseItem(out.Item) : undefined;
   }
 
-  async update(order: ExchangeOrder, expectedVersion: number): Promise<boolean> {
+  async update(order: PaperOrder, expectedVersion: number): Promise<boolean> {
     return this.#put('updatePaperOrder', order, expectedVersion + 1, {
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#version': 'version' },
@@ -54,8 +54,8 @@ export class DynamoPaperVenueStore implements PaperVenueStore {
     });
   }
 
-  async list(): Promise<ExchangeOrder[]> {
-    const orders: ExchangeOrder[] = [];
+  async list(): Promise<PaperOrder[]> {
+    const orders: PaperOrder[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await translateAwsErrors('listPaperOrders', () => this.#client.send(new QueryCommand({
@@ -72,7 +72,7 @@ export class DynamoPaperVenueStore implements PaperVenueStore {
     return orders;
   }
 
-  async #put(operation: string, order: ExchangeOrder, version: number, condition: Condition): Promise<boolean> {
+  async #put(operation: string, order: PaperOrder, version: number, condition: Condition): Promise<boolean> {
     return conditionalWrite(operation, () => this.#client.send(new PutCommand({
       TableName: this.#table,
       Item: {
@@ -91,11 +91,11 @@ export class DynamoPaperVenueStore implements PaperVenueStore {
   }
 }
 
-function parseItem(item: Record<string, unknown>): Versioned<ExchangeOrder> {
-  const order = item.order as Partial<ExchangeOrder> | undefined;
+function parseItem(item: Record<string, unknown>): Versioned<PaperOrder> {
+  const order = item.order as Partial<PaperOrder> | undefined;
   const version = item.version;
   const ok = order && typeof order === 'object' && typeof order.clientOrderId === 'string' && typeof order.symbol === 'string'
     && typeof order.quantity === 'string' && typeof order.time === 'number' && Array.isArray(order.trades) && typeof version === 'number';
   if (!ok) throw new StateUnreadableError(`paper order ${String(item[KEY.pk])}`);
-  return { value: order as ExchangeOrder, version };
+  return { value: order as PaperOrder, version };
 }

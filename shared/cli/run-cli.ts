@@ -3,6 +3,7 @@ import { processContext, type CliContext } from './cli-context.js';
 import { decisionsCommand } from './decisions-command.js';
 import { locksCommand } from './locks-command.js';
 import { policyCommand } from './policy-command.js';
+import { reconcileCommand } from './reconcile-command.js';
 import { startCommand } from './start-command.js';
 import { killCommand, resetCommand, statusCommand } from './state-commands.js';
 
@@ -28,6 +29,9 @@ Usage:
   stratus decisions [--symbol S] [--since ISO] [--limit N]
                                         Recent risk decisions with their reason codes.
   stratus locks                         Active protection locks.
+  stratus reconcile                     Reconcile the exchange with the ledger now (adopt our orders, book missed
+                                        fills, close finished orders, balance drift); needs the functions'
+                                        environment (table, queue and topic names, EXCHANGE_SECRET_ARN for LIVE).
   Policy commands need POLICY_TABLE, the others STATE_TABLE (stack outputs), and AWS credentials.
 `;
 
@@ -60,6 +64,7 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
       case 'status': return await statusCommand(ctx);
       case 'decisions': return await decisionsCommand(ctx, values);
       case 'locks': return await locksCommand(ctx);
+      case 'reconcile': return await reconcileCommand(ctx);
       default: ctx.err(`unknown command: ${command}\n\n${USAGE}`); return 2;
     }
   } catch (error) {

@@ -97,6 +97,16 @@ export interface Ledger {
   readonly week?: PeriodMark;
   /** Active and recent protection locks. */
   readonly locks?: readonly Lock[];
+  /** Dust written off by final exits, keyed by the exit's order id (newest last, bounded): a replay finds it here. */
+  readonly dustWriteOffs?: readonly DustWriteOff[];
+}
+
+/** A remainder too small to ever sell, closed out of the ledger by the exit order that left it. */
+export interface DustWriteOff {
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly quantity: Decimal;
+  readonly at: number;
 }
 
 /** Bound on the trade journal and the order log kept in the ledger item. */

@@ -154,7 +154,7 @@ const ExchangeConfig = z.strictObject({
   /** ccxt exchange id. */
   id: z.string().min(1).default('binance'),
   /** Request weight all Stratus processes together may spend per minute (one API key, one egress IP). */
-  rateLimitWeightPerMinute: int.default(1200),
+  rateLimitWeightPerMinute: int.positive().default(1200),
   /** Retries of a retryable exchange error inside one invocation (exponential backoff with full jitter, capped). */
   maxRetries: int.default(3),
   retryBaseDelayMs: int.default(250),

@@ -1,19 +1,23 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MarketInfo } from '../domain/market.js';
 import type { OrderRequest, TradingMode } from '../domain/order.js';
 import { policyHash, type Policy } from '../domain/policy.js';
 import { dynamoDocumentClient, snsClient, sqsClient } from '../adapters/aws-clients.js';
 import { CachedPolicyStore } from '../adapters/cached-policy-store.js';
+import { ccxtCandleFetcherFor } from '../adapters/ccxt-backfill.js';
+import type { CandleFetcher } from '../services/stream-backfill.js';
 import { CcxtExchange, createCcxtClient } from '../adapters/ccxt-exchange.js';
 import { DynamoMarketStore } from '../adapters/dynamo-market-store.js';
 import { DynamoPaperVenueStore } from '../adapters/dynamo-paper-venue-store.js';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
+import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
 import { loadExchangeCredentials } from '../adapters/exchange-credentials.js';
-import { PaperExchange } from '../adapters/paper-exchange.js';
+import { PaperExchange, paperOptionsFor } from '../adapters/paper-exchange.js';
 import { paperMarkets } from '../adapters/paper-markets.js';
+import { chargeCcxtRequests } from '../adapters/rate-limited-exchange.js';
 import { SnsAlerts } from '../adapters/sns-alerts.js';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue.js';
-import { splitSymbol } from '../domain/market.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, OrderQueue, PolicyStore, SignalQueue, StateStore } from '../ports.js';
 import { loadConfig, type StratusConfig } from './config.js';
 import { ConfigError } from './errors.js';
@@ -28,6 +32,8 @@ export interface Deps {
   readonly signals: SignalQueue;
   readonly orders: OrderQueue;
   readonly alerts: Alerts;
+  /** REST candles for the signal function's degraded mode; absent in the embedded runtime (never calls an exchange). */
+  readonly candleFetcherFor?: (exchangeId: string) => CandleFetcher;
   /** The venue for a policy: paper unless the policy (or the order being executed) is LIVE. */
   readonly exchangeFor: (policy: Policy, mode?: TradingMode) => Exchange;
 }
@@ -49,39 +55,46 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock } = 
   const paper = new Map<string, Exchange>();
   let live: Exchange | undefined;
   const exchangeFor = (policy: Policy, mode: TradingMode = policy.mode): Exchange => {
-    if (mode === 'LIVE') return (live ??= liveExchange(config, policy));
+    if (mode === 'LIVE') return (live ??= liveExchange(config, policy, { client, clock }));
     const key = policyHash(policy);
     let ex = paper.get(key);
     if (!ex) {
-      ex = new PaperExchange({
-        markets: paperMarkets(), marketData: market, venue, clock, slippageBps: policy.paper.slippageBps,
-        feeRate: policy.paper.takerFeeBps / 10_000, maxBookAgeMs: policy.marketQuality.staleDataSeconds * 1000,
-        startingCash: { currency: splitSymbol(policy.symbols[0]!).quote, amount: policy.paper.startingCash },
-      });
+      ex = new PaperExchange({ markets: paperMarkets(), marketData: market, venue, clock, ...paperOptionsFor(policy) });
       paper.set(key, ex);
     }
     return ex;
   };
   return {
     config, clock, market, state, policies, exchangeFor,
+    ...(overrides.clock ? {} : { candleFetcherFor: ccxtCandleFetcherFor() }),
     signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
     orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
     alerts: new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }),
   };
 }
 
-/** The ccxt venue, with API keys fetched from Secrets Manager on first use. */
-function liveExchange(config: StratusConfig, policy: Policy): Exchange {
+/**
+ * The ccxt venue, with API keys fetched from Secrets Manager on first use. Every request attempt (retries
+ * included) first takes its weight from the account's per-minute budget in the state table, shared by
+ * every invocation (one API key, one egress IP).
+ */
+function liveExchange(config: StratusConfig, policy: Policy, shared: { client: DynamoDBDocumentClient; clock: Clock }): Exchange {
   const arn = config.exchangeSecretArn;
   if (!arn) throw new ConfigError('mode LIVE needs EXCHANGE_SECRET_ARN');
   let ready: Promise<Exchange> | undefined;
   let publicVenue: Exchange | undefined;
-  const get = () => (ready ??= loadExchangeCredentials(arn).then((c) => new CcxtExchange(createCcxtClient(policy.exchange.id, c))));
+  const limiter = new DynamoRateLimiter({
+    tableName: config.tables.state, ...shared, key: policy.exchange.id, budget: policy.exchange.rateLimitWeightPerMinute,
+  });
+  const paced = (client: ReturnType<typeof createCcxtClient>) => new CcxtExchange(client, {
+    retry: policy.exchange, beforeRequest: chargeCcxtRequests(limiter, () => client.markets !== undefined),
+  });
+  const get = () => (ready ??= loadExchangeCredentials(arn).then((c) => paced(createCcxtClient(policy.exchange.id, c))));
   return {
     id: policy.exchange.id,
     // Market rules are public: the risk function sizes orders without ever reading the API keys.
     loadMarket: async (symbol: string): Promise<MarketInfo> =>
-      (publicVenue ??= new CcxtExchange(createCcxtClient(policy.exchange.id))).loadMarket(symbol),
+      (publicVenue ??= paced(createCcxtClient(policy.exchange.id))).loadMarket(symbol),
     placeOrder: async (request: OrderRequest) => (await get()).placeOrder(request),
     fetchOrderByClientId: async (symbol: string, id: string) => (await get()).fetchOrderByClientId(symbol, id),
     fetchOpenOrders: async (symbol?: string) => (await get()).fetchOpenOrders(symbol),

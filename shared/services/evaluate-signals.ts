@@ -8,6 +8,8 @@ import { getStrategy, makeIntent } from '../domain/strategy.js';
 import type { Alerts, Clock, MarketDataStore, PolicyStore, SignalQueue, StateStore } from '../ports.js';
 import { HEARTBEAT_SOURCE } from '../resources.js';
 import { alertPolicyRejection } from './policy-alerts.js';
+import type { CandleFetcher } from './stream-backfill.js';
+import { viewMarketData, type MarketDataView } from './stream-freshness.js';
 
 /** Ports the signal cycle needs. */
 export interface SignalDeps {
@@ -17,6 +19,8 @@ export interface SignalDeps {
   readonly state: StateStore;
   readonly signals: SignalQueue;
   readonly alerts: Alerts;
+  /** REST candles by exchange id, for degraded mode (stream down past marketQuality.degradedAfterSeconds). Without it the cycle reads the market table only. */
+  readonly candleFetcherFor?: (exchangeId: string) => CandleFetcher;
 }
 
 /** What one signal cycle did. */
@@ -28,6 +32,10 @@ export interface SignalCycle {
   /** Symbol/strategy pairs not evaluated, with why (missing candles, stale data ...). */
   readonly skipped: readonly { readonly symbol: string; readonly strategy: string; readonly reason: string }[];
   readonly marketStale: boolean;
+  /** The stream is down past degradedAfterSeconds (or never wrote a heartbeat): degraded mode. */
+  readonly degraded: boolean;
+  /** Where this cycle's candles came from: the market table, or the exchange's REST klines in degraded mode. */
+  readonly candleSource: MarketDataView['candleSource'];
   /** Risk exits due this cycle (stop-loss, take-profit, ...), each also among `intents`. */
   readonly riskExits: readonly { readonly symbol: string; readonly reason: ExitSignal['reason']; readonly message: string }[];
 }
@@ -39,7 +47,8 @@ type Skip = { symbol: string; strategy: string; reason: string };
  * the latest closed candle; a due exit becomes an exit intent of strategy 'risk-exit' whose reason is
  * the exit code, and no strategy is run on that symbol this cycle. Then runs every enabled strategy on
  * the closed candles of each of its symbols. Intents go to signals.fifo (group = symbol, dedup =
- * intent id). Entries are suppressed while market data is stale; exits still go out.
+ * intent id). Entries are suppressed while market data is stale; exits still go out. In degraded mode (stream
+ * down past degradedAfterSeconds) candles are read by REST through deps.candleFetcherFor, so exits keep working.
  */
 export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
   const now = deps.clock.now();
@@ -50,16 +59,13 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
   const ledger = await deps.state.getLedger();
   const positions = ledger?.value.positions ?? {};
   const holdings = new Set(Object.keys(positions));
-  const marketStale = await isStale(deps.market, now, policy.marketQuality.staleDataSeconds * 1000);
-  if (marketStale) {
-    await deps.alerts.publish({
-      severity: 'warning', kind: 'MARKET_DATA_STALE', at: now, title: 'Market data is stale: no new entries',
-      message: `No fresh heartbeat from ${HEARTBEAT_SOURCE} within ${policy.marketQuality.staleDataSeconds}s; entries suppressed, exits allowed.`,
-    });
-  }
+  const fetcherFor = deps.candleFetcherFor;
+  const view = await viewMarketData(deps.market, fetcherFor && (() => fetcherFor(policy.exchange.id)), policy.marketQuality, now);
+  const marketStale = view.stale;
+  if (marketStale) await alertStale(deps.alerts, view, policy.marketQuality, now);
   const latestClose = Math.floor(now / timeframeMs(tf)) * timeframeMs(tf);
   const skipped: Skip[] = [];
-  const riskExits = await dueExits(deps, loaded, positions, latestClose, skipped);
+  const riskExits = await dueExits(deps, view, loaded, positions, latestClose, skipped);
   const intents: Intent[] = riskExits.map((e) => e.intent);
   const exiting = new Map(riskExits.map((e) => [e.symbol, e.reason]));
   let evaluated = 0;
@@ -69,9 +75,9 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
     for (const symbol of cfg.symbols ?? policy.symbols) {
       const exit = exiting.get(symbol);
       if (exit) { skipped.push({ symbol, strategy: cfg.name, reason: `superseded by risk exit ${exit}` }); continue; }
-      const candles = await deps.market.getRecentClosedCandles(symbol, tf, now, needed);
+      const candles = await view.getRecentClosedCandles(symbol, tf, now, needed);
       const last = candles.at(-1);
-      if (candles.length < needed || !last) { skipped.push({ symbol, strategy: cfg.name, reason: `have ${candles.length}/${needed} closed candles` }); continue; }
+      if (candles.length < needed || !last) { skipped.push({ symbol, strategy: cfg.name, reason: unavailable(view, symbol) ?? `have ${candles.length}/${needed} closed candles` }); continue; }
       if (last.openTime + timeframeMs(tf) !== latestClose) { skipped.push({ symbol, strategy: cfg.name, reason: 'latest closed candle missing' }); continue; }
       evaluated++;
       const signal = strategy.evaluate({ candles, holding: holdings.has(symbol), params: cfg.params });
@@ -84,14 +90,14 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
     await deps.signals.send(intents.map((i) => ({ body: i, groupId: i.symbol, deduplicationId: i.intentId })));
   }
   return {
-    at: now, policyHash: loaded.hash, evaluated, intents, skipped, marketStale,
+    at: now, policyHash: loaded.hash, evaluated, intents, skipped, marketStale, degraded: view.degraded, candleSource: view.candleSource,
     riskExits: riskExits.map(({ symbol, reason, message }) => ({ symbol, reason, message })),
   };
 }
 
 /** Risk exits due for the held positions of the policy's symbols, judged at the latest closed candle. */
 async function dueExits(
-  deps: SignalDeps, loaded: LoadedPolicy, positions: Readonly<Record<string, Position>>, latestClose: number, skipped: Skip[],
+  deps: SignalDeps, view: MarketDataView, loaded: LoadedPolicy, positions: Readonly<Record<string, Position>>, latestClose: number, skipped: Skip[],
 ) {
   const { policy } = loaded;
   const tf = policy.timeframe as Timeframe;
@@ -100,8 +106,8 @@ async function dueExits(
   for (const symbol of policy.symbols) {
     const position = positions[symbol];
     if (!position) continue;
-    const [last] = await deps.market.getRecentClosedCandles(symbol, tf, now, 1);
-    if (!last || closeTime(last) !== latestClose) { skipped.push({ symbol, strategy: RISK_EXIT_STRATEGY, reason: 'latest closed candle missing' }); continue; }
+    const [last] = await view.getRecentClosedCandles(symbol, tf, now, 1);
+    if (!last || closeTime(last) !== latestClose) { skipped.push({ symbol, strategy: RISK_EXIT_STRATEGY, reason: unavailable(view, symbol) ?? 'latest closed candle missing' }); continue; }
     const exit = exitSignal(position, dec(last.close), closeTime(last), policy);
     if (!exit) continue;
     const signal = { side: 'sell', kind: 'exit', score: exit.profitPct.toDecimalPlaces(4).toNumber(), reason: exit.reason } as const;
@@ -111,8 +117,23 @@ async function dueExits(
   return due;
 }
 
-async function isStale(market: MarketDataStore, now: number, maxAgeMs: number): Promise<boolean> {
-  const hb = await market.getHeartbeat(HEARTBEAT_SOURCE);
-  return !hb || now - hb.time > maxAgeMs;
+/** MARKET_DATA_STALE: a warning while the data is stale, critical once the stream is down past degradedAfterSeconds. */
+async function alertStale(alerts: Alerts, view: MarketDataView, limits: LoadedPolicy['policy']['marketQuality'], now: number): Promise<void> {
+  const age = view.heartbeatAgeMs === undefined ? 'no heartbeat' : `last heartbeat ${Math.round(view.heartbeatAgeMs / 1000)}s ago`;
+  const degraded = view.degraded
+    ? ` Down past degradedAfterSeconds (${limits.degradedAfterSeconds}s): degraded mode, candles ${view.candleSource === 'rest' ? 'read by REST' : 'from the market table only (no REST fetcher)'}.`
+    : '';
+  await alerts.publish({
+    severity: view.degraded ? 'critical' : 'warning', kind: 'MARKET_DATA_STALE', at: now,
+    title: view.degraded ? 'Market stream down: degraded mode, no new entries' : 'Market data is stale: no new entries',
+    message: `No fresh heartbeat from ${HEARTBEAT_SOURCE} within ${limits.staleDataSeconds}s (${age}); entries suppressed, exits allowed.${degraded}`,
+    details: { degraded: view.degraded, candleSource: view.candleSource, ...(view.heartbeatAgeMs === undefined ? {} : { heartbeatAgeMs: view.heartbeatAgeMs }) },
+  });
+}
+
+/** The skip reason when a degraded-mode REST read of the symbol failed. */
+function unavailable(view: MarketDataView, symbol: string): string | undefined {
+  const failure = view.failure(symbol);
+  return failure === undefined ? undefined : `degraded mode: REST candles unavailable (${failure})`;
 }
 

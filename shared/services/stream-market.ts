@@ -1,7 +1,12 @@
-import { closeTime, timeframeMs, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';
+import { closeTime, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';
 import { StratusError } from '../domain/errors.js';
+import { bookDefect, type TickGuardOptions, type TickRule } from '../domain/tick-guard.js';
 import type { Clock, MarketDataStore, MarketSink, MarketSource } from '../ports.js';
 import { HEARTBEAT_SOURCE } from '../resources.js';
+import type { BackfillOptions } from './stream-backfill.js';
+import { createIntake, type IntakeCounts, type StreamEvent } from './stream-intake.js';
+
+export type { StreamEvent } from './stream-intake.js';
 
 /** Candles kept for retry while the store is unavailable (about a week of 1m candles for one symbol). */
 const MAX_UNSAVED = 10_000;
@@ -19,19 +24,25 @@ export interface MarketStreamOptions {
   readonly bookEveryMs?: number;
   /** Wall-clock mode: a timer calls tick() every heartbeatEveryMs. On a virtual clock leave it off and call tick(). */
   readonly realTime?: boolean;
-  /** Told about store write failures. The stream keeps going; candles that failed retryably are written again on the next event or tick. */
+  /** Bad-tick guard tuning (shared/domain/tick-guard.ts). */
+  readonly guard?: TickGuardOptions;
+  /** REST gap filling at start, on resync() and whenever a live candle arrives after a hole. Off without it. */
+  readonly backfill?: BackfillOptions;
+  /** Told about store write and backfill failures. The stream keeps going; candles that failed retryably are written again on the next event or tick. */
   readonly onError?: (error: unknown, context: { readonly op: string; readonly symbol?: string }) => void;
+  /** Told about every candle dropped, corrected or held and every backfill (for logs). */
+  readonly onEvent?: (event: StreamEvent) => void;
 }
 
-/** Counters and last-seen times of a running stream. */
-export interface MarketStreamStats {
+/** Counters and last-seen times of a running stream (the guard and backfill counts are IntakeCounts). */
+export interface MarketStreamStats extends Readonly<IntakeCounts> {
   readonly messages: number;
   readonly candlesWritten: number;
   readonly booksWritten: number;
-  /** Candles whose openTime was <= the last stored one for their symbol (duplicates, out of order). */
-  readonly duplicatesDropped: number;
-  /** Candles or books with impossible prices. */
-  readonly badTicksDropped: number;
+  /** Books received but not yet written (coalesced; written by tick() or stop()). */
+  readonly booksPending: number;
+  /** Drops by rule (duplicates included). */
+  readonly dropsByRule: Readonly<Partial<Record<TickRule, number>>>;
   /** Events for a symbol or timeframe this stream does not follow. */
   readonly ignored: number;
   readonly writeErrors: number;
@@ -40,16 +51,19 @@ export interface MarketStreamStats {
   readonly lastCandle: Readonly<Record<string, number>>;
   readonly lastMessageAt?: number;
   readonly lastHeartbeatAt?: number;
-  /** Clock time minus close time of the last stored candle, ms. */
+  /** Clock time minus close time of the last live candle accepted, ms. */
   readonly lagMs: number;
 }
 
-/** The long-running market stream: source → store, with validation, book coalescing and a heartbeat. */
+/** The long-running market stream: source → guard → store, with REST backfill, book coalescing and a heartbeat. */
 export interface MarketStream {
+  /** Seeds the guard from the store, backfills the gap since the newest stored candle, then starts the source. */
   start(): Promise<void>;
-  /** Stops the source, then flushes pending books, unsaved candles and a last heartbeat. */
+  /** Stops the source, then flushes pending books, unsaved candles and a last heartbeat. A held suspect is not written. */
   stop(): Promise<void>;
   setSymbols(symbols: readonly string[]): Promise<void>;
+  /** Backfills the gap of these followed symbols (all by default) up to the last closed candle: call it after a reconnect. */
+  resync(symbols?: readonly string[]): Promise<void>;
   /** Writes coalesced books, retries unsaved candles and writes the heartbeat when due. */
   tick(): Promise<void>;
   stats(): MarketStreamStats;
@@ -57,12 +71,12 @@ export interface MarketStream {
 
 /** Builds a market stream over a source and a store; events are handled one at a time, in arrival order. */
 export function createMarketStream(options: MarketStreamOptions): MarketStream {
-  const { source, store, clock, timeframe, heartbeatEveryMs } = options;
+  const { source, store, clock, timeframe, heartbeatEveryMs, backfill } = options;
   const bookEveryMs = options.bookEveryMs ?? 1000;
   const report = options.onError ?? (() => undefined);
+  const notify = options.onEvent ?? (() => undefined);
+  const window = options.guard?.window ?? 20;
   let symbols = new Set(options.symbols);
-  /** Newest accepted openTime per symbol (the duplicate/out-of-order guard) and newest actually written. */
-  const lastStored = new Map<string, number>();
   const lastWritten = new Map<string, number>();
   const pendingBooks = new Map<string, TopOfBook>();
   const lastBookWrite = new Map<string, number>();
@@ -71,10 +85,10 @@ export function createMarketStream(options: MarketStreamOptions): MarketStream {
   let chain: Promise<void> = Promise.resolve();
   let messagesAtHeartbeat = 0;
   const s = {
-    messages: 0, candlesWritten: 0, booksWritten: 0, duplicatesDropped: 0, badTicksDropped: 0, ignored: 0,
-    writeErrors: 0, heartbeats: 0, lagMs: 0, lastMessageAt: undefined as number | undefined,
-    lastHeartbeatAt: undefined as number | undefined,
+    messages: 0, candlesWritten: 0, booksWritten: 0, ignored: 0, writeErrors: 0, heartbeats: 0,
+    lagMs: 0, lastMessageAt: undefined as number | undefined, lastHeartbeatAt: undefined as number | undefined,
   };
+  const intake = createIntake({ clock, timeframe, guard: options.guard, backfill, accept: (c) => unsaved.push(c), notify, report });
 
   function serial(task: () => Promise<void>): Promise<void> {
     const run = chain.then(task);
@@ -131,33 +145,32 @@ export function createMarketStream(options: MarketStreamOptions): MarketStream {
   const sink: MarketSink = {
     onCandle: (candle) => serial(async () => {
       if (!received(candle.symbol, candle.timeframe)) return;
-      if (!isSaneCandle(candle)) { s.badTicksDropped += 1; return; }
-      if (candle.openTime <= (lastStored.get(candle.symbol) ?? -Infinity)) { s.duplicatesDropped += 1; return; }
-      lastStored.set(candle.symbol, candle.openTime);
-      s.lagMs = Math.max(0, clock.now() - closeTime(candle));
-      unsaved.push(candle);
+      if ((await intake.live(candle)).verdict === 'accepted') s.lagMs = Math.max(0, clock.now() - closeTime(candle));
       await flush(false);
     }),
     onBook: (book) => serial(async () => {
       if (!received(book.symbol, undefined)) return;
-      if (!isSaneBook(book)) { s.badTicksDropped += 1; return; }
+      const defect = bookDefect(book);
+      if (defect) { intake.drop(defect.rule); return; }
       pendingBooks.set(book.symbol, book);
       await flush(false);
     }),
   };
 
   async function seed(list: readonly string[]): Promise<void> {
-    const now = clock.now();
-    for (const symbol of list) {
-      if (lastStored.has(symbol)) continue;
-      const [newest] = await store.getRecentClosedCandles(symbol, timeframe, now, 1);
-      if (newest) { lastStored.set(symbol, newest.openTime); lastWritten.set(symbol, newest.openTime); }
-    }
+    for (const [symbol, openTime] of await intake.seed(store, list, window)) lastWritten.set(symbol, openTime);
   }
+
+  const resync = (list: readonly string[] = [...symbols]) => serial(async () => {
+    for (const symbol of list) if (symbols.has(symbol)) await intake.fill(symbol);
+    await intake.repairRefuted();
+    await flush(false);
+  });
 
   return {
     async start() {
       await seed([...symbols]);
+      await resync();
       await source.start([...symbols], timeframe, sink);
       if (options.realTime) {
         timer = setInterval(() => { void serial(() => flush(true)); }, heartbeatEveryMs);
@@ -171,27 +184,20 @@ export function createMarketStream(options: MarketStreamOptions): MarketStream {
       await serial(() => flush(true, true));
     },
     async setSymbols(next) {
-      await seed(next);
-      symbols = new Set(next);
-      for (const symbol of pendingBooks.keys()) if (!symbols.has(symbol)) pendingBooks.delete(symbol);
+      const added = next.filter((x) => !symbols.has(x));
+      await serial(async () => {
+        for (const symbol of symbols) if (!next.includes(symbol)) intake.guard.forget(symbol);
+        await seed(added);
+        symbols = new Set(next);
+        for (const symbol of pendingBooks.keys()) if (!symbols.has(symbol)) pendingBooks.delete(symbol);
+      });
       await source.setSymbols(next);
+      if (added.length) await resync(added);
     },
+    resync,
     tick: () => serial(() => flush(true)),
-    stats: () => ({ ...s, lastCandle: followed(lastWritten) }),
+    stats: () => ({ ...s, ...intake.counts, booksPending: pendingBooks.size, dropsByRule: { ...intake.dropsByRule }, lastCandle: followed(lastWritten) }),
   };
-}
-
-function isSaneCandle(c: Candle): boolean {
-  const prices = [c.open, c.high, c.low, c.close];
-  return prices.every((p) => Number.isFinite(p) && p > 0) && Number.isFinite(c.volume) && c.volume >= 0
-    && c.high >= Math.max(c.open, c.close) && c.low <= Math.min(c.open, c.close)
-    && Number.isSafeInteger(c.openTime) && c.openTime % timeframeMs(c.timeframe) === 0;
-}
-
-function isSaneBook(b: TopOfBook): boolean {
-  const bid = Number(b.bid);
-  const ask = Number(b.ask);
-  return Number.isFinite(bid) && Number.isFinite(ask) && bid > 0 && ask > 0 && bid <= ask && Number.isFinite(b.time);
 }
 
 /** True when the stream wrote a heartbeat within maxAgeMs of `now` (what GET /health reports). */

@@ -13,7 +13,7 @@ beforeAll(() => {
   template = Template.fromStack(stack);
   ids = {
     ...Object.fromEntries([...PIPELINE, 'alert-notifier'].map((n) => [n, functionId(template, n)])),
-    marketTable: onlyId(template, 'AWS::DynamoDB::Table', (p) => p.TimeToLiveSpecification?.AttributeName === 'expiresAt'),
+    marketTable: onlyId(template, 'AWS::DynamoDB::Table', (p) => p.TimeToLiveSpecification?.AttributeName === 'expiresAt' && !p.GlobalSecondaryIndexes),
     stateTable: onlyId(template, 'AWS::DynamoDB::Table', (p) => p.GlobalSecondaryIndexes !== undefined),
     idempotencyTable: onlyId(template, 'AWS::DynamoDB::Table', (p) => p.KeySchema[0].AttributeName === 'id'),
     signalsQueue: onlyId(template, 'AWS::SQS::Queue', (p) => p.QueueName === `Stratus-${QUEUES.signals.name}`),

@@ -3,9 +3,10 @@
  * (node_modules/ccxt/js/src/pro/binance.js): `{"method":"SUBSCRIBE","params":[...],"id":N}` is answered
  * with `{"result":null,"id":N}`; `kline` events feed handleOHLCV and bare bookTicker payloads
  * (`{u,s,b,B,a,A}`, no event type, as Binance sends them) feed handleBidsAsks. It also serves
- * GET /api/v3/exchangeInfo so ccxt's loadMarkets works without the internet.
+ * GET /api/v3/exchangeInfo so ccxt's loadMarkets works without the internet, and GET /api/v3/klines
+ * (startTime, endTime, limit; Binance's array rows) from a per-symbol history the test sets, for REST backfill.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -31,6 +32,14 @@ const marketId = (symbol: string) => symbol.replace('/', '');
 export class FakeBinanceWs {
   /** Every control message received (SUBSCRIBE / UNSUBSCRIBE ...), in order. */
   readonly controlMessages: { method: string; params: string[]; id: number }[] = [];
+  /** Every GET /api/v3/klines query, in order (symbol, interval, startTime, endTime, limit as sent). */
+  readonly klineRequests: Record<string, string>[] = [];
+  /** Websocket connections accepted so far. */
+  connectionsOpened = 0;
+  /** Answer GET /api/v3/klines with this HTTP status and a Binance error body instead of data (e.g. 503). */
+  klinesFailWith: number | undefined;
+  private readonly history = new Map<string, Map<number, FakeKline>>();
+  private readonly silenced = new Set<WebSocket>();
   private readonly streamsBySocket = new Map<WebSocket, Set<string>>();
   private waiters: { stream: string; resolve: () => void }[] = [];
   private updateId = 1;
@@ -45,6 +54,10 @@ export class FakeBinanceWs {
       if (req.method === 'GET' && req.url?.startsWith('/api/v3/exchangeInfo')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(this.exchangeInfo()));
+        return;
+      }
+      if (req.method === 'GET' && req.url?.startsWith('/api/v3/klines')) {
+        this.serveKlines(new URL(req.url, 'http://127.0.0.1').searchParams, res);
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -69,9 +82,9 @@ export class FakeBinanceWs {
   /** Value for `exchange.urls.api.public`. */
   get restUrl(): string { return `http://127.0.0.1:${this.port}/api/v3`; }
 
-  /** Streams some open connection is subscribed to, e.g. 'btcusdt@kline_1m'. */
+  /** Streams some open, not silenced connection is subscribed to, e.g. 'btcusdt@kline_1m'. */
   subscriptions(): Set<string> {
-    return new Set([...this.streamsBySocket.values()].flatMap((s) => [...s]));
+    return new Set([...this.streamsBySocket].filter(([socket]) => !this.silenced.has(socket)).flatMap(([, s]) => [...s]));
   }
 
   /** Resolves once some connection has subscribed to `stream` (immediately if one already has). */
@@ -101,6 +114,27 @@ export class FakeBinanceWs {
     return this.send(`${id.toLowerCase()}@bookTicker`, { u: this.updateId++, s: id, b: bid, B: '1.00000000', a: ask, A: '1.00000000' });
   }
 
+  /** Pushes raw text (malformed JSON, an unknown event ...) to the connections subscribed to `stream`; returns how many got it. */
+  pushRaw(stream: string, text: string): number {
+    let sent = 0;
+    for (const [socket, streams] of this.streamsBySocket) {
+      if (streams.has(stream) && socket.readyState === socket.OPEN) { socket.send(text); sent += 1; }
+    }
+    return sent;
+  }
+
+  /** Adds closed candles to what GET /api/v3/klines serves for `symbol` (same open time: replaced). */
+  addHistory(symbol: string, klines: readonly FakeKline[]): void {
+    const byTime = this.history.get(marketId(symbol)) ?? new Map<number, FakeKline>();
+    for (const k of klines) byTime.set(k.openTime, k);
+    this.history.set(marketId(symbol), byTime);
+  }
+
+  /** Keeps every open connection open but sends nothing more on it (a silent stall); new connections are served normally. */
+  silence(): void {
+    for (const socket of this.streamsBySocket.keys()) this.silenced.add(socket);
+  }
+
   /** Closes every client connection abruptly (as a network drop would); clients must reconnect and resubscribe. */
   dropConnections(): void {
     for (const socket of this.streamsBySocket.keys()) socket.terminate();
@@ -117,19 +151,38 @@ export class FakeBinanceWs {
     const text = JSON.stringify(payload);
     let sent = 0;
     for (const [socket, streams] of this.streamsBySocket) {
-      if (streams.has(stream) && socket.readyState === socket.OPEN) { socket.send(text); sent += 1; }
+      if (streams.has(stream) && socket.readyState === socket.OPEN && !this.silenced.has(socket)) { socket.send(text); sent += 1; }
     }
     return sent;
   }
 
+  private serveKlines(q: URLSearchParams, res: ServerResponse): void {
+    this.klineRequests.push(Object.fromEntries(q));
+    if (this.klinesFailWith) {
+      res.writeHead(this.klinesFailWith, { 'content-type': 'application/json' }).end(JSON.stringify({ code: -1001, msg: 'Internal error; unable to process your request. Please try again.' }));
+      return;
+    }
+    const interval = q.get('interval') ?? '1m';
+    const ms = INTERVAL_MS[interval] ?? 60_000;
+    const start = Number(q.get('startTime') ?? 0);
+    const end = Number(q.get('endTime') ?? Number.MAX_SAFE_INTEGER);
+    const limit = Math.min(Number(q.get('limit') ?? 500), 1000);
+    const rows = [...(this.history.get(q.get('symbol') ?? '')?.values() ?? [])]
+      .filter((k) => (k.interval ?? '1m') === interval && k.openTime >= start && k.openTime <= end)
+      .sort((a, b) => a.openTime - b.openTime).slice(0, limit)
+      .map((k) => [k.openTime, String(k.open), String(k.high), String(k.low), String(k.close), String(k.volume), k.openTime + ms - 1, '0', 100, '0', '0', '0']);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
+  }
+
   private onConnection(socket: WebSocket): void {
+    this.connectionsOpened += 1;
     const streams = new Set<string>();
     this.streamsBySocket.set(socket, streams);
-    socket.on('close', () => this.streamsBySocket.delete(socket));
+    socket.on('close', () => { this.streamsBySocket.delete(socket); this.silenced.delete(socket); });
     socket.on('message', (data) => {
       let msg: { method?: string; params?: string[]; id?: number };
       try { msg = JSON.parse(String(data)); } catch { return; }
-      if (typeof msg.method !== 'string' || typeof msg.id !== 'number') return;
+      if (typeof msg.method !== 'string' || typeof msg.id !== 'number' || this.silenced.has(socket)) return;
       const params = Array.isArray(msg.params) ? msg.params : [];
       this.controlMessages.push({ method: msg.method, params, id: msg.id });
       if (msg.method === 'SUBSCRIBE') params.forEach((p) => streams.add(p));

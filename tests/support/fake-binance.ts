@@ -1,56 +1,22 @@
 /**
- * A fake Binance spot REST API on 127.0.0.1 for ccxt: the endpoints ccxt uses, Binance's
- * wire format ({code,msg} errors, FULL order responses) and Binance's rules (filters,
- * balances, client ids unique among OPEN orders only). Faults are injected per route.
+ * A fake Binance spot REST API on 127.0.0.1 for ccxt: the endpoints ccxt uses, Binance's wire format
+ * ({code,msg} errors, FULL order responses) and Binance's rules (filters, balances, client ids unique
+ * among OPEN orders only). Faults are injected per route, by hook or by a per-call script (see
+ * fake-binance/faults.ts); the fake's own books (orders, trades, balances) are the truth tests compare with.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Decimal, ZERO, dec } from '../../shared/domain/money.js';
+import { BinanceEngine } from './fake-binance/engine.js';
+import { FaultScript, type Fault, type FaultHook, type FakeRequest } from './fake-binance/faults.js';
+import {
+  BinanceError, accountView, exchangeInfoView, fullOrderView, isOpen, orderView, tickerView, tradeView,
+  type FakeMarket, type FakeOrder, type FakeTrade,
+} from './fake-binance/wire.js';
 
-/** One spot market: rules as exchangeInfo filters and the current best bid/ask. */
-export interface FakeMarket {
-  readonly base: string;
-  readonly quote: string;
-  readonly tickSize: string;
-  readonly stepSize: string;
-  readonly minQty: string;
-  readonly minNotional: string;
-  bid: string;
-  ask: string;
-}
+export { fault, type Fault, type FaultHook, type FakeRequest } from './fake-binance/faults.js';
+export type { FakeFill, FakeMarket, FakeOrder, FakeOrderStatus, FakeTrade } from './fake-binance/wire.js';
 
-/** A request as the fake saw it: route key ("POST /api/v3/order") and its merged query/form params. */
-export interface FakeRequest {
-  readonly route: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly headers: IncomingMessage['headers'];
-}
-
-/** What a fault hook may do instead of (or around) the normal handling of a request. */
-export type Fault =
-  | { readonly kind: 'respond'; readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> }
-  | { readonly kind: 'delay'; readonly ms: number }
-  /** Close the socket without a response, before handling (request lost) or after it (response lost). */
-  | { readonly kind: 'drop'; readonly when: 'before' | 'after' };
-
-/** Decides per request whether to inject a fault; undefined means handle normally. */
-export type FaultHook = (request: FakeRequest) => Fault | undefined;
-
-/** An order as the fake keeps it (Binance field names). */
-export interface FakeOrder {
-  symbol: string; orderId: number; clientOrderId: string; side: 'BUY' | 'SELL'; type: 'MARKET' | 'LIMIT';
-  price: string; origQty: string; executedQty: string; cummulativeQuoteQty: string;
-  status: 'NEW' | 'FILLED' | 'CANCELED'; time: number; updateTime: number;
-  fills: { price: string; qty: string; commission: string; commissionAsset: string; tradeId: number }[];
-}
-
-class BinanceError extends Error {
-  constructor(readonly status: number, readonly code: number, msg: string) { super(msg); }
-}
-
-const FIXED = 8;
-const f8 = (d: Decimal) => d.toFixed(FIXED);
 const PRIVATE = new Set(['POST /api/v3/order', 'GET /api/v3/order', 'DELETE /api/v3/order', 'GET /api/v3/openOrders',
   'GET /api/v3/account', 'GET /api/v3/myTrades']);
 
@@ -62,26 +28,29 @@ export function defaultFakeMarkets(): Record<string, FakeMarket> {
   };
 }
 
+/** A fault the fake actually applied, in order. */
+export interface InjectedFault {
+  readonly route: string;
+  readonly fault: Fault;
+}
+
 /** The fake exchange. Start with FakeBinance.start(); point ccxt at `origin`. */
 export class FakeBinance {
-  readonly markets: Record<string, FakeMarket>;
-  readonly orders: FakeOrder[] = [];
   readonly requests: FakeRequest[] = [];
-  /** Fault hooks by route key, e.g. faults['POST /api/v3/order'] = () => ({ kind: 'drop', when: 'after' }). */
+  /** Fault hooks by route key, e.g. faults['POST /api/v3/order'] = () => fault.responseLost(). */
   readonly faults: Partial<Record<string, FaultHook>> = {};
-  readonly #balances = new Map<string, { free: Decimal; locked: Decimal }>();
-  #nextOrderId = 1000;
-  #nextTradeId = 5000;
+  /** Faults applied so far (scripted or hooked). */
+  readonly injected: InjectedFault[] = [];
+  readonly #script = new FaultScript();
+  #engine: BinanceEngine;
 
   private constructor(
     private readonly server: Server,
     readonly origin: string,
-    private readonly opts: { apiKey: string; secret: string; feeRate: string; now: () => number },
-    markets: Record<string, FakeMarket>,
-    balances: Record<string, string>,
+    private readonly opts: { apiKey: string; secret: string; now: () => number; feeRate: string },
+    engine: BinanceEngine,
   ) {
-    this.markets = markets;
-    for (const [asset, free] of Object.entries(balances)) this.#balances.set(asset, { free: dec(free), locked: ZERO });
+    this.#engine = engine;
   }
 
   /** Starts on a free loopback port. Private calls must carry apiKey and an HMAC signature made with secret. */
@@ -93,17 +62,52 @@ export class FakeBinance {
     const server = createServer((req, res) => { void fake!.#serve(req, res); });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    fake = new FakeBinance(server, origin, {
-      apiKey: options.apiKey ?? 'fake-key', secret: options.secret ?? 'fake-secret',
-      feeRate: options.feeRate ?? '0.001', now: options.now ?? Date.now,
-    }, options.markets ?? defaultFakeMarkets(), options.balances ?? { USDT: '10000', BTC: '0', ETH: '0' });
+    const now = options.now ?? Date.now;
+    const engine = new BinanceEngine(options.markets ?? defaultFakeMarkets(), options.balances ?? { USDT: '10000', BTC: '0', ETH: '0' },
+      options.feeRate ?? '0.001', now);
+    const opts = { apiKey: options.apiKey ?? 'fake-key', secret: options.secret ?? 'fake-secret', now, feeRate: options.feeRate ?? '0.001' };
+    fake = new FakeBinance(server, origin, opts, engine);
     return fake;
   }
 
-  /** Current free/locked of an asset. */
+  /** A fresh account on the same server (new books, no requests, faults or scripts): cheaper than a restart. */
+  reset(options: { markets?: Record<string, FakeMarket>; balances?: Record<string, string> } = {}): void {
+    this.#engine = new BinanceEngine(options.markets ?? defaultFakeMarkets(), options.balances ?? { USDT: '10000', BTC: '0', ETH: '0' },
+      this.opts.feeRate, this.opts.now);
+    this.requests.length = 0;
+    this.injected.length = 0;
+    this.clearFaults();
+  }
+
+  /** Markets by Binance symbol (BTCUSDT); bid/ask may be changed by a test. */
+  get markets(): Record<string, FakeMarket> {
+    return this.#engine.markets;
+  }
+
+  /** Every order ever accepted, oldest first (the fake's truth). */
+  get orders(): FakeOrder[] {
+    return this.#engine.orders;
+  }
+
+  /** Every trade ever executed, by trade id (the fake's truth). */
+  trades(): FakeTrade[] {
+    return this.#engine.trades();
+  }
+
+  /** Every order ever accepted with this client order id (more than one is a duplicate). */
+  ordersByClientId(clientOrderId: string): FakeOrder[] {
+    return this.orders.filter((o) => o.clientOrderId === clientOrderId);
+  }
+
+  /** Current free/locked of an asset, decimal strings. */
   balance(asset: string): { free: string; locked: string } {
-    const b = this.#balances.get(asset) ?? { free: ZERO, locked: ZERO };
+    const b = this.#engine.wallet(asset);
     return { free: b.free.toFixed(), locked: b.locked.toFixed() };
+  }
+
+  /** Every asset's total (free + locked), decimal strings. */
+  totals(): Record<string, string> {
+    return Object.fromEntries(this.#engine.balances().map(([asset, b]) => [asset, b.free.add(b.locked).toFixed()]));
   }
 
   /** Requests seen on one route, oldest first. */
@@ -111,9 +115,49 @@ export class FakeBinance {
     return this.requests.filter((r) => r.route === route);
   }
 
+  /** Scripts the next calls of `route`, one step per call (undefined = handle normally); hooks apply once it runs out. */
+  script(route: string, ...steps: (Fault | undefined)[]): void {
+    this.#script.push(route, steps);
+  }
+
+  /** Scripted steps not consumed yet, by route. */
+  pendingScript(): Record<string, number> {
+    return this.#script.pending();
+  }
+
+  /** Drops every script and hook (the books stay). */
+  clearFaults(): void {
+    this.#script.clear();
+    for (const route of Object.keys(this.faults)) delete this.faults[route];
+  }
+
+  /**
+   * Fills (part of) an open order on the exchange side, as happens while the pipeline is down or between
+   * its calls: `quantity` default the rest, `price` default its limit (market: the touch).
+   */
+  fillOrder(clientOrderId: string, opts: { quantity?: string; price?: string } = {}): FakeTrade {
+    return this.#engine.fill(this.#openOrder(clientOrderId), opts);
+  }
+
+  /** Ends an open order's rest on the exchange side (status EXPIRED, funds unlocked). */
+  expireOrder(clientOrderId: string): void {
+    this.#engine.expire(this.#openOrder(clientOrderId));
+  }
+
+  /** Moves a market's book (no matching: fill resting orders with fillOrder). */
+  setBook(symbol: string, bid: string, ask: string): void {
+    Object.assign(this.#engine.market(symbol), { bid, ask });
+  }
+
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  #openOrder(clientOrderId: string): FakeOrder {
+    const order = this.ordersByClientId(clientOrderId).filter(isOpen).at(-1);
+    if (!order) throw new Error(`fake-binance: no open order with client id ${clientOrderId}`);
+    return order;
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -121,23 +165,30 @@ export class FakeBinance {
     const body = await readBody(req);
     const raw = req.method === 'POST' || req.method === 'PUT' ? body : url.search.slice(1);
     const params = Object.fromEntries(new URLSearchParams(raw));
-    const request: FakeRequest = { route: `${req.method} ${url.pathname}`, params, headers: req.headers };
+    const request: FakeRequest = { route: `${req.method} ${url.pathname}`, params, headers: req.headers, at: Date.now() };
     this.requests.push(request);
-    const fault = this.faults[request.route]?.(request);
-    if (fault?.kind === 'drop' && fault.when === 'before') return void req.socket.destroy();
-    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
-    if (fault?.kind === 'respond') return send(res, fault.status, fault.body ?? '', fault.headers);
+    const scripted = this.#script.next(request.route);
+    const f = scripted ? scripted.fault : this.faults[request.route]?.(request);
+    if (f) this.injected.push({ route: request.route, fault: f });
+    const after = f !== undefined && 'phase' in f && f.phase === 'after';
+    if (f?.kind === 'drop' && f.when === 'before') return void req.socket.destroy();
+    if (f?.kind === 'delay' && !after) await sleep(f.ms);
+    if (f?.kind === 'hold') await f.until.catch(() => undefined);
+    if (f?.kind === 'respond' && !after) return send(res, f.status, f.body ?? '', f.headers);
     let status = 200;
     let payload: unknown;
     try {
       if (PRIVATE.has(request.route)) this.#authenticate(request, raw);
-      payload = this.#route(request);
+      payload = this.#route(request, f?.kind === 'partial' ? f : undefined);
     } catch (err) {
       const known = err instanceof BinanceError;
       status = known ? err.status : 500;
       payload = known ? { code: err.code, msg: err.message } : { code: -1000, msg: `An unknown error occurred: ${String(err)}` };
     }
-    if (fault?.kind === 'drop') return void req.socket.destroy();
+    if (f?.kind === 'drop') return void req.socket.destroy();
+    if (f?.kind === 'respond') return send(res, f.status, f.body ?? '', f.headers);
+    if (f?.kind === 'delay') await sleep(f.ms);
+    if (!res.socket || res.socket.destroyed) return;
     send(res, status, payload);
   }
 
@@ -152,165 +203,43 @@ export class FakeBinance {
     }
   }
 
-  #route(r: FakeRequest): unknown {
+  #route(r: FakeRequest, partial: Extract<Fault, { kind: 'partial' }> | undefined): unknown {
     const p = r.params;
+    const e = this.#engine;
     switch (r.route) {
       case 'GET /api/v3/ping': return {};
       case 'GET /api/v3/time': return { serverTime: this.opts.now() };
-      case 'GET /api/v3/exchangeInfo': return this.#exchangeInfo();
-      case 'GET /api/v3/ticker/24hr': return this.#ticker(p.symbol);
-      case 'POST /api/v3/order': return this.#placeOrder(p);
-      case 'GET /api/v3/order': return orderView(this.#findOrder(p, -2013, 'Order does not exist.'));
-      case 'DELETE /api/v3/order': return this.#cancel(p);
-      case 'GET /api/v3/openOrders':
-        return this.orders.filter((o) => o.status === 'NEW' && (!p.symbol || o.symbol === p.symbol)).map(orderView);
+      case 'GET /api/v3/exchangeInfo': return exchangeInfoView(e.markets, this.opts.now());
+      case 'GET /api/v3/ticker/24hr': return tickerView(p.symbol!, e.market(p.symbol), this.opts.now());
+      case 'POST /api/v3/order': return fullOrderView(e.place(p, partial), this.opts.now());
+      case 'GET /api/v3/order': return orderView(e.find(p, -2013, 'Order does not exist.'));
+      case 'DELETE /api/v3/order': {
+        const order = e.cancel(p);
+        const { time: _t, updateTime: _u, ...view } = orderView(order);
+        // Binance answers with the cancel request's own client id; ours comes back as origClientOrderId.
+        return { ...view, origClientOrderId: order.clientOrderId, clientOrderId: p.newClientOrderId ?? `cancel-${order.orderId}`, transactTime: this.opts.now() };
+      }
+      case 'GET /api/v3/openOrders': return e.orders.filter((o) => isOpen(o) && (!p.symbol || o.symbol === p.symbol)).map(orderView);
       case 'GET /api/v3/myTrades': return this.#myTrades(p);
-      case 'GET /api/v3/account': return this.#account();
+      case 'GET /api/v3/account': return accountView(e.balances(), this.opts.now());
       default: throw new BinanceError(404, -1, `fake-binance has no route ${r.route}`);
     }
   }
 
-  #market(symbol: string | undefined): FakeMarket {
-    const m = symbol ? this.markets[symbol] : undefined;
-    if (!m) throw new BinanceError(400, -1121, 'Invalid symbol.');
-    return m;
-  }
-
-  #exchangeInfo(): unknown {
-    return {
-      timezone: 'UTC', serverTime: this.opts.now(), rateLimits: [], exchangeFilters: [],
-      symbols: Object.entries(this.markets).map(([symbol, m]) => ({
-        symbol, status: 'TRADING', baseAsset: m.base, baseAssetPrecision: 8, quoteAsset: m.quote, quotePrecision: 8,
-        quoteAssetPrecision: 8, baseCommissionPrecision: 8, quoteCommissionPrecision: 8,
-        orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT'],
-        icebergAllowed: true, ocoAllowed: true, quoteOrderQtyMarketAllowed: true, isSpotTradingAllowed: true,
-        isMarginTradingAllowed: false, permissions: [], permissionSets: [['SPOT']],
-        filters: [
-          { filterType: 'PRICE_FILTER', minPrice: m.tickSize, maxPrice: '1000000.00000000', tickSize: m.tickSize },
-          { filterType: 'LOT_SIZE', minQty: m.minQty, maxQty: '9000.00000000', stepSize: m.stepSize },
-          { filterType: 'NOTIONAL', minNotional: m.minNotional, applyMinToMarket: true, maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5 },
-        ],
-      })),
-    };
-  }
-
-  #ticker(symbol: string | undefined): unknown {
-    const m = this.#market(symbol);
-    const now = this.opts.now();
-    return {
-      symbol, priceChange: '0', priceChangePercent: '0', weightedAvgPrice: m.bid, prevClosePrice: m.bid, lastPrice: m.bid,
-      lastQty: '0', bidPrice: m.bid, bidQty: '1', askPrice: m.ask, askQty: '1', openPrice: m.bid, highPrice: m.ask,
-      lowPrice: m.bid, volume: '0', quoteVolume: '0', openTime: now - 86_400_000, closeTime: now, firstId: 0, lastId: 0, count: 0,
-    };
-  }
-
-  #placeOrder(p: Record<string, string>): unknown {
-    const m = this.#market(p.symbol);
-    const side = p.side === 'SELL' ? 'SELL' : 'BUY';
-    const type = p.type === 'LIMIT' ? 'LIMIT' : p.type === 'MARKET' ? 'MARKET' : undefined;
-    if (!type) throw new BinanceError(400, -1116, 'Invalid orderType.');
-    if (!p.quantity) throw new BinanceError(400, -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
-    const clientOrderId = p.newClientOrderId ?? `fake-${this.#nextOrderId}`;
-    if (this.orders.some((o) => o.clientOrderId === clientOrderId && o.status === 'NEW')) {
-      throw new BinanceError(400, -2010, 'Duplicate order sent.');
-    }
-    const qty = dec(p.quantity);
-    if (!qty.mod(m.stepSize).isZero() || qty.lt(m.minQty)) throw new BinanceError(400, -1013, 'Filter failure: LOT_SIZE');
-    const limit = type === 'LIMIT' ? dec(p.price ?? '0') : undefined;
-    if (limit && (limit.lte(0) || !limit.mod(m.tickSize).isZero())) throw new BinanceError(400, -1013, 'Filter failure: PRICE_FILTER');
-    const touch = dec(side === 'BUY' ? m.ask : m.bid);
-    if (qty.mul(limit ?? touch).lt(m.minNotional)) throw new BinanceError(400, -1013, 'Filter failure: NOTIONAL');
-    const fills = !limit || (side === 'BUY' ? limit.gte(touch) : limit.lte(touch));
-    const [spend, spendAmount] = side === 'BUY' ? [m.quote, qty.mul(fills ? touch : limit!)] : [m.base, qty];
-    const wallet = this.#wallet(spend);
-    if (wallet.free.lt(spendAmount)) throw new BinanceError(400, -2010, 'Account has insufficient balance for requested action.');
-    const now = this.opts.now();
-    const order: FakeOrder = {
-      symbol: p.symbol!, orderId: this.#nextOrderId++, clientOrderId, side, type, price: f8(limit ?? ZERO), origQty: f8(qty),
-      executedQty: f8(ZERO), cummulativeQuoteQty: f8(ZERO), status: 'NEW', time: now, updateTime: now, fills: [],
-    };
-    if (fills) {
-      this.#fill(order, m, qty, touch);
-    } else {
-      wallet.free = wallet.free.sub(spendAmount);
-      wallet.locked = wallet.locked.add(spendAmount);
-    }
-    this.orders.push(order);
-    return { ...orderView(order), orderListId: -1, transactTime: now, fills: order.fills };
-  }
-
-  /** Fills the whole order at price; commission is charged in the asset received, as Binance does without BNB. */
-  #fill(order: FakeOrder, m: FakeMarket, qty: Decimal, price: Decimal): void {
-    const cost = qty.mul(price);
-    const buy = order.side === 'BUY';
-    const [received, amount] = buy ? [m.base, qty] : [m.quote, cost];
-    const commission = amount.mul(this.opts.feeRate).toDecimalPlaces(FIXED, Decimal.ROUND_UP);
-    const paid = this.#wallet(buy ? m.quote : m.base);
-    paid.free = paid.free.sub(buy ? cost : qty);
-    const got = this.#wallet(received);
-    got.free = got.free.add(amount.sub(commission));
-    order.fills.push({ price: f8(price), qty: f8(qty), commission: f8(commission), commissionAsset: received, tradeId: this.#nextTradeId++ });
-    Object.assign(order, { executedQty: f8(qty), cummulativeQuoteQty: f8(cost), status: 'FILLED', updateTime: this.opts.now() });
-  }
-
-  #findOrder(p: Record<string, string>, code: number, msg: string): FakeOrder {
-    this.#market(p.symbol);
-    const matches = this.orders.filter((o) => o.symbol === p.symbol
-      && (p.origClientOrderId ? o.clientOrderId === p.origClientOrderId : String(o.orderId) === p.orderId));
-    const found = matches.at(-1);
-    if (!found) throw new BinanceError(400, code, msg);
-    return found;
-  }
-
-  #cancel(p: Record<string, string>): unknown {
-    const order = this.#findOrder(p, -2011, 'Unknown order sent.');
-    if (order.status !== 'NEW') throw new BinanceError(400, -2011, 'Unknown order sent.');
-    const m = this.#market(order.symbol);
-    const [asset, amount] = order.side === 'BUY' ? [m.quote, dec(order.origQty).mul(order.price)] : [m.base, dec(order.origQty)];
-    const wallet = this.#wallet(asset);
-    wallet.locked = wallet.locked.sub(amount);
-    wallet.free = wallet.free.add(amount);
-    Object.assign(order, { status: 'CANCELED', updateTime: this.opts.now() });
-    const { time: _t, updateTime: _u, ...view } = orderView(order);
-    // Binance answers with the cancel request's own client id; ours comes back as origClientOrderId.
-    return { ...view, origClientOrderId: order.clientOrderId, clientOrderId: p.newClientOrderId ?? `cancel-${order.orderId}`, transactTime: this.opts.now() };
-  }
-
+  /** GET /api/v3/myTrades: symbol required; orderId, fromId (oldest first from it; else the newest), startTime/endTime, limit ≤ 1000. */
   #myTrades(p: Record<string, string>): unknown {
-    this.#market(p.symbol);
-    return this.orders.filter((o) => o.symbol === p.symbol && (!p.orderId || String(o.orderId) === p.orderId))
-      .flatMap((o) => o.fills.map((f) => ({
-        symbol: o.symbol, id: f.tradeId, orderId: o.orderId, orderListId: -1, price: f.price, qty: f.qty,
-        quoteQty: f8(dec(f.price).mul(f.qty)), commission: f.commission, commissionAsset: f.commissionAsset,
-        time: o.updateTime, isBuyer: o.side === 'BUY', isMaker: false, isBestMatch: true,
-      })));
-  }
-
-  #account(): unknown {
-    return {
-      makerCommission: 10, takerCommission: 10, buyerCommission: 0, sellerCommission: 0, canTrade: true, canWithdraw: true,
-      canDeposit: true, brokered: false, requireSelfTradePrevention: false, updateTime: this.opts.now(), accountType: 'SPOT',
-      balances: [...this.#balances].map(([asset, b]) => ({ asset, free: f8(b.free), locked: f8(b.locked) })), permissions: ['SPOT'],
-    };
-  }
-
-  #wallet(asset: string): { free: Decimal; locked: Decimal } {
-    let w = this.#balances.get(asset);
-    if (!w) this.#balances.set(asset, (w = { free: ZERO, locked: ZERO }));
-    return w;
+    this.#engine.market(p.symbol);
+    const limit = Math.min(Number(p.limit ?? 500), 1000);
+    return this.trades().filter((t) => t.symbol === p.symbol
+      && (!p.orderId || String(t.orderId) === p.orderId)
+      && (!p.fromId || t.tradeId >= Number(p.fromId))
+      && (!p.startTime || t.time >= Number(p.startTime))
+      && (!p.endTime || t.time <= Number(p.endTime)))
+      .slice(p.fromId ? 0 : -limit).slice(0, limit).map(tradeView);
   }
 }
 
-/** GET /api/v3/order shape (no fills). */
-function orderView(o: FakeOrder) {
-  return {
-    symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, price: o.price, origQty: o.origQty,
-    executedQty: o.executedQty, cummulativeQuoteQty: o.cummulativeQuoteQty, status: o.status,
-    timeInForce: 'GTC', type: o.type, side: o.side, stopPrice: '0.00000000', icebergQty: '0.00000000',
-    time: o.time, updateTime: o.updateTime, isWorking: true, workingTime: o.time, origQuoteOrderQty: '0.00000000',
-    selfTradePreventionMode: 'EXPIRE_MAKER',
-  };
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -87,7 +87,9 @@ describe('the deployed handlers on dynalite + fauxqs', () => {
     expect(order).toMatchObject({ status: 'FILLED' });
     const fills = await env.deps.state.listFills();
     expect(fills).toHaveLength(1);
-    expect(fills[0]!.price).toBe('40020'); // ask 40000 + 5 bps slippage, from the book, not the order
+    // From the book, not the order: ask 40000 × (1 + 5 bps fixed + 0.1 × √(0.005 BTC / 10 BTC candle volume))
+    // = 40000 × 1.0027360680 = 40109.4427 → rounded against us to the 0.01 tick.
+    expect(fills[0]!.price).toBe('40109.45');
     const before = await env.deps.state.getLedger();
     await env.sqs.send(new SendMessageCommand({
       QueueUrl: env.provisioned.queues.orders.url, MessageBody: JSON.stringify(order), MessageGroupId: 'BTC/USDT', MessageDeduplicationId: 'redelivery',

@@ -8,10 +8,11 @@ import { RISK_EXIT_STRATEGY } from '../../../shared/domain/exits.js';
 import { intentIdFor } from '../../../shared/domain/intent.js';
 import { tripKillSwitch } from '../../../shared/domain/kill-switch.js';
 import { money } from '../../../shared/domain/money.js';
-import { executeOrder } from '../../../shared/services/execute-order.js';
+import { clientOrderIdFor, newOrderRecord, orderIdFor, transitionOrder } from '../../../shared/domain/order.js';
+import { executeOrder, SUBMIT_LEASE_MS } from '../../../shared/services/execute-order.js';
 import {
-  approve, buildWorld, crashAfterPlacement, held, intentFor, latestClose, M, RecordingStateStore, seedMarket, setPolicy, storedLedger,
-  trade, UNPACED, type World, type WorldOptions,
+  approve, buildWorld, crashAfterPlacement, editLedger, held, intentFor, latestClose, ledgerHolding, M, RecordingStateStore, seedMarket,
+  setPolicy, storedLedger, trade, UNPACED, type World, type WorldOptions,
 } from './support.js';
 
 const BTC = 'BTC/USDT';
@@ -258,5 +259,148 @@ describe('executeOrder: exchange health', () => {
     await expect(executeOrder(w, request)).rejects.toBeInstanceOf(ExchangeApiError); // the exchange's error, not the store's
     await seedMarket(w, BTC, '49999.99', '50000');
     expect((await executeOrder(w, request)).status).toBe('FILLED');
+  });
+});
+
+describe('executeOrder: limit orders by policy', () => {
+  const limitPolicy = (execution: Record<string, unknown>) => setPolicy(w, { ...UNPACED, symbols: [BTC, ETH], execution: { orderType: 'limit', ...execution } });
+
+  it("places a decision's market entry as a limit at the decision price minus limitOffsetBps, floored to the tick, and leaves it OPEN", async () => {
+    await limitPolicy({ limitOffsetBps: 10 });
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    expect(request).toMatchObject({ type: 'market', referencePrice: '50000' });
+    expect(request.limitPrice).toBeUndefined();
+
+    const record = await executeOrder(w, request);
+    // 50 000 x (1 - 0.001) = 49 950: below the ask, so it rests
+    expect(record).toMatchObject({ status: 'OPEN', type: 'limit', limitPrice: '49950', filledQuantity: '0' });
+    expect(record.history.map((h) => [h.status, h.note])).toEqual([
+      ['NEW', undefined], ['SUBMITTING', 'limit 49950: 10 bps from 50000'], ['OPEN', undefined],
+    ]);
+    expect(await w.venue.list()).toEqual([expect.objectContaining({ clientOrderId: request.clientOrderId, type: 'limit', limitPrice: '49950', status: 'open' })]);
+    expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([request.orderId]);
+
+    expect(await executeOrder(w, request)).toEqual(record); // a redelivery places nothing again
+    expect(w.placements).toEqual([request.clientOrderId]);
+  });
+
+  it('fills a limit at the ask (offset 0) at once, at its limit, since it is marketable', async () => {
+    await limitPolicy({ limitOffsetBps: 0 });
+    const record = await executeOrder(w, await approve(w, intentFor(BTC, 'entry', close)));
+    // the slipped ask 50 025 is above the limit 50 000: 0.004 x 50 000 = 200, fee 0.2
+    expect(record).toMatchObject({ status: 'FILLED', type: 'limit', limitPrice: '50000', averagePrice: '50000', fees: '0.2' });
+  });
+
+  it('places an exit signal as a sell limit above the decision price, ceiled to the tick', async () => {
+    await trade(w, intentFor(BTC, 'entry', close));
+    await limitPolicy({ limitOffsetBps: 10 });
+    w.clock.advance(M);
+    await seedMarket(w, BTC, '49999.99', '50000');
+    const record = await executeOrder(w, await approve(w, intentFor(BTC, 'exit', close + M)));
+    // 49 999.99 x 1.001 = 50 049.98999 -> 50 049.99
+    expect(record).toMatchObject({ status: 'OPEN', side: 'sell', type: 'limit', limitPrice: '50049.99' });
+  });
+
+  it.each(['stop-loss', 'trailing-stop'])('sends a %s exit at market even when the policy places limit orders', async (reason) => {
+    await trade(w, intentFor(BTC, 'entry', close));
+    await limitPolicy({ limitOffsetBps: 10 });
+    w.clock.advance(M);
+    await seedMarket(w, BTC, '44999.99', '45000');
+    const exitIntent = {
+      ...intentFor(BTC, 'exit', close + M), strategy: RISK_EXIT_STRATEGY, reason,
+      intentId: intentIdFor(RISK_EXIT_STRATEGY, BTC, 'sell', close + M),
+    };
+    const record = await executeOrder(w, await approve(w, exitIntent));
+    expect(record).toMatchObject({ status: 'FILLED', type: 'market' });
+    expect(record.limitPrice).toBeUndefined();
+    expect((await storedLedger(w)).value.positions).toEqual({});
+  });
+});
+
+describe('executeOrder: dust never blocks an exit', () => {
+  /** Buys `quantity` BTC on the paper venue only (not through the ledger), as if bought earlier. */
+  async function fundVenue(quantity: string): Promise<void> {
+    const { policy } = await w.policies.load();
+    const orderId = orderIdFor('funding');
+    await w.exchangeFor(policy).placeOrder({
+      orderId, clientOrderId: clientOrderIdFor(orderId), intentId: 'funding', strategy: 'momentum', symbol: BTC, side: 'buy', kind: 'entry',
+      type: 'market', quantity, referencePrice: '50000', reservedNotional: '0', mode: 'PAPER', policyHash: 'test', createdAt: w.clock.now(),
+    });
+  }
+
+  it('exits a position 0.0000123 BTC over a step multiple fully: sells the step-floored part, writes the rest off, no position is left', async () => {
+    const at = w.clock.now();
+    await editLedger(w, () => ledgerHolding(BTC, '0.0040123', '200.615', at)); // 0.0040123 x 50 000
+    await fundVenue('0.00402'); // the venue holds the BTC
+    w.clock.advance(M);
+    await seedMarket(w, BTC, '49999.99', '50000');
+    const exit = await approve(w, intentFor(BTC, 'exit', close + M));
+    expect(exit.quantity).toBe('0.00401'); // the whole sellable quantity, floored to the 0.00001 step
+
+    const record = await executeOrder(w, exit);
+    expect(record).toMatchObject({ status: 'FILLED', filledQuantity: '0.00401' });
+    expect(record.history.at(-1)?.note).toBe('dust written off: 0.0000023 BTC');
+    const ledger = (await storedLedger(w)).value;
+    expect(ledger.positions).toEqual({});
+    // sold 0.00401 at 49 999.99 x 0.9995 -> 49 974.99: proceeds 200.3997099, fee 0.20039971; the whole cost 200.615 is released
+    const trades = ledger.trades!;
+    expect(trades).toHaveLength(1);
+    expect([money(trades[0]!.quantity), money(trades[0]!.pnl)]).toEqual(['0.0040123', '-0.41568981']);
+    expect(money(ledger.realizedPnl)).toBe('-0.41568981');
+
+    const before = await storedLedger(w);
+    await executeOrder(w, exit); // a redelivery writes nothing off twice
+    expect(await storedLedger(w)).toEqual(before);
+  });
+
+  it('writes nothing off when what is left after an exit can still be sold', async () => {
+    const at = w.clock.now();
+    await editLedger(w, () => ledgerHolding(BTC, '0.0040123', '200.615', at));
+    await fundVenue('0.00402');
+    w.clock.advance(M);
+    await seedMarket(w, BTC, '49999.99', '50000');
+    const exit = await approve(w, intentFor(BTC, 'exit', close + M));
+    const record = await executeOrder(w, { ...exit, quantity: '0.002' }); // sells only part: 0.0020123 (> 0.0001 minimum) remains
+    expect(record.history.at(-1)?.note).toBeUndefined();
+    expect(money(held((await storedLedger(w)).value, BTC))).toBe('0.0020123');
+  });
+});
+
+describe('executeOrder: one send per order, whatever the deliveries', () => {
+  it('lets a delivery that finds the order SUBMITTING by another, and unknown to the exchange, send nothing until the lease runs out', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    const at = w.clock.now();
+    await w.state.createOrder(transitionOrder(newOrderRecord(request, at), 'SUBMITTING', at)); // another delivery is sending it
+
+    const err = await executeOrder(w, request).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ORDER_IN_FLIGHT', retryable: true });
+    expect(w.placements).toEqual([]);
+
+    w.clock.advance(SUBMIT_LEASE_MS - 1);
+    await expect(executeOrder(w, request)).rejects.toMatchObject({ code: 'ORDER_IN_FLIGHT' });
+    w.clock.advance(1);
+    await seedMarket(w, BTC, '49999.99', '50000');
+    const record = await executeOrder(w, request);
+    expect(record.status).toBe('FILLED');
+    expect(record.history.map((h) => h.note)).toContain('send claimed by a redelivery');
+    expect(w.placements).toEqual([request.clientOrderId]);
+  });
+
+  it('frees the lease at once when its send failed before reaching the exchange', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    w.clock.advance(181_000); // stale book: the paper venue refuses before anything is placed
+    await expect(executeOrder(w, request)).rejects.toMatchObject({ code: 'NO_MARKET_PRICE' });
+    expect((await w.state.getOrder(request.orderId))?.value.history.at(-1)?.note).toBe('not sent: NO_MARKET_PRICE');
+
+    await seedMarket(w, BTC, '49999.99', '50000');
+    expect((await executeOrder(w, request)).status).toBe('FILLED'); // no wait for the lease
+  });
+
+  it('sends once when two deliveries of one message run at once', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    const results = await Promise.allSettled([executeOrder(w, request), executeOrder(w, request)]);
+    expect(w.placements).toEqual([request.clientOrderId]);
+    expect(results.some((r) => r.status === 'fulfilled' && r.value.status === 'FILLED')).toBe(true);
+    expect((await storedLedger(w)).value.fillCount).toBe(1);
   });
 });

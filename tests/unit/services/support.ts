@@ -8,7 +8,7 @@ import { MemoryMarketStore } from '../../../shared/adapters/memory-market-store.
 import { MemoryMessageQueue } from '../../../shared/adapters/memory-message-queue.js';
 import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.js';
 import { MemoryStateStore } from '../../../shared/adapters/memory-state-store.js';
-import { PaperExchange, type PaperExchangeOptions } from '../../../shared/adapters/paper-exchange.js';
+import { PaperExchange, paperOptionsFor, type PaperExchangeOptions } from '../../../shared/adapters/paper-exchange.js';
 import { PAPER_MARKETS, paperMarkets } from '../../../shared/adapters/paper-markets.js';
 import { MemoryPaperVenueStore } from '../../../shared/adapters/paper-venue-store.js';
 import { timeframeMs, type Candle } from '../../../shared/domain/candle.js';
@@ -255,4 +255,28 @@ export async function crashAfterPlacement(world: World, request: OrderRequest): 
 /** Base quantity held in `symbol` by the ledger (0 when flat). */
 export function held(ledger: Ledger, symbol: string): Decimal {
   return ledger.positions[symbol]?.quantity ?? ZERO;
+}
+
+/**
+ * The world with its paper venue configured from the whole policy (paperOptionsFor: impact, participation
+ * cap, maker fee, seed, timeframe), as shared/runtime/deps.ts should build it; placements are still counted.
+ */
+export function withPolicyPaperModel(world: World, options: WorldOptions = {}): World {
+  const markets = paperMarkets(options.markets ?? PAPER_MARKETS);
+  const exchangeFor = (policy: Policy, mode: TradingMode = policy.mode): PaperExchange => {
+    if (mode === 'LIVE') throw new Error('unit-test world has no LIVE venue: a LIVE order must never be routed here');
+    const o = paperOptionsFor(policy);
+    const startingCash = options.venueCash ? { ...o.startingCash, amount: options.venueCash } : o.startingCash;
+    return new CountingPaperExchange({ ...o, startingCash, markets, marketData: world.market, venue: world.venue, clock: world.clock }, world.placements);
+  };
+  return { ...world, exchangeFor };
+}
+
+/** Stores one closed 1m candle of `symbol` opening at `openTime` (OHLC default to `price`). */
+export async function putCandle(
+  world: World, symbol: string, openTime: number, price: number, over: Partial<Candle> = {},
+): Promise<Candle> {
+  const candle: Candle = { symbol, timeframe: '1m', openTime, open: price, high: price, low: price, close: price, volume: 1000, ...over };
+  await world.market.putCandles([candle]);
+  return candle;
 }
