@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { backtestCommand } from './backtest-command.js';
 import { processContext, type CliContext } from './cli-context.js';
 import { decisionsCommand } from './decisions-command.js';
 import { locksCommand } from './locks-command.js';
@@ -13,6 +14,9 @@ Usage:
   stratus start [--symbols BTC/USDT,ETH/USDT,SOL/USDT] [--from 2021-05-18] [--to 2021-05-20]
                 [--policy policy.json] [--json summary.json] [--log-level ERROR]
       Run the whole pipeline locally on replayed real candles (dynalite + fauxqs in-process).
+  stratus backtest --strategy <name> --symbols BTC/USDT,ETH/USDT --timeframe 1m|5m|1h --from <date> --to <date>
+                  --data <dir or file> [--policy <file>] [--fee-bps N] [--slippage-bps N] [--seed N] [--json out.json]
+      Run the strategy, risk chain and paper fill model over recorded candles (gzip or plain CSV), in memory.
   stratus policy validate <file>        Check a policy document offline; prints every problem with its path,
                                         exits 1 when there is any error.
   stratus policy get                    The policy in force, its version, hash and source.
@@ -45,6 +49,8 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
         symbols: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, policy: { type: 'string' },
         json: { type: 'string' }, 'log-level': { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' },
         symbol: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, version: { type: 'string' },
+        strategy: { type: 'string' }, timeframe: { type: 'string' }, data: { type: 'string' }, 'fee-bps': { type: 'string' },
+        'slippage-bps': { type: 'string' }, seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -58,6 +64,7 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
   try {
     switch (command) {
       case 'start': return await startCommand(values);
+      case 'backtest': return await backtestCommand(ctx, values);
       case 'policy': return await policyCommand(ctx, rest, values);
       case 'kill': return await killCommand(ctx, values);
       case 'reset': return await resetCommand(ctx, values);

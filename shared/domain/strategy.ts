@@ -3,6 +3,7 @@ import { UnknownStrategyError } from './errors.js';
 import { intentIdFor, type Intent, type IntentKind, type Side } from './intent.js';
 import { money } from './money.js';
 import { momentum } from './strategies/momentum.js';
+import { smaCross } from './strategies/sma-cross.js';
 
 /** Strategy params as the policy holds them (name → number). */
 export type StrategyParams = Readonly<Record<string, number>>;
@@ -31,7 +32,7 @@ export interface Strategy {
   evaluate(input: StrategyInput): StrategySignal | undefined;
 }
 
-const REGISTRY: ReadonlyMap<string, Strategy> = new Map([momentum].map((s) => [s.name, s]));
+const REGISTRY: ReadonlyMap<string, Strategy> = new Map([momentum, smaCross].map((s) => [s.name, s]));
 
 /** The registered strategy called `name`; throws UnknownStrategyError (code UNKNOWN_STRATEGY) otherwise. */
 export function getStrategy(name: string): Strategy {

@@ -1,0 +1,80 @@
+import { closeTime, type Candle } from '../domain/candle.js';
+import { decide } from '../domain/decide.js';
+import { exitSignal, RISK_EXIT_STRATEGY } from '../domain/exits.js';
+import { atr } from '../domain/indicators.js';
+import type { Intent } from '../domain/intent.js';
+import { effectiveStatus } from '../domain/kill-switch.js';
+import { reserve } from '../domain/ledger.js';
+import type { MarketInfo } from '../domain/market.js';
+import { dec, type Decimal } from '../domain/money.js';
+import type { Policy } from '../domain/policy.js';
+import { getStrategy, makeIntent } from '../domain/strategy.js';
+import { count, type SimState } from './sim-state.js';
+
+/** What one symbol's decision at a candle close needs. */
+export interface DecisionStep {
+  readonly symbol: string;
+  /** The candle that just closed (the newest in state.seen for the symbol). */
+  readonly last: Candle;
+  /** Price at the close: the next candle's open when it opens right then, else this close (book bid = ask). */
+  readonly price: Decimal;
+  readonly marks: Readonly<Record<string, Decimal>>;
+  readonly market: MarketInfo;
+  readonly policy: Policy;
+  readonly policyHash: string;
+}
+
+/**
+ * The signal cycle for one symbol at its candle's close, as evaluate-signals does it: a due risk exit
+ * (exits.ts) first, superseding the strategies; else every enabled strategy trading the symbol on the
+ * closed candles seen so far. Returns the intents, in policy order.
+ */
+export function intentsAt(state: SimState, s: Omit<DecisionStep, 'price' | 'marks' | 'market'>): Intent[] {
+  const { symbol, last, policy, policyHash } = s;
+  const now = closeTime(last);
+  const position = state.ledger.positions[symbol];
+  if (position && policy.symbols.includes(symbol)) {
+    const exit = exitSignal(position, dec(last.close), now, policy);
+    if (exit) {
+      const signal = { side: 'sell', kind: 'exit', score: exit.profitPct.toDecimalPlaces(4).toNumber(), reason: exit.reason } as const;
+      return [makeIntent(signal, RISK_EXIT_STRATEGY, symbol, last, now, policyHash, 0)];
+    }
+  }
+  const seen = state.seen.get(symbol) ?? [];
+  const intents: Intent[] = [];
+  for (const cfg of policy.strategies) {
+    if (!cfg.enabled || !(cfg.symbols ?? policy.symbols).includes(symbol)) continue;
+    const strategy = getStrategy(cfg.name);
+    const needed = strategy.requiredCandles(cfg.params);
+    if (seen.length < needed) continue;
+    const signal = strategy.evaluate({ candles: seen.slice(-needed), holding: position !== undefined, params: cfg.params });
+    if (signal) intents.push(makeIntent(signal, cfg.name, symbol, last, now, policyHash, 0));
+  }
+  return intents;
+}
+
+/**
+ * Judges an intent with the live risk chain (decide.ts), the RiskContext built as decide-intent builds it
+ * (ledger, effective kill switch status, marks, book, lastClose, ATR for volatility sizing, heartbeat age
+ * 0, breaker closed). An approval reserves in the ledger and queues the order for the next open; a
+ * rejection counts each of its reason codes.
+ */
+export function decideAt(state: SimState, intent: Intent, s: DecisionStep): void {
+  const { policy, price, last } = s;
+  const now = closeTime(last);
+  const window = (state.seen.get(s.symbol) ?? []).slice(-(policy.risk.atrPeriod + 1));
+  const volatility = policy.risk.sizing === 'volatility-target' ? atr(window, policy.risk.atrPeriod) : undefined;
+  const out = decide({
+    intent, policy, now, policyHash: s.policyHash, policyVersion: 0, ledger: state.ledger,
+    killSwitch: effectiveStatus(state.killSwitch, now), market: s.market, price, marks: s.marks,
+    heartbeatAgeMs: 0, lastClose: dec(last.close), book: { bid: price, ask: price },
+    ...(volatility !== undefined && Number.isFinite(volatility) ? { atr: dec(volatility) } : {}),
+    ...(intent.kind === 'entry' ? { circuit: 'closed' as const } : {}),
+  });
+  if (out.reservation && out.decision.order) {
+    state.ledger = reserve(state.ledger, out.reservation);
+    state.pending.push({ order: out.decision.order, decidedAt: now });
+    return;
+  }
+  for (const r of out.decision.reasons) count(state.rejections, r.code);
+}

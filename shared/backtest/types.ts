@@ -1,0 +1,78 @@
+import type { Candle, Timeframe } from '../domain/candle.js';
+import type { MarketInfo } from '../domain/market.js';
+import type { Policy } from '../domain/policy.js';
+
+/** What a backtest runs: the policy in force (symbols, timeframe, strategies, risk, paper fees), its data and rules. */
+export interface BacktestInput {
+  /** The policy after defaults; its symbols, timeframe and strategies drive the run. */
+  readonly policy: Policy;
+  readonly policyHash: string;
+  /** Closed candles per symbol, oldest first, of policy.timeframe (gaps allowed). */
+  readonly candles: Readonly<Record<string, readonly Candle[]>>;
+  /** Exchange rules per symbol (fee rates are taken from policy.paper, not from here). */
+  readonly markets: (symbol: string) => MarketInfo;
+  /** Echoed into the output's config (what the run was asked for: dates, data path ...). */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Called every `progressEvery` time steps with (steps done, steps total). */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly progressEvery?: number;
+}
+
+/** One closed round trip (long only); money as decimal strings, times epoch ms. */
+export interface BacktestTrade {
+  readonly symbol: string;
+  readonly side: 'long';
+  readonly entryTime: number;
+  readonly entryPrice: string;
+  readonly exitTime: number;
+  readonly exitPrice: string;
+  /** Base quantity bought (and sold). */
+  readonly quantity: string;
+  /** Entry plus exit fee, quote. */
+  readonly fees: string;
+  /** Proceeds − cost (both fees included), quote: the ledger's realized PnL of the trade. */
+  readonly pnl: string;
+  /** stop-loss, trailing-stop, take-profit, roi, time-stop or signal. */
+  readonly exitReason: string;
+}
+
+/** Equity (cash + positions at the mark) after a time step. */
+export interface EquityPoint {
+  readonly time: number;
+  readonly equity: string;
+}
+
+/** A position still open when the data ended, valued at the last mark. */
+export interface OpenPositionReport {
+  readonly symbol: string;
+  readonly entryTime: number;
+  readonly quantity: string;
+  readonly costBasis: string;
+}
+
+/** The engine's raw result, before metrics. */
+export interface BacktestRun {
+  readonly trades: readonly BacktestTrade[];
+  readonly equity: readonly EquityPoint[];
+  /** Rejected decisions counted per reason code (each code of a rejection counts once). */
+  readonly rejections: Readonly<Record<string, number>>;
+  readonly openPositions: readonly OpenPositionReport[];
+  readonly startingCash: string;
+  readonly finalEquity: string;
+  /** Orders that could not fill (e.g. nothing to fill against), by reason. */
+  readonly unfilled: Readonly<Record<string, number>>;
+  readonly steps: number;
+  readonly candles: number;
+  /** The kill switch at the end: ARMED, or TRIPPED with when and why (it is never reset in a backtest). */
+  readonly killSwitch: { readonly status: string; readonly at?: number; readonly reason?: string };
+  readonly timeframe: Timeframe;
+}
+
+/** The --json document. */
+export interface BacktestReport {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly metrics: Readonly<Record<string, unknown>>;
+  readonly trades: readonly BacktestTrade[];
+  readonly equity: readonly EquityPoint[];
+  readonly rejections: Readonly<Record<string, number>>;
+}

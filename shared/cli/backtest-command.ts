@@ -1,0 +1,97 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { paperMarkets } from '../adapters/paper-markets.js';
+import { buildReport, reportJson } from '../backtest/report.js';
+import { runBacktest } from '../backtest/engine.js';
+import { progressBar } from '../backtest/progress-bar.js';
+import type { BacktestReport } from '../backtest/types.js';
+import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
+import { policyHash, validatePolicy } from '../domain/policy.js';
+import { readCandleDir, readCandleFile } from '../local/candle-files.js';
+import type { CliContext } from './cli-context.js';
+
+/** The options of `stratus backtest` as parseArgs returns them. */
+export interface BacktestValues {
+  strategy?: string; symbols?: string; timeframe?: string; from?: string; to?: string; data?: string; policy?: string;
+  'fee-bps'?: string; 'slippage-bps'?: string; seed?: string; json?: string;
+}
+
+/**
+ * `stratus backtest`: reads the candles and the policy, runs the engine, writes the JSON report to --json
+ * (or prints it when --json is absent) and a one-line summary to stderr; a progress bar on stderr for long runs.
+ */
+export async function backtestCommand(ctx: CliContext, values: BacktestValues): Promise<number> {
+  const bar = progressBar(ctx.err, 'backtest');
+  const report = await backtestReport(ctx, values, bar.update);
+  bar.end();
+  const text = reportJson(report);
+  if (values.json) await writeFile(values.json, text);
+  else ctx.out(text);
+  const m = report.metrics as { finalBalance?: string; totalProfitPct?: number | null };
+  ctx.err(`backtest: ${report.trades.length} trades, final balance ${m.finalBalance ?? report.equity.at(-1)?.equity ?? '-'}`
+    + `${values.json ? `, report written to ${values.json}` : ''}\n`);
+  return 0;
+}
+
+/** Parses the options, loads data and policy, runs the engine and builds the report (no output written). */
+export async function backtestReport(
+  ctx: Pick<CliContext, 'readText'>, values: BacktestValues, onProgress?: (done: number, total: number) => void,
+): Promise<BacktestReport> {
+  const strategy = required(values.strategy, '--strategy');
+  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
+  const timeframe = required(values.timeframe, '--timeframe');
+  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
+  const from = parseTime(required(values.from, '--from'), '--from');
+  const to = parseTime(required(values.to, '--to'), '--to');
+  if (to <= from) throw new Error('--to must be after --from');
+  const data = required(values.data, '--data');
+  const document = values.policy ? JSON.parse(await ctx.readText(values.policy)) as Record<string, unknown> : {};
+  const overrides = {
+    feeBps: numberOption(values['fee-bps'], '--fee-bps'), slippageBps: numberOption(values['slippage-bps'], '--slippage-bps'),
+    seed: numberOption(values.seed, '--seed'),
+  };
+  const paper = { ...(document.paper as object | undefined) } as Record<string, unknown>;
+  if (overrides.feeBps !== undefined) { paper.takerFeeBps = overrides.feeBps; paper.makerFeeBps = overrides.feeBps; }
+  if (overrides.slippageBps !== undefined) paper.slippageBps = overrides.slippageBps;
+  if (overrides.seed !== undefined) paper.seed = overrides.seed;
+  const own = (document.strategies as { name?: string }[] | undefined)?.find((s) => s.name === strategy);
+  const checked = validatePolicy({
+    ...document, mode: 'PAPER', symbols, timeframe, paper, strategies: [{ params: {}, ...own, name: strategy, enabled: true }],
+  });
+  if (!checked.ok) throw new Error(`policy invalid: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  const { policy } = checked;
+  const candles = await loadCandles(data, symbols, timeframe as Timeframe, from, to);
+  const hash = policyHash(policy);
+  const run = runBacktest({ policy, policyHash: hash, candles, markets: paperMarkets(), ...(onProgress ? { onProgress } : {}) });
+  const config = {
+    strategy, params: policy.strategies[0]!.params, symbols, timeframe, from, to, data,
+    feeBps: policy.paper.takerFeeBps, slippageBps: policy.paper.slippageBps, seed: policy.paper.seed,
+    startingCash: policy.paper.startingCash, policyHash: hash, fillModel: 'market at next open ± slippageBps, taker fee',
+  };
+  return buildReport(run, { config, from, to, candles });
+}
+
+/** Candles of every symbol in [from, to): from a folder of recorded files, or one file for one symbol. */
+async function loadCandles(path: string, symbols: string[], tf: Timeframe, from: number, to: number): Promise<Record<string, Candle[]>> {
+  if ((await stat(path)).isDirectory()) return readCandleDir(path, symbols, tf, { from, to });
+  if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
+  return { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new Error(`${name} is required`);
+  return value;
+}
+
+function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got ${value}`);
+  return n;
+}
+
+/** A date (YYYY-MM-DD, as UTC midnight) or an ISO time, as epoch ms. */
+function parseTime(text: string, name: string): number {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(t)) throw new Error(`${name}: not an ISO date or time: ${text}`);
+  return t;
+}
