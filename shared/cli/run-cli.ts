@@ -5,6 +5,7 @@ import { decisionsCommand } from './decisions-command.js';
 import { locksCommand } from './locks-command.js';
 import { policyCommand } from './policy-command.js';
 import { reconcileCommand } from './reconcile-command.js';
+import { costSweepCommand, lookaheadCommand } from './research-commands.js';
 import { startCommand } from './start-command.js';
 import { killCommand, resetCommand, statusCommand } from './state-commands.js';
 
@@ -17,6 +18,11 @@ Usage:
   stratus backtest --strategy <name> --symbols BTC/USDT,ETH/USDT --timeframe 1m|5m|1h --from <date> --to <date>
                   --data <dir or file> [--policy <file>] [--fee-bps N] [--slippage-bps N] [--seed N] [--json out.json]
       Run the strategy, risk chain and paper fill model over recorded candles (gzip or plain CSV), in memory.
+  stratus cost-sweep (or backtest --cost-sweep) <backtest options> [--levels 0,5,10,20,40] [--json sweep.json]
+      The same backtest at each cost level (bps of fee and of slippage each): Sharpe, total return, break-even cost.
+  stratus lookahead-check --strategy <name> --symbols ... --timeframe ... --from <date> --to <date> --data <dir or file>
+                  [--policy <file>] [--cuts 5]
+      Signals on the full data against data cut at several points; exit 1, listing them, if any shared signal changed.
   stratus policy validate <file>        Check a policy document offline; prints every problem with its path,
                                         exits 1 when there is any error.
   stratus policy get                    The policy in force, its version, hash and source.
@@ -51,6 +57,7 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
         symbol: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, version: { type: 'string' },
         strategy: { type: 'string' }, timeframe: { type: 'string' }, data: { type: 'string' }, 'fee-bps': { type: 'string' },
         'slippage-bps': { type: 'string' }, seed: { type: 'string' },
+        'cost-sweep': { type: 'boolean' }, levels: { type: 'string' }, cuts: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -64,7 +71,9 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
   try {
     switch (command) {
       case 'start': return await startCommand(values);
-      case 'backtest': return await backtestCommand(ctx, values);
+      case 'backtest': return values['cost-sweep'] ? await costSweepCommand(ctx, values) : await backtestCommand(ctx, values);
+      case 'cost-sweep': return await costSweepCommand(ctx, values);
+      case 'lookahead-check': return await lookaheadCommand(ctx, values);
       case 'policy': return await policyCommand(ctx, rest, values);
       case 'kill': return await killCommand(ctx, values);
       case 'reset': return await resetCommand(ctx, values);

@@ -1,0 +1,87 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { costSweep, formatSweep, parseLevels } from '../backtest/cost-sweep.js';
+import { describeDifferences, lookaheadCheck } from '../backtest/lookahead-check.js';
+import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
+import { getStrategy, type StrategyParams } from '../domain/strategy.js';
+import { readCandleDir, readCandleFile } from '../local/candle-files.js';
+import { backtestReport, type BacktestValues } from './backtest-command.js';
+import { iso, type CliContext } from './cli-context.js';
+
+/** Options of the research commands as parseArgs returns them. */
+export interface ResearchValues extends BacktestValues {
+  cuts?: string;
+  levels?: string;
+}
+
+/**
+ * `stratus lookahead-check`: the strategy's signals on the full data and on data cut at several points
+ * (--cuts, default 5); exit 0 when they agree on the shared part, else 1 with the differing signals listed.
+ */
+export async function lookaheadCommand(ctx: CliContext, values: ResearchValues): Promise<number> {
+  const strategy = required(values.strategy, '--strategy');
+  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
+  const timeframe = required(values.timeframe, '--timeframe');
+  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
+  const from = parseTime(required(values.from, '--from'), '--from');
+  const to = parseTime(required(values.to, '--to'), '--to');
+  if (to <= from) throw new Error('--to must be after --from');
+  const cuts = values.cuts === undefined ? 5 : Number(values.cuts);
+  if (!Number.isInteger(cuts) || cuts < 1) throw new Error(`--cuts must be an integer ≥ 1, got ${values.cuts}`);
+  const params = await paramsOf(ctx, values.policy, strategy);
+  getStrategy(strategy).requiredCandles(params);
+  const candles = await loadCandles(required(values.data, '--data'), symbols, timeframe as Timeframe, from, to);
+  const result = lookaheadCheck({ strategy, params, candles, cuts });
+  if (result.compared === 0) throw new Error('nothing to compare: too few candles in the period for the strategy and the cuts');
+  const summary = `${result.compared} decisions compared at ${result.cuts.length} cuts (${result.cuts.map(iso).join(', ')})`;
+  if (result.ok) {
+    ctx.out(`lookahead-check ${strategy}: PASS, ${summary}, no signal changed\n`);
+    return 0;
+  }
+  ctx.out(`lookahead-check ${strategy}: FAIL, ${result.differences.length} signals changed once later data was added; ${summary}\n`
+    + describeDifferences(result, iso));
+  return 1;
+}
+
+/**
+ * `stratus cost-sweep` (also `stratus backtest --cost-sweep`): the same backtest at each cost level
+ * (--levels, bps applied to fee and slippage each; default 0,5,10,20,40); prints Sharpe and total return
+ * per level and the break-even cost; --json writes the sweep as JSON.
+ */
+export async function costSweepCommand(ctx: CliContext, values: ResearchValues): Promise<number> {
+  const levels = parseLevels(values.levels);
+  const sweep = await costSweep(levels, async (bps) => {
+    ctx.err(`cost-sweep: running at ${bps} bps fee + ${bps} bps slippage\n`);
+    const report = await backtestReport(ctx, { ...values, 'fee-bps': String(bps), 'slippage-bps': String(bps) });
+    const m = report.metrics as { sharpe?: number | null; totalProfitPct?: number | null };
+    return { bps, sharpe: m.sharpe ?? null, totalReturnPct: m.totalProfitPct ?? null, trades: report.trades.length };
+  });
+  ctx.out(formatSweep(sweep));
+  if (values.json) await writeFile(values.json, `${JSON.stringify(sweep, null, 2)}\n`);
+  return 0;
+}
+
+/** The strategy's params from the policy file's entry for it, else none (the strategy's defaults). */
+async function paramsOf(ctx: Pick<CliContext, 'readText'>, path: string | undefined, strategy: string): Promise<StrategyParams> {
+  if (!path) return {};
+  const document = JSON.parse(await ctx.readText(path)) as { strategies?: { name?: string; params?: StrategyParams }[] };
+  return document.strategies?.find((s) => s.name === strategy)?.params ?? {};
+}
+
+/** Candles of every symbol in [from, to): from a folder of recorded files, or one file for one symbol. */
+async function loadCandles(path: string, symbols: string[], tf: Timeframe, from: number, to: number): Promise<Record<string, Candle[]>> {
+  if ((await stat(path)).isDirectory()) return readCandleDir(path, symbols, tf, { from, to });
+  if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
+  return { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new Error(`${name} is required`);
+  return value;
+}
+
+/** A date (YYYY-MM-DD, as UTC midnight) or an ISO time, as epoch ms. */
+function parseTime(text: string, name: string): number {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(t)) throw new Error(`${name}: not an ISO date or time: ${text}`);
+  return t;
+}
