@@ -4,7 +4,9 @@
  * rules. Writes are checked against the read schemas first (never store what
  * cannot be read back); a read that fails its schema throws StateUnreadableError,
  * and services fail closed. Kept in one module on purpose: a second copy of any
- * shape is how the memory and DynamoDB stores would drift apart.
+ * shape is how the memory and DynamoDB stores would drift apart. Size (~320 lines): the
+ * compile-time guard that every read schema covers every field of its domain type needs all
+ * schemas in one place; splitting it would split that guard.
  */
 import { z } from 'zod';
 import { TIMEFRAMES, closeTime, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';

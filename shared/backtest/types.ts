@@ -1,6 +1,7 @@
 import type { Candle, Timeframe } from '../domain/candle.js';
 import type { MarketInfo } from '../domain/market.js';
 import type { Policy } from '../domain/policy.js';
+import type { EquityPoint, MetricsTrade } from './metrics-types.js';
 
 /** What a backtest runs: the policy in force (symbols, timeframe, strategies, risk, paper fees), its data and rules. */
 export interface BacktestInput {
@@ -18,29 +19,17 @@ export interface BacktestInput {
   readonly progressEvery?: number;
 }
 
-/** One closed round trip (long only); money as decimal strings, times epoch ms. */
-export interface BacktestTrade {
-  readonly symbol: string;
+/**
+ * One closed round trip (long only), the metrics module's trade narrowed to long: quantity is the base bought
+ * (and sold), fees entry plus exit, pnl proceeds − cost with both fees (the ledger's realized PnL of the trade),
+ * exitReason one of stop-loss, trailing-stop, take-profit, roi, time-stop or signal.
+ */
+export interface BacktestTrade extends MetricsTrade {
   readonly side: 'long';
-  readonly entryTime: number;
-  readonly entryPrice: string;
-  readonly exitTime: number;
-  readonly exitPrice: string;
-  /** Base quantity bought (and sold). */
-  readonly quantity: string;
-  /** Entry plus exit fee, quote. */
-  readonly fees: string;
-  /** Proceeds − cost (both fees included), quote: the ledger's realized PnL of the trade. */
-  readonly pnl: string;
-  /** stop-loss, trailing-stop, take-profit, roi, time-stop or signal. */
-  readonly exitReason: string;
 }
 
 /** Equity (cash + positions at the mark) after a time step. */
-export interface EquityPoint {
-  readonly time: number;
-  readonly equity: string;
-}
+export type { EquityPoint };
 
 /** A position still open when the data ended, valued at the last mark. */
 export interface OpenPositionReport {

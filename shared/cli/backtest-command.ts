@@ -1,13 +1,13 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { paperMarkets } from '../adapters/paper-markets.js';
 import { buildReport, reportJson } from '../backtest/report.js';
 import { runBacktest } from '../backtest/engine.js';
 import { progressBar } from '../backtest/progress-bar.js';
 import type { BacktestReport } from '../backtest/types.js';
-import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
+import { TIMEFRAMES, type Timeframe } from '../domain/candle.js';
 import { policyHash, validatePolicy } from '../domain/policy.js';
-import { readCandleDir, readCandleFile } from '../local/candle-files.js';
 import type { CliContext } from './cli-context.js';
+import { loadCandles, numberOption, parseTime, required } from './cli-args.js';
 
 /** The options of `stratus backtest` as parseArgs returns them. */
 export interface BacktestValues {
@@ -68,30 +68,4 @@ export async function backtestReport(
     startingCash: policy.paper.startingCash, policyHash: hash, fillModel: 'market at next open ± slippageBps, taker fee',
   };
   return buildReport(run, { config, from, to, candles });
-}
-
-/** Candles of every symbol in [from, to): from a folder of recorded files, or one file for one symbol. */
-async function loadCandles(path: string, symbols: string[], tf: Timeframe, from: number, to: number): Promise<Record<string, Candle[]>> {
-  if ((await stat(path)).isDirectory()) return readCandleDir(path, symbols, tf, { from, to });
-  if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
-  return { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
-}
-
-function required(value: string | undefined, name: string): string {
-  if (value === undefined || value === '') throw new Error(`${name} is required`);
-  return value;
-}
-
-function numberOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got ${value}`);
-  return n;
-}
-
-/** A date (YYYY-MM-DD, as UTC midnight) or an ISO time, as epoch ms. */
-function parseTime(text: string, name: string): number {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(t)) throw new Error(`${name}: not an ISO date or time: ${text}`);
-  return t;
 }

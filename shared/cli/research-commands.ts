@@ -1,11 +1,11 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { costSweep, formatSweep, parseLevels } from '../backtest/cost-sweep.js';
 import { describeDifferences, lookaheadCheck } from '../backtest/lookahead-check.js';
-import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
+import { TIMEFRAMES, type Timeframe } from '../domain/candle.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
-import { readCandleDir, readCandleFile } from '../local/candle-files.js';
 import { backtestReport, type BacktestValues } from './backtest-command.js';
 import { iso, type CliContext } from './cli-context.js';
+import { loadCandles, parseTime, required } from './cli-args.js';
 
 /** Options of the research commands as parseArgs returns them. */
 export interface ResearchValues extends BacktestValues {
@@ -65,23 +65,4 @@ async function paramsOf(ctx: Pick<CliContext, 'readText'>, path: string | undefi
   if (!path) return {};
   const document = JSON.parse(await ctx.readText(path)) as { strategies?: { name?: string; params?: StrategyParams }[] };
   return document.strategies?.find((s) => s.name === strategy)?.params ?? {};
-}
-
-/** Candles of every symbol in [from, to): from a folder of recorded files, or one file for one symbol. */
-async function loadCandles(path: string, symbols: string[], tf: Timeframe, from: number, to: number): Promise<Record<string, Candle[]>> {
-  if ((await stat(path)).isDirectory()) return readCandleDir(path, symbols, tf, { from, to });
-  if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
-  return { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
-}
-
-function required(value: string | undefined, name: string): string {
-  if (value === undefined || value === '') throw new Error(`${name} is required`);
-  return value;
-}
-
-/** A date (YYYY-MM-DD, as UTC midnight) or an ISO time, as epoch ms. */
-function parseTime(text: string, name: string): number {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(t)) throw new Error(`${name}: not an ISO date or time: ${text}`);
-  return t;
 }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { readCandleDir, replayDataDir } from '../local/candle-files.js';
 import { runEmbedded, type Progress } from '../local/embedded.js';
 import type { EmbeddedSummary } from '../local/summary.js';
+import { parseTime } from './cli-args.js';
 
 /** Default replay: the 19 May 2021 crash day, real 1m candles (about a minute on 2 cores). */
 export const DEFAULT_WINDOW = { from: '2021-05-19T00:00:00Z', to: '2021-05-20T00:00:00Z' } as const;
@@ -27,12 +28,6 @@ export async function startCommand(values: {
   process.stdout.write(render(summary));
   if (values.json) await writeFile(values.json, `${JSON.stringify(summary, null, 2)}\n`);
   return 0;
-}
-
-function parseTime(text: string, flag: string): number {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(t)) throw new Error(`${flag}: not a date: ${text}`);
-  return t;
 }
 
 const iso = (t: number) => new Date(t).toISOString().replace(':00.000Z', 'Z');

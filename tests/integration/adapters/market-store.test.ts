@@ -1,33 +1,22 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { DynamoMarketStore } from '../../../shared/adapters/dynamo-market-store.js';
 import { MemoryMarketStore } from '../../../shared/adapters/memory-market-store.js';
-import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { provision } from '../../../shared/local/provision.js';
 import { T0, candle, describeMarketStoreContract } from '../../support/store-contracts.js';
+import { useDynalite } from '../../support/dynalite-suite.js';
 
-let e: Emulators;
-let client: DynamoDBDocumentClient;
+const suite$ = useDynalite();
 let suite = 0;
 
-beforeAll(async () => {
-  e = await startEmulators();
-  client = dynamoDocumentClient({ endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials });
-});
-afterAll(async () => {
-  client?.destroy();
-  await e?.stop();
-});
-
 async function dynamoHarness() {
-  const { tables } = await provision(e, `mkt${++suite}`);
+  const { tables } = await provision(suite$.e, `mkt${++suite}`);
   return {
-    store: new DynamoMarketStore({ tableName: tables.market, client }),
+    store: new DynamoMarketStore({ tableName: tables.market, client: suite$.client }),
     tableName: tables.market,
-    plant: async (item: Record<string, unknown>) => { await client.send(new PutCommand({ TableName: tables.market, Item: item })); },
-    raw: async (pk: string, sk: string) => (await client.send(new GetCommand({ TableName: tables.market, Key: { pk, sk } }))).Item,
+    plant: async (item: Record<string, unknown>) => { await suite$.client.send(new PutCommand({ TableName: tables.market, Item: item })); },
+    raw: async (pk: string, sk: string) => (await suite$.client.send(new GetCommand({ TableName: tables.market, Key: { pk, sk } }))).Item,
   };
 }
 
@@ -42,7 +31,7 @@ describe('DynamoMarketStore item layout', () => {
   it('stores a candle under CANDLE#symbol#tf / padded openTime with numeric OHLCV and a TTL 14 days after close', async () => {
     const h = await dynamoHarness();
     await h.store.putCandles([candle(T0, 65000.25)]);
-    const out = await client.send(new GetItemCommand({ TableName: h.tableName, Key: { pk: { S: 'CANDLE#BTC/USDT#1m' }, sk: { S: String(T0) } } }));
+    const out = await suite$.client.send(new GetItemCommand({ TableName: h.tableName, Key: { pk: { S: 'CANDLE#BTC/USDT#1m' }, sk: { S: String(T0) } } }));
     expect(out.Item).toMatchObject({
       close: { N: '65000.25' }, volume: { N: '12.5' }, openTime: { N: String(T0) },
       expiresAt: { N: String(Math.floor((T0 + 60_000 + 14 * 86_400_000) / 1000)) },

@@ -1,35 +1,24 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
 import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.js';
 import type { Clock } from '../../../shared/ports.js';
-import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { provision } from '../../../shared/local/provision.js';
 import { ManualClock, describePolicyStoreContract } from '../../support/store-contracts.js';
+import { useDynalite } from '../../support/dynalite-suite.js';
 
-let e: Emulators;
-let client: DynamoDBDocumentClient;
+const suite$ = useDynalite();
 let suite = 0;
 
-beforeAll(async () => {
-  e = await startEmulators();
-  client = dynamoDocumentClient({ endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials });
-});
-afterAll(async () => {
-  client?.destroy();
-  await e?.stop();
-});
-
 async function dynamoHarness(clock: Clock) {
-  const { tables } = await provision(e, `policy${++suite}`);
+  const { tables } = await provision(suite$.e, `policy${++suite}`);
   const TableName = tables.policy;
   return {
-    store: new DynamoPolicyStore({ tableName: TableName, client, clock }),
+    store: new DynamoPolicyStore({ tableName: TableName, client: suite$.client, clock }),
     tableName: TableName,
-    plant: async (item: Record<string, unknown>) => { await client.send(new PutCommand({ TableName, Item: item })); },
-    raw: async (pk: string, sk: string) => (await client.send(new GetCommand({ TableName, Key: { pk, sk }, ConsistentRead: true }))).Item,
+    plant: async (item: Record<string, unknown>) => { await suite$.client.send(new PutCommand({ TableName, Item: item })); },
+    raw: async (pk: string, sk: string) => (await suite$.client.send(new GetCommand({ TableName, Key: { pk, sk }, ConsistentRead: true }))).Item,
   };
 }
 
@@ -41,7 +30,7 @@ describePolicyStoreContract('MemoryPolicyStore', async (clock) => {
 describePolicyStoreContract('DynamoPolicyStore', dynamoHarness);
 
 describe('DynamoPolicyStore and items written with `aws dynamodb put-item`', () => {
-  const put = (TableName: string, document: Record<string, unknown>) => client.send(new PutItemCommand({
+  const put = (TableName: string, document: Record<string, unknown>) => suite$.client.send(new PutItemCommand({
     TableName, Item: { pk: { S: 'POLICY' }, sk: { S: 'ACTIVE' }, version: { N: '3' }, ...document } as never,
   }));
 

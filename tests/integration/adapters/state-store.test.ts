@@ -1,35 +1,24 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { DynamoStateStore } from '../../../shared/adapters/dynamo-state-store.js';
 import { MemoryStateStore } from '../../../shared/adapters/memory-state-store.js';
 import { StateUnreadableError } from '../../../shared/domain/errors.js';
-import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { provision } from '../../../shared/local/provision.js';
 import { T0, describeStateStoreContract } from '../../support/store-contracts.js';
+import { useDynalite } from '../../support/dynalite-suite.js';
 
-let e: Emulators;
-let client: DynamoDBDocumentClient;
+const suite$ = useDynalite();
 let suite = 0;
 
-beforeAll(async () => {
-  e = await startEmulators();
-  client = dynamoDocumentClient({ endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials });
-});
-afterAll(async () => {
-  client?.destroy();
-  await e?.stop();
-});
-
 async function dynamoHarness() {
-  const { tables } = await provision(e, `state${++suite}`);
+  const { tables } = await provision(suite$.e, `state${++suite}`);
   const TableName = tables.state;
   return {
-    store: new DynamoStateStore({ tableName: TableName, client }),
+    store: new DynamoStateStore({ tableName: TableName, client: suite$.client }),
     tableName: TableName,
-    plant: async (item: Record<string, unknown>) => { await client.send(new PutCommand({ TableName, Item: item })); },
-    raw: async (pk: string, sk: string) => (await client.send(new GetCommand({ TableName, Key: { pk, sk }, ConsistentRead: true }))).Item,
+    plant: async (item: Record<string, unknown>) => { await suite$.client.send(new PutCommand({ TableName, Item: item })); },
+    raw: async (pk: string, sk: string) => (await suite$.client.send(new GetCommand({ TableName, Key: { pk, sk }, ConsistentRead: true }))).Item,
   };
 }
 
@@ -58,7 +47,7 @@ describe('DynamoStateStore on DynamoDB specifics', () => {
   it('reports a tampered number the SDK cannot convert as StateUnreadableError, not an SDK crash', async () => {
     const h = await dynamoHarness();
     await h.store.putKillSwitch({ status: 'ARMED', tripCount: 0, history: [] }, 0);
-    await client.send(new PutItemCommand({ TableName: h.tableName, Item: {
+    await suite$.client.send(new PutItemCommand({ TableName: h.tableName, Item: {
       pk: { S: 'KILL_SWITCH' }, sk: { S: 'CURRENT' }, version: { N: '12345678901234567.5' },
       doc: { M: { status: { S: 'ARMED' }, tripCount: { N: '0' }, history: { L: [] } } },
     } }));

@@ -1,24 +1,13 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
 import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.js';
-import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { provision } from '../../../shared/local/provision.js';
 import { describePolicyRecordsContract } from '../../support/policy-records-contract.js';
+import { useDynalite } from '../../support/dynalite-suite.js';
 
-let e: Emulators;
-let client: DynamoDBDocumentClient;
+const suite$ = useDynalite();
 let suite = 0;
-
-beforeAll(async () => {
-  e = await startEmulators();
-  client = dynamoDocumentClient({ endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials });
-});
-afterAll(async () => {
-  client?.destroy();
-  await e?.stop();
-});
 
 describePolicyRecordsContract('MemoryPolicyStore', async (clock, validation) => {
   const store = new MemoryPolicyStore({ clock, validation });
@@ -26,11 +15,11 @@ describePolicyRecordsContract('MemoryPolicyStore', async (clock, validation) => 
 });
 
 describePolicyRecordsContract('DynamoPolicyStore', async (clock, validation) => {
-  const { tables } = await provision(e, `records${++suite}`);
+  const { tables } = await provision(suite$.e, `records${++suite}`);
   const TableName = tables.policy;
   return {
-    store: new DynamoPolicyStore({ tableName: TableName, client, clock, validation }),
-    plant: async (item) => { await client.send(new PutCommand({ TableName, Item: item })); },
-    raw: async (pk, sk) => (await client.send(new GetCommand({ TableName, Key: { pk, sk }, ConsistentRead: true }))).Item,
+    store: new DynamoPolicyStore({ tableName: TableName, client: suite$.client, clock, validation }),
+    plant: async (item) => { await suite$.client.send(new PutCommand({ TableName, Item: item })); },
+    raw: async (pk, sk) => (await suite$.client.send(new GetCommand({ TableName, Key: { pk, sk }, ConsistentRead: true }))).Item,
   };
 });

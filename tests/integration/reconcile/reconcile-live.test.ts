@@ -4,9 +4,8 @@
  * tables on dynalite: orders placed while the pipeline was down are adopted, fills that happened while it
  * was down are booked exactly once, finished orders are closed, and balance drift alerts or trips.
  */
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { CcxtExchange, createCcxtClient } from '../../../shared/adapters/ccxt-exchange.js';
 import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
 import { DynamoRateLimiter, RATE_LIMIT_TYPE, rateWindowPk } from '../../../shared/adapters/dynamo-rate-limiter.js';
@@ -15,12 +14,12 @@ import { MemoryAlerts } from '../../../shared/adapters/memory-alerts.js';
 import { chargeCcxtRequests } from '../../../shared/adapters/rate-limited-exchange.js';
 import { dec, money } from '../../../shared/domain/money.js';
 import { clientOrderIdFor, orderIdFor, type OrderRequest } from '../../../shared/domain/order.js';
-import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { provision } from '../../../shared/local/provision.js';
 import type { Clock, Exchange } from '../../../shared/ports.js';
 import { executeOrder } from '../../../shared/services/execute-order.js';
 import { ADOPTED, reconcileAccount, type ReconcileDeps } from '../../../shared/services/reconcile-account.js';
 import { FakeBinance } from '../../support/fake-binance.js';
+import { useDynalite } from '../../support/dynalite-suite.js';
 
 const BTC = 'BTC/USDT';
 const T0 = Date.UTC(2024, 5, 3, 12, 0, 30);
@@ -31,27 +30,17 @@ class TestClock implements Clock {
   now(): number { return this.t; }
 }
 
-let e: Emulators;
-let client: DynamoDBDocumentClient;
+const suite$ = useDynalite();
 let suite = 0;
 let fake: FakeBinance;
 let clock: TestClock;
 let deps: ReconcileDeps & { alerts: MemoryAlerts; state: DynamoStateStore };
 let stateTable: string;
 
-beforeAll(async () => {
-  e = await startEmulators();
-  client = dynamoDocumentClient({ endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials });
-});
-afterAll(async () => {
-  client?.destroy();
-  await e?.stop();
-});
-
 /** A CcxtExchange on the fake as deps.ts builds the LIVE venue: keys, spot only, retries, every request charged to the shared budget. */
 function liveVenue(): Exchange {
   const ccxt = createCcxtClient('binance', KEYS, { restOrigin: fake.origin, rateLimit: false });
-  const limiter = new DynamoRateLimiter({ tableName: stateTable, client, clock, key: 'binance', budget: 1200 });
+  const limiter = new DynamoRateLimiter({ tableName: stateTable, client: suite$.client, clock, key: 'binance', budget: 1200 });
   return new CcxtExchange(ccxt, {
     retry: { maxRetries: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 5 }, beforeRequest: chargeCcxtRequests(limiter, () => ccxt.markets !== undefined),
   });
@@ -60,14 +49,14 @@ function liveVenue(): Exchange {
 beforeEach(async () => {
   clock = new TestClock(T0);
   fake = await FakeBinance.start({ ...KEYS, balances: { USDT: '10000', BTC: '0', ETH: '0' }, now: () => clock.now() });
-  const { tables } = await provision(e, `reconlive${++suite}`);
+  const { tables } = await provision(suite$.e, `reconlive${++suite}`);
   stateTable = tables.state;
-  const policies = new DynamoPolicyStore({ tableName: tables.policy, client, clock, validation: { exchangeKeysConfigured: true } });
+  const policies = new DynamoPolicyStore({ tableName: tables.policy, client: suite$.client, clock, validation: { exchangeKeysConfigured: true } });
   await policies.write({ mode: 'LIVE', liveTradingConfirmed: true, symbols: [BTC, 'ETH/USDT'] }, { by: 'test', at: T0 });
   expect((await policies.load()).source).toBe('active');
   const exchange = liveVenue();
   deps = {
-    clock, policies, alerts: new MemoryAlerts(), state: new DynamoStateStore({ tableName: tables.state, client }),
+    clock, policies, alerts: new MemoryAlerts(), state: new DynamoStateStore({ tableName: tables.state, client: suite$.client }),
     exchangeFor: (policy, mode = policy.mode) => {
       if (mode !== 'LIVE') throw new Error(`only the LIVE venue exists here, asked for ${mode}`);
       return exchange;
@@ -79,7 +68,7 @@ afterEach(async () => {
 });
 
 let n = 0;
-/** An order request carrying our client order prefix, as the pipeline (or a process that lost its record) makes it. */
+/** An order request carrying our suite$.client order prefix, as the pipeline (or a process that lost its record) makes it. */
 function ours(over: Partial<OrderRequest> = {}): OrderRequest {
   const orderId = orderIdFor(`reconcile-live-${++n}`);
   return {
@@ -169,7 +158,7 @@ describe('reconcileAccount, LIVE, against the fake Binance', () => {
   it('charges its exchange requests to the shared per-minute budget in the state table', async () => {
     await reconcileAccount(deps);
     const window = Math.floor(clock.now() / 60_000) * 60_000;
-    const item = await client.send(new GetCommand({ TableName: stateTable, Key: { pk: rateWindowPk('binance', window), sk: RATE_LIMIT_TYPE } }));
+    const item = await suite$.client.send(new GetCommand({ TableName: stateTable, Key: { pk: rateWindowPk('binance', window), sk: RATE_LIMIT_TYPE } }));
     // exchangeInfo 20 (first call) + openOrders without symbol 80 + account 20
     expect(item.Item?.used).toBe(120);
     expect(fake.calls('GET /api/v3/openOrders').map((r) => r.params.symbol)).toEqual([undefined]);

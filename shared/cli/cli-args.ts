@@ -1,0 +1,31 @@
+import { stat } from 'node:fs/promises';
+import type { Candle, Timeframe } from '../domain/candle.js';
+import { readCandleDir, readCandleFile } from '../local/candle-files.js';
+
+/** The option's value; throws `<name> is required` when it is missing or empty. */
+export function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new Error(`${name} is required`);
+  return value;
+}
+
+/** A non-negative number option, or undefined when absent; throws on anything else. */
+export function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got ${value}`);
+  return n;
+}
+
+/** A date (YYYY-MM-DD, as UTC midnight) or an ISO time, as epoch ms. */
+export function parseTime(text: string, name: string): number {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(t)) throw new Error(`${name}: not an ISO date or time: ${text}`);
+  return t;
+}
+
+/** Candles of every symbol in [from, to): from a folder of recorded files, or one file for one symbol. */
+export async function loadCandles(path: string, symbols: string[], tf: Timeframe, from: number, to: number): Promise<Record<string, Candle[]>> {
+  if ((await stat(path)).isDirectory()) return readCandleDir(path, symbols, tf, { from, to });
+  if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
+  return { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
+}
