@@ -89,12 +89,13 @@ export class PaperExchange implements Exchange {
     this.#timeframe = o.timeframe ?? '1m';
   }
 
+  /** The market's rules with this venue's fee rates, so the risk decision sizes and reserves for the fee it will be charged. */
   async loadMarket(symbol: string): Promise<MarketInfo> {
-    return this.o.markets(symbol);
+    return this.#market(symbol);
   }
 
   async placeOrder(request: OrderRequest): Promise<ExchangeOrder> {
-    const market = this.o.markets(request.symbol);
+    const market = this.#market(request.symbol);
     if (await this.o.venue.get(request.clientOrderId)) throw duplicate(request.clientOrderId);
     const now = this.o.clock.now();
     const book = await this.#freshBook(request.symbol, now);
@@ -118,7 +119,8 @@ export class PaperExchange implements Exchange {
       quantity: money(request.quantity), time: now, ...(limit ? { limitPrice: money(limit) } : {}),
       status: 'open', filledQuantity: '0', trades: [],
     };
-    const order = withTrades(base, taken ? [toTrade(clientOrderId, 1, taken, now)] : [], limit ? 'open' : 'expired', now);
+    // A taker fill is the trade at the quote it takes, so it is timed at that quote (in a replay: the next candle's open).
+    const order = withTrades(base, taken ? [toTrade(clientOrderId, 1, taken, book.time)] : [], limit ? 'open' : 'expired', now);
     await this.#checkFunds(order, market);
     if (!(await this.o.venue.create(order))) throw duplicate(request.clientOrderId);
     return publicView(order);
@@ -161,6 +163,11 @@ export class PaperExchange implements Exchange {
     return paperBalances(this.o.startingCash, await this.o.venue.list());
   }
 
+  #market(symbol: string): MarketInfo {
+    const m = this.o.markets(symbol);
+    return { ...m, takerFeeRate: dec(this.#config.takerFeeRate).toFixed(), makerFeeRate: dec(this.#config.makerFeeRate).toFixed() };
+  }
+
   #needsVolume(): boolean {
     return this.#config.impactCoefficient > 0 || this.#config.maxVolumeParticipationPct !== undefined;
   }
@@ -194,7 +201,7 @@ export class PaperExchange implements Exchange {
     const count = Math.min(MAX_MATCH_CANDLES, Math.floor((now - tf - from) / tf) + 1);
     const candles = (await this.o.marketData.getRecentClosedCandles(o.symbol, this.#timeframe, now, count)).filter((c) => c.openTime >= from);
     if (candles.length === 0) return o;
-    const market = this.o.markets(o.symbol);
+    const market = this.#market(o.symbol);
     const trades = [...o.trades];
     let remaining = dec(o.quantity).sub(o.filledQuantity);
     let cursor = from;

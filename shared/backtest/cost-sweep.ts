@@ -17,13 +17,15 @@ export interface CostSweep {
   readonly breakEvenBps: number | null;
 }
 
-/** Runs `run` at each level (in ascending order, sequentially) and finds the break-even cost. */
+/**
+ * Runs `run` at each distinct level and finds the break-even cost. Every level is started at once (ascending), so an
+ * asynchronous `run` (a sweep pool job) runs them in parallel; results are in ascending cost whatever order they finish in.
+ */
 export async function costSweep(
   levels: readonly number[], run: (bps: number) => Promise<CostLevelResult> | CostLevelResult,
 ): Promise<CostSweep> {
   const sorted = [...new Set(levels)].sort((a, b) => a - b);
-  const results: CostLevelResult[] = [];
-  for (const bps of sorted) results.push(await run(bps));
+  const results = await Promise.all(sorted.map(async (bps) => run(bps)));
   return { levels: results, breakEvenBps: breakEven(results) };
 }
 

@@ -25,15 +25,24 @@ export interface DecisionStep {
 }
 
 /**
+ * The engine's screens (screens.ts, Strategy.screen): `exit` false when no risk exit can be due, `strategy`
+ * false when that strategy (index into policy.strategies) certainly returns no signal. Absent: run everything.
+ */
+export interface SignalGate {
+  readonly exit: boolean;
+  strategy(index: number, holding: boolean): boolean;
+}
+
+/**
  * The signal cycle for one symbol at its candle's close, as evaluate-signals does it: a due risk exit
  * (exits.ts) first, superseding the strategies; else every enabled strategy trading the symbol on the
  * closed candles seen so far. Returns the intents, in policy order.
  */
-export function intentsAt(state: SimState, s: Omit<DecisionStep, 'price' | 'marks' | 'market'>): Intent[] {
+export function intentsAt(state: SimState, s: Omit<DecisionStep, 'price' | 'marks' | 'market'>, gate?: SignalGate): Intent[] {
   const { symbol, last, policy, policyHash } = s;
   const now = closeTime(last);
   const position = state.ledger.positions[symbol];
-  if (position && policy.symbols.includes(symbol)) {
+  if (position && policy.symbols.includes(symbol) && (gate?.exit ?? true)) {
     const exit = exitSignal(position, dec(last.close), now, policy);
     if (exit) {
       const signal = { side: 'sell', kind: 'exit', score: exit.profitPct.toDecimalPlaces(4).toNumber(), reason: exit.reason } as const;
@@ -42,8 +51,9 @@ export function intentsAt(state: SimState, s: Omit<DecisionStep, 'price' | 'mark
   }
   const seen = state.seen.get(symbol) ?? [];
   const intents: Intent[] = [];
-  for (const cfg of policy.strategies) {
+  for (const [index, cfg] of policy.strategies.entries()) {
     if (!cfg.enabled || !(cfg.symbols ?? policy.symbols).includes(symbol)) continue;
+    if (gate && !gate.strategy(index, position !== undefined)) continue;
     const strategy = getStrategy(cfg.name);
     const needed = strategy.requiredCandles(cfg.params);
     if (seen.length < needed) continue;

@@ -1,12 +1,20 @@
-import { closeTime, timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
+import { timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
+import { effectiveStatus } from '../domain/kill-switch.js';
+import { release } from '../domain/ledger.js';
+import { markedEquity } from '../domain/valuation.js';
 import type { MarketInfo } from '../domain/market.js';
 import { dec, money, type Decimal } from '../domain/money.js';
-import { release, valuation } from '../domain/ledger.js';
-import { decideAt, intentsAt } from './decisions.js';
+import { getStrategy, type SignalScreen } from '../domain/strategy.js';
+import { decideAt, intentsAt, type SignalGate } from './decisions.js';
 import { fillPending } from './fills.js';
+import { withHighWaterMarks } from '../domain/exits.js';
+import { equityOf, exitMaybe, ledgerView, lockEventAt, Upkeep, upkeepNeeded, withRaisedMarks, type LedgerView } from './screens.js';
 import { count, newSimState, withPaperFees, type SimState } from './sim-state.js';
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
 import { upkeepAt } from './upkeep.js';
+
+/** The JSON equity curve holds at most this many exact (decimal) points; metrics read the per-step float curve. */
+export const MAX_EQUITY_POINTS = 5_000;
 
 /**
  * Runs the policy's strategies over the candles with the live domain core (strategies, risk chain, exits,
@@ -15,47 +23,142 @@ import { upkeepAt } from './upkeep.js';
  * candle closes at T: orders pending from an earlier close fill at that candle's open, the candle joins
  * what strategies may see, the portfolio is marked and upkept, then risk exits and strategies run and
  * their intents are judged; approved orders fill at the symbol's next candle's open. Deterministic.
+ *
+ * Speed: per candle the engine does float work only — the strategies' O(1) screens, the exit and upkeep
+ * screens (screens.ts) and a float equity mark — and runs the decimal domain code wherever a screen says it
+ * could act. `input.exact` runs the decimal code at every step instead (the reference the tests compare to).
  */
 export function runBacktest(input: BacktestInput): BacktestRun {
   const { policy } = input;
+  const exact = input.exact === true;
   const tf = policy.timeframe as Timeframe;
+  const tfMs = timeframeMs(tf);
   const symbols = [...policy.symbols];
+  const n = symbols.length;
   const series = symbols.map((s) => checkedSeries(input.candles[s] ?? [], s, tf));
-  const markets = new Map<string, MarketInfo>(symbols.map((s) => [s, withPaperFees(input.markets(s), policy)]));
-  const times = closeTimes(series);
-  const state = newSimState(policy, symbols, times[0] === undefined ? 0 : times[0] - timeframeMs(tf));
-  const cursor = symbols.map(() => 0);
+  const markets: MarketInfo[] = symbols.map((s) => withPaperFees(input.markets(s), policy));
+  const index = new Map(symbols.map((s, i) => [s, i]));
+  const totalSteps = countSteps(series);
+  const first = nextClose(series, new Int32Array(n), tfMs);
+  const state = newSimState(policy, symbols, Number.isFinite(first) ? first - tfMs : 0);
+  const seen = symbols.map((s) => state.seen.get(s)!);
+  const screens = symbols.map((s) => screensFor(s, input));
+  const cursor = new Int32Array(n);
+  const price = new Float64Array(n).fill(Number.NaN);
+  const slotOf = (symbol: string) => index.get(symbol) ?? -1;
+  const curveTime = new Float64Array(totalSteps);
+  const curveEquity = new Float64Array(totalSteps);
   const equity: EquityPoint[] = [];
+  const sampleEvery = exact ? 1 : Math.max(1, Math.ceil(totalSteps / MAX_EQUITY_POINTS));
   const every = input.progressEvery ?? 10_000;
-  for (let step = 0; step < times.length; step++) {
-    const now = times[step]!;
-    const group: number[] = [];
-    for (let i = 0; i < symbols.length; i++) {
-      const c = series[i]![cursor[i]!];
-      if (c && closeTime(c) === now) group.push(i);
+  const group = new Int32Array(n);
+  let view: LedgerView = ledgerView(state.ledger, slotOf);
+  let lockAt = -Infinity;
+  let lockInputs: readonly unknown[] = [];
+  const sync = () => {
+    if (view.ledger !== state.ledger) view = ledgerView(state.ledger, slotOf);
+  };
+  const decimalMarks = (): Record<string, Decimal> => {
+    const marks: Record<string, Decimal> = {};
+    for (const p of view.positions) {
+      const x = p.slot < 0 ? Number.NaN : price[p.slot]!;
+      if (!Number.isNaN(x)) marks[p.symbol] = dec(x);
     }
-    for (const i of group) {
+    return marks;
+  };
+
+  for (let step = 0; step < totalSteps; step++) {
+    const now = nextClose(series, cursor, tfMs);
+    let g = 0;
+    for (let i = 0; i < n; i++) {
+      const c = series[i]![cursor[i]!];
+      if (c !== undefined && c.openTime + tfMs === now) group[g++] = i;
+    }
+    const before = state.ledger;
+    for (let k = 0; k < g; k++) {
+      const i = group[k]!;
       const c = series[i]![cursor[i]!]!;
-      fillPending(state, c, markets.get(c.symbol)!, policy, input.policyHash);
-      state.seen.get(c.symbol)!.push(c);
+      if (state.pending.length) fillPending(state, c, markets[i]!, policy, input.policyHash);
+      seen[i]!.push(c);
+      for (const s of screens[i]!) s.screen?.push(c.close);
       cursor[i]! += 1;
     }
-    const prices = pricesAt(symbols, series, cursor, state, now);
-    const marks = marksOf(state, prices);
-    upkeepAt(state, marks, policy, now);
-    for (const i of group) {
+    for (let i = 0; i < n; i++) {
+      const next = series[i]![cursor[i]!];
+      if (next !== undefined && next.openTime === now) price[i] = next.open;
+      else if (cursor[i]! > 0) price[i] = series[i]![cursor[i]! - 1]!.close;
+    }
+    sync();
+    const tripped = effectiveStatus(state.killSwitch, now) === 'TRIPPED';
+    let marks: Record<string, Decimal> | undefined;
+    const need = exact || state.ledger !== before
+      ? Upkeep.Full
+      : upkeepNeeded({ view, equity: equityOf(view, price), prices: price, now, policy, tripped, lockEventAt: lockAt });
+    if (need === Upkeep.HighWaterMarks) {
+      marks = decimalMarks();
+      state.ledger = withHighWaterMarks(state.ledger, marks, now);
+      view = withRaisedMarks(view, state.ledger, price);
+    } else if (need === Upkeep.Full) {
+      marks = decimalMarks();
+      upkeepAt(state, marks, policy, now);
+      sync();
+      const inputs = [state.ledger.trades, state.ledger.locks];
+      if (lockAt <= now || inputs.some((x, j) => x !== lockInputs[j])) { lockAt = lockEventAt(state.ledger, policy, now); lockInputs = inputs; }
+    }
+    for (let k = 0; k < g; k++) {
+      const i = group[k]!;
       const symbol = symbols[i]!;
-      const last = series[i]![cursor[i]! - 1]!;
-      const step = { symbol, last, policy, policyHash: input.policyHash };
-      for (const intent of intentsAt(state, step)) {
-        decideAt(state, intent, { ...step, price: prices.get(symbol)!, marks, market: markets.get(symbol)! });
+      const last = seen[i]![seen[i]!.length - 1]!;
+      const gate = exact ? undefined : gateFor(view, i, last.close, now, policy.exits, screens[i]!);
+      if (gate === null) continue;
+      const s = { symbol, last, policy, policyHash: input.policyHash };
+      for (const intent of intentsAt(state, s, gate)) {
+        marks ??= decimalMarks();
+        decideAt(state, intent, { ...s, price: dec(price[i]!), marks, market: markets[i]! });
       }
     }
-    equity.push({ time: now, equity: money(valuation(state.ledger, marks).equity) });
-    if (input.onProgress && (step + 1) % every === 0) input.onProgress(step + 1, times.length);
+    sync();
+    const floatEquity = equityOf(view, price);
+    curveTime[step] = now;
+    curveEquity[step] = floatEquity;
+    if (step % sampleEvery === sampleEvery - 1 || step === totalSteps - 1) {
+      equity.push({ time: now, equity: money(markedEquity(state.ledger, marks ?? decimalMarks())) });
+    }
+    if (input.onProgress && (step + 1) % every === 0) input.onProgress(step + 1, totalSteps);
   }
-  input.onProgress?.(times.length, times.length);
-  return finish(state, equity, series, tf, times.length);
+  input.onProgress?.(totalSteps, totalSteps);
+  return finish(state, { equity, curve: { time: curveTime, equity: curveEquity } }, series, tf, totalSteps);
+}
+
+/** A strategy of the policy trading a symbol, with its screen when it has one and the engine may use it. */
+interface ScreenedStrategy {
+  readonly index: number;
+  readonly screen: SignalScreen | undefined;
+}
+
+function screensFor(symbol: string, input: BacktestInput): ScreenedStrategy[] {
+  const { policy } = input;
+  return policy.strategies.flatMap((cfg, index) => {
+    if (!cfg.enabled || !(cfg.symbols ?? policy.symbols).includes(symbol)) return [];
+    const strategy = getStrategy(cfg.name);
+    return [{ index, screen: input.exact ? undefined : strategy.screen?.(cfg.params) }];
+  });
+}
+
+/** The gate for intentsAt from the screens; null when neither a risk exit nor any strategy may signal. */
+function gateFor(
+  view: LedgerView, slot: number, close: number, now: number, exits: Parameters<typeof exitMaybe>[3], screened: readonly ScreenedStrategy[],
+): SignalGate | null {
+  let position: LedgerView['positions'][number] | undefined;
+  for (const p of view.positions) if (p.slot === slot) position = p;
+  const holding = position !== undefined;
+  let open: number[] | undefined;
+  for (const s of screened) {
+    if (s.screen === undefined || s.screen.maybe(holding)) (open ??= []).push(s.index);
+  }
+  const exit = position !== undefined && exitMaybe(position, close, now, exits);
+  if (!exit && open === undefined) return null;
+  return { exit, strategy: (i) => open !== undefined && open.includes(i) };
 }
 
 /** The series of one symbol, checked: its symbol and timeframe, open times strictly ascending. */
@@ -69,40 +172,31 @@ function checkedSeries(candles: readonly Candle[], symbol: string, tf: Timeframe
   return candles;
 }
 
-/** Distinct close times of every series, ascending: the shared clock. */
-function closeTimes(series: readonly (readonly Candle[])[]): number[] {
-  const all = new Set<number>();
-  for (const s of series) for (const c of s) all.add(closeTime(c));
-  return [...all].sort((a, b) => a - b);
-}
-
-/**
- * The price of each symbol at `now` (book bid = ask): the open of its next candle when that candle opens
- * at `now` (the first trade after the close), else its last close; symbols with no candle yet are absent.
- */
-function pricesAt(symbols: readonly string[], series: readonly (readonly Candle[])[], cursor: readonly number[], state: SimState, now: number): Map<string, Decimal> {
-  const prices = new Map<string, Decimal>();
-  symbols.forEach((symbol, i) => {
-    const next = series[i]![cursor[i]!];
-    const last = state.seen.get(symbol)!.at(-1);
-    if (next && next.openTime === now) prices.set(symbol, dec(next.open));
-    else if (last) prices.set(symbol, dec(last.close));
-  });
-  return prices;
-}
-
-/** Marks for the held positions (decide-intent marks held symbols at the book's bid). */
-function marksOf(state: SimState, prices: ReadonlyMap<string, Decimal>): Record<string, Decimal> {
-  const marks: Record<string, Decimal> = {};
-  for (const symbol of Object.keys(state.ledger.positions)) {
-    const p = prices.get(symbol);
-    if (p) marks[symbol] = p;
+/** The earliest close time among the symbols' next candles (the shared clock's next tick); Infinity at the end. */
+function nextClose(series: readonly (readonly Candle[])[], cursor: Int32Array, tfMs: number): number {
+  let now = Infinity;
+  for (let i = 0; i < series.length; i++) {
+    const c = series[i]![cursor[i]!];
+    if (c !== undefined && c.openTime + tfMs < now) now = c.openTime + tfMs;
   }
-  return marks;
+  return now;
+}
+
+/** Distinct open times across the series (= distinct close times, one timeframe): the number of steps. */
+function countSteps(series: readonly (readonly Candle[])[]): number {
+  if (series.length === 1) return series[0]!.length;
+  const cursor = new Int32Array(series.length);
+  let steps = 0;
+  for (;;) {
+    const t = nextClose(series, cursor, 0);
+    if (t === Infinity) return steps;
+    steps += 1;
+    for (let i = 0; i < series.length; i++) if (series[i]![cursor[i]!]?.openTime === t) cursor[i]! += 1;
+  }
 }
 
 /** Orders still pending when the data ends never fill; open positions are reported at their cost. */
-function finish(state: SimState, equity: EquityPoint[], series: readonly (readonly Candle[])[], tf: Timeframe, steps: number): BacktestRun {
+function finish(state: SimState, out: Pick<BacktestRun, 'equity' | 'curve'>, series: readonly (readonly Candle[])[], tf: Timeframe, steps: number): BacktestRun {
   for (const p of state.pending.splice(0)) {
     count(state.unfilled, 'DATA_ENDED');
     state.ledger = release(state.ledger, p.order.orderId);
@@ -111,9 +205,9 @@ function finish(state: SimState, equity: EquityPoint[], series: readonly (readon
     .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))
     .map((p) => ({ symbol: p.symbol, entryTime: p.openedAt, quantity: money(p.quantity), costBasis: money(p.costBasis) }));
   return {
-    trades: state.trades, equity, rejections: sortedCounts(state.rejections), openPositions,
-    startingCash: money(state.ledger.startingCash), finalEquity: equity.at(-1)?.equity ?? money(state.ledger.cash),
-    unfilled: sortedCounts(state.unfilled), steps, killSwitch: killSwitchOf(state), candles: series.reduce((n, s) => n + s.length, 0), timeframe: tf,
+    trades: state.trades, equity: out.equity, curve: out.curve, rejections: sortedCounts(state.rejections), openPositions,
+    startingCash: money(state.ledger.startingCash), finalEquity: out.equity.at(-1)?.equity ?? money(state.ledger.cash),
+    unfilled: sortedCounts(state.unfilled), steps, killSwitch: killSwitchOf(state), candles: series.reduce((k, s) => k + s.length, 0), timeframe: tf,
   };
 }
 

@@ -1,41 +1,61 @@
 import type { Candle } from '../domain/candle.js';
-import { fillMarketOrder } from '../domain/fill-model.js';
+import { marketFillPrice, orderRuleViolation, takeLiquidity, type FillConfig } from '../domain/fill-model.js';
 import { applyFill, release } from '../domain/ledger.js';
 import { splitSymbol, type MarketInfo } from '../domain/market.js';
 import { dec, money, ZERO } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
-import { count, type PendingOrder, type SimState } from './sim-state.js';
+import { count, feeRateOf, type PendingOrder, type SimState } from './sim-state.js';
 
 /**
- * Fills the pending orders of `candle.symbol` at that candle's open (book bid = ask = open) with the paper
- * fill model's market order (fixed slippage against us, taker fee on the notional), books each fill with
- * applyFill and releases its reservation. `candle` is the symbol's first candle opening at or after the
- * decision, so an order decided on candle k fills at candle k+1's open (or the next one after a gap).
+ * Fills the pending orders of `candle.symbol` at that candle's open with the paper venue's market order
+ * (PaperExchange.placeOrder on fill-model.ts): book bid = ask = the open; the exchange filters checked at
+ * the fixed-slippage price; fixed + square-root impact slippage and the volume participation cap on the
+ * volume of the latest candle closed before it (what the venue reads at placement: the decision candle),
+ * the rest expiring; the fill refused when it costs more than the cash. Books each fill with applyFill,
+ * timed at the open, and releases the reservation. `candle` is the symbol's first candle opening at or after
+ * the decision, so an order decided on candle k fills at candle k+1's open (or the next one after a gap).
  */
 export function fillPending(state: SimState, candle: Candle, market: MarketInfo, policy: Policy, policyHash: string): void {
   const mine = state.pending.filter((p) => p.order.symbol === candle.symbol && p.decidedAt <= candle.openTime);
+  if (mine.length === 0) return;
+  const config = fillConfigOf(policy);
+  const volume = state.seen.get(candle.symbol)?.at(-1)?.volume;
   for (const p of mine) {
     state.pending.splice(state.pending.indexOf(p), 1);
-    fillOne(state, p, candle, market, policy, policyHash);
+    fillOne(state, p, candle, volume, market, config, policyHash);
   }
 }
 
-function fillOne(state: SimState, p: PendingOrder, candle: Candle, market: MarketInfo, policy: Policy, policyHash: string): void {
+/** The fill model's parameters from the policy's paper section, as paperOptionsFor gives them to the paper venue. */
+export function fillConfigOf(policy: Policy): FillConfig {
+  const p = policy.paper;
+  return {
+    slippageBps: p.slippageBps, impactCoefficient: p.impactCoefficient, maxVolumeParticipationPct: p.maxVolumeParticipationPct,
+    takerFeeRate: feeRateOf(p.takerFeeBps), makerFeeRate: feeRateOf(p.makerFeeBps), seed: p.seed,
+  };
+}
+
+function fillOne(
+  state: SimState, p: PendingOrder, candle: Candle, volume: number | undefined, market: MarketInfo, config: FillConfig, policyHash: string,
+): void {
   const { order } = p;
   const at = candle.openTime;
   const { base, quote } = splitSymbol(order.symbol);
   const held = state.ledger.positions[order.symbol]?.quantity ?? ZERO;
   const quantity = order.side === 'sell' && dec(order.quantity).gt(held) ? held : dec(order.quantity);
-  if (quantity.lte(0)) {
-    count(state.unfilled, 'NOTHING_TO_SELL');
+  const book = { bid: candle.open, ask: candle.open };
+  const unfilled = (reason: string) => {
+    count(state.unfilled, reason);
     state.ledger = release(state.ledger, order.orderId, at);
-    return;
-  }
-  const sim = fillMarketOrder({
-    side: order.side, quantity, book: { bid: candle.open, ask: candle.open }, market,
-    slippageBps: policy.paper.slippageBps, feeRate: market.takerFeeRate,
-  });
+  };
+  if (quantity.lte(0)) return unfilled('NOTHING_TO_SELL');
+  const violation = orderRuleViolation(market, quantity, marketFillPrice(order.side, book, config.slippageBps, market.priceStep));
+  if (violation) return unfilled(`REJECTED_${violation.rule}`);
+  const needsVolume = config.impactCoefficient > 0 || config.maxVolumeParticipationPct !== undefined;
+  const sim = takeLiquidity({ side: order.side, quantity, book, config, market, ...(needsVolume && volume !== undefined ? { volume } : {}) });
+  if (!sim) return unfilled('NO_LIQUIDITY');
+  if (order.side === 'buy' && sim.price.mul(sim.quantity).add(sim.fee).gt(state.ledger.cash)) return unfilled('INSUFFICIENT_FUNDS');
   const fill: Fill = {
     tradeId: `${order.orderId}-1`, orderId: order.orderId, clientOrderId: order.clientOrderId, symbol: order.symbol,
     side: order.side, quantity: money(sim.quantity), price: money(sim.price), fee: money(sim.fee), feeCurrency: quote,

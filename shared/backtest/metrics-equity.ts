@@ -1,6 +1,6 @@
 import { Decimal } from '../domain/money.js';
 import { DAY_MS, d, mean, pct, safeDiv, sampleStdev, toRatio } from './metrics-math.js';
-import type { DrawdownStats, EquityPoint, MetricsInput, MetricsTrade } from './metrics-types.js';
+import type { DrawdownStats, EquityPoint, FloatCurve, MetricsInput, MetricsTrade } from './metrics-types.js';
 
 /** A parsed equity mark. */
 export interface Mark { readonly time: number; readonly equity: Decimal }
@@ -108,4 +108,59 @@ export function marketChangePct(change: MetricsInput['marketChange']): number | 
     return r === null || d(c.first).lte(0) ? [] : [r.sub(1)];
   });
   return pct(mean(ratios));
+}
+
+/**
+ * The float curve's last mark of each UTC day (as exact decimals of the floats), with startBalance at `from`
+ * as equityCurve does: dailyReturns carries the last mark of a day forward, so it gives the same returns
+ * from these as from every mark.
+ */
+export function dailyCloseMarks(curve: FloatCurve, startBalance: Decimal, from: number): Mark[] {
+  const out: Mark[] = [];
+  const n = curve.time.length;
+  if (n === 0 || curve.time[0]! > from) out.push({ time: from, equity: startBalance });
+  for (let i = 0; i < n; i++) {
+    const t = curve.time[i]!;
+    const next = i + 1 < n ? curve.time[i + 1]! : Infinity;
+    if (Math.floor(t / DAY_MS) !== Math.floor(next / DAY_MS)) out.push({ time: t, equity: new Decimal(curve.equity[i]!) });
+  }
+  return out;
+}
+
+/**
+ * drawdown() over every mark of the float curve (with startBalance at `from` first, as equityCurve adds it),
+ * in float64; the peak and trough equities are then taken as exact decimals of their floats.
+ */
+export function floatDrawdown(curve: FloatCurve, startBalance: Decimal, from: number): { stats: DrawdownStats; ratio: Decimal | null } {
+  const { time, equity } = curve;
+  const n = time.length;
+  const lead = n === 0 || time[0]! > from;
+  const timeAt = (i: number) => (i < 0 ? from : time[i]!);
+  const valueAt = (i: number) => (i < 0 ? startBalance.toNumber() : equity[i]!);
+  let peak = lead ? -1 : 0;
+  let best: { peak: number; trough: number; ratio: number } | undefined;
+  for (let i = lead ? 0 : 1; i < n; i++) {
+    const e = equity[i]!;
+    const top = valueAt(peak);
+    if (e > top) { peak = i; continue; }
+    if (top <= 0) continue;
+    const ratio = (top - e) / top;
+    if (ratio > 0 && (best === undefined || ratio > best.ratio)) best = { peak, trough: i, ratio };
+  }
+  if (best === undefined) return drawdown([]);
+  const top = valueAt(best.peak);
+  let recovered: number | null = null;
+  for (let i = best.trough + 1; i < n && recovered === null; i++) if (equity[i]! >= top) recovered = time[i]!;
+  const p = best.peak < 0 ? startBalance : new Decimal(top);
+  const t = new Decimal(valueAt(best.trough));
+  const ratio = p.sub(t).div(p);
+  const stats: DrawdownStats = {
+    maxDrawdownAbs: p.sub(t).toFixed(),
+    maxDrawdownPct: pct(ratio) ?? 0,
+    drawdownStart: timeAt(best.peak),
+    drawdownEnd: timeAt(best.trough),
+    drawdownDurationMs: timeAt(best.trough) - timeAt(best.peak),
+    drawdownRecoveredAt: recovered,
+  };
+  return { stats, ratio };
 }

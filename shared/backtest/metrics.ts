@@ -1,5 +1,7 @@
 import { DAY_MS, d, pct, safeDiv, toRatio } from './metrics-math.js';
-import { cagr, dailyReturns, drawdown, equityCurve, exposurePct, marketChangePct, sharpe, sortino } from './metrics-equity.js';
+import {
+  cagr, dailyCloseMarks, dailyReturns, drawdown, equityCurve, exposurePct, floatDrawdown, marketChangePct, sharpe, sortino,
+} from './metrics-equity.js';
 import { tables } from './metrics-tables.js';
 import {
   avgDuration, avgReturnPct, bestWorstDay, bestWorstTrade, expectancy, parseTrades, profitFactor, sqn, streaks, total,
@@ -15,9 +17,9 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   const curve = equityCurve(input.equity, start, input.from);
   const final = input.equity.length > 0 ? curve[curve.length - 1]!.equity : start.add(total(trades.map((t) => t.pnl)));
   const profit = final.sub(start);
-  const returns = dailyReturns(curve, start, input.from, input.to);
+  const returns = dailyReturns(input.curve ? dailyCloseMarks(input.curve, start, input.from) : curve, start, input.from, input.to);
   const growth = cagr(start, final, input.from, input.to);
-  const dd = drawdown(curve);
+  const dd = input.curve ? floatDrawdown(input.curve, start, input.from) : drawdown(curve);
   const days = input.to > input.from ? (input.to - input.from) / DAY_MS : null;
   const n = trades.length;
   const wins = trades.filter((t) => t.pnl.gt(0));

@@ -22,7 +22,7 @@ export function buildReport(run: BacktestRun, ctx: ReportContext): BacktestRepor
     if (first && last) marketChange[symbol] = { first: money(first.close), last: money(last.close) };
   }
   const metrics = computeMetrics({
-    trades: run.trades, equity: run.equity, startBalance: run.startingCash, from: ctx.from, to: ctx.to, marketChange,
+    trades: run.trades, equity: run.equity, curve: run.curve, startBalance: run.startingCash, from: ctx.from, to: ctx.to, marketChange,
   });
   return {
     config: { ...ctx.config, candles: run.candles, steps: run.steps, unfilledOrders: run.unfilled, openPositions: run.openPositions, killSwitch: run.killSwitch },

@@ -1,7 +1,7 @@
 import type { Candle, Timeframe } from '../domain/candle.js';
 import type { MarketInfo } from '../domain/market.js';
 import type { Policy } from '../domain/policy.js';
-import type { EquityPoint, MetricsTrade } from './metrics-types.js';
+import type { EquityPoint, FloatCurve, MetricsTrade } from './metrics-types.js';
 
 /** What a backtest runs: the policy in force (symbols, timeframe, strategies, risk, paper fees), its data and rules. */
 export interface BacktestInput {
@@ -17,7 +17,14 @@ export interface BacktestInput {
   /** Called every `progressEvery` time steps with (steps done, steps total). */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
+  /**
+   * Run the decimal domain code at every step, bypassing the float screens (screens.ts), and keep an exact
+   * equity point per step: the reference the fast path is tested against. Slow (~20k steps/s).
+   */
+  readonly exact?: boolean;
 }
+
+export type { FloatCurve };
 
 /**
  * One closed round trip (long only), the metrics module's trade narrowed to long: quantity is the base bought
@@ -42,7 +49,13 @@ export interface OpenPositionReport {
 /** The engine's raw result, before metrics. */
 export interface BacktestRun {
   readonly trades: readonly BacktestTrade[];
+  /**
+   * Exact (decimal) equity after a step: every step when the run has ≤ MAX_EQUITY_POINTS steps (or in exact
+   * mode), else the last step of each of MAX_EQUITY_POINTS equal runs of steps; the final step always.
+   */
   readonly equity: readonly EquityPoint[];
+  /** Float equity after every step (see FloatCurve). */
+  readonly curve: FloatCurve;
   /** Rejected decisions counted per reason code (each code of a rejection counts once). */
   readonly rejections: Readonly<Record<string, number>>;
   readonly openPositions: readonly OpenPositionReport[];

@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { paperMarkets } from '../adapters/paper-markets.js';
+import { renderHtmlReport } from '../backtest/html/html-report.js';
 import { buildReport, reportJson } from '../backtest/report.js';
 import { runBacktest } from '../backtest/engine.js';
 import { progressBar } from '../backtest/progress-bar.js';
 import type { BacktestReport } from '../backtest/types.js';
-import { TIMEFRAMES, type Timeframe } from '../domain/candle.js';
+import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
 import { policyHash, validatePolicy } from '../domain/policy.js';
 import type { CliContext } from './cli-context.js';
 import { loadCandles, numberOption, parseTime, required } from './cli-args.js';
@@ -12,23 +13,33 @@ import { loadCandles, numberOption, parseTime, required } from './cli-args.js';
 /** The options of `stratus backtest` as parseArgs returns them. */
 export interface BacktestValues {
   strategy?: string; symbols?: string; timeframe?: string; from?: string; to?: string; data?: string; policy?: string;
-  'fee-bps'?: string; 'slippage-bps'?: string; seed?: string; json?: string;
+  'fee-bps'?: string; 'slippage-bps'?: string; seed?: string; json?: string; html?: string;
+}
+
+/** A finished backtest: its report and the candles it ran on (for the HTML price charts). */
+export interface BacktestOutcome {
+  readonly report: BacktestReport;
+  readonly candles: Readonly<Record<string, readonly Candle[]>>;
+  readonly timeframe: Timeframe;
 }
 
 /**
- * `stratus backtest`: reads the candles and the policy, runs the engine, writes the JSON report to --json
- * (or prints it when --json is absent) and a one-line summary to stderr; a progress bar on stderr for long runs.
+ * `stratus backtest`: reads the candles and the policy, runs the engine, writes the JSON report to --json and/or
+ * the self-contained HTML report to --html (prints the JSON when neither is given) and a one-line summary to
+ * stderr; a progress bar on stderr for long runs.
  */
 export async function backtestCommand(ctx: CliContext, values: BacktestValues): Promise<number> {
   const bar = progressBar(ctx.err, 'backtest');
-  const report = await backtestReport(ctx, values, bar.update);
+  const { report, candles, timeframe } = await runBacktestCommand(ctx, values, bar.update);
   bar.end();
   const text = reportJson(report);
   if (values.json) await writeFile(values.json, text);
-  else ctx.out(text);
+  if (values.html) await writeFile(values.html, renderHtmlReport({ report, candles, timeframe }));
+  if (!values.json && !values.html) ctx.out(text);
   const m = report.metrics as { finalBalance?: string; totalProfitPct?: number | null };
+  const written = [values.json, values.html].filter(Boolean).join(' and ');
   ctx.err(`backtest: ${report.trades.length} trades, final balance ${m.finalBalance ?? report.equity.at(-1)?.equity ?? '-'}`
-    + `${values.json ? `, report written to ${values.json}` : ''}\n`);
+    + `${written ? `, report written to ${written}` : ''}\n`);
   return 0;
 }
 
@@ -36,6 +47,13 @@ export async function backtestCommand(ctx: CliContext, values: BacktestValues): 
 export async function backtestReport(
   ctx: Pick<CliContext, 'readText'>, values: BacktestValues, onProgress?: (done: number, total: number) => void,
 ): Promise<BacktestReport> {
+  return (await runBacktestCommand(ctx, values, onProgress)).report;
+}
+
+/** backtestReport, also returning the candles and timeframe the run used. */
+export async function runBacktestCommand(
+  ctx: Pick<CliContext, 'readText'>, values: BacktestValues, onProgress?: (done: number, total: number) => void,
+): Promise<BacktestOutcome> {
   const strategy = required(values.strategy, '--strategy');
   const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
   const timeframe = required(values.timeframe, '--timeframe');
@@ -67,5 +85,5 @@ export async function backtestReport(
     feeBps: policy.paper.takerFeeBps, slippageBps: policy.paper.slippageBps, seed: policy.paper.seed,
     startingCash: policy.paper.startingCash, policyHash: hash, fillModel: 'market at next open ± slippageBps, taker fee',
   };
-  return buildReport(run, { config, from, to, candles });
+  return { report: buildReport(run, { config, from, to, candles }), candles, timeframe: timeframe as Timeframe };
 }

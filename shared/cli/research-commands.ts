@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { costSweep, formatSweep, parseLevels } from '../backtest/cost-sweep.js';
 import { describeDifferences, lookaheadCheck } from '../backtest/lookahead-check.js';
+import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
 import { TIMEFRAMES, type Timeframe } from '../domain/candle.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
-import { backtestReport, type BacktestValues } from './backtest-command.js';
+import type { BacktestValues } from './backtest-command.js';
 import { iso, type CliContext } from './cli-context.js';
 import { loadCandles, parseTime, required } from './cli-args.js';
 
@@ -11,6 +12,8 @@ import { loadCandles, parseTime, required } from './cli-args.js';
 export interface ResearchValues extends BacktestValues {
   cuts?: string;
   levels?: string;
+  /** Worker threads of a sweep (default: one per available core). */
+  workers?: string;
 }
 
 /**
@@ -45,23 +48,30 @@ export async function lookaheadCommand(ctx: CliContext, values: ResearchValues):
 /**
  * `stratus cost-sweep` (also `stratus backtest --cost-sweep`): the same backtest at each cost level
  * (--levels, bps applied to fee and slippage each; default 0,5,10,20,40); prints Sharpe and total return
- * per level and the break-even cost; --json writes the sweep as JSON.
+ * per level and the break-even cost; --json writes the sweep as JSON. Levels run in parallel on worker threads (--workers).
  */
 export async function costSweepCommand(ctx: CliContext, values: ResearchValues): Promise<number> {
   const levels = parseLevels(values.levels);
-  const sweep = await costSweep(levels, async (bps) => {
-    ctx.err(`cost-sweep: running at ${bps} bps fee + ${bps} bps slippage\n`);
-    const report = await backtestReport(ctx, { ...values, 'fee-bps': String(bps), 'slippage-bps': String(bps) });
-    const m = report.metrics as { sharpe?: number | null; totalProfitPct?: number | null };
-    return { bps, sharpe: m.sharpe ?? null, totalReturnPct: m.totalProfitPct ?? null, trades: report.trades.length };
-  });
+  const pool = createSweepPool(poolSize(new Set(levels).size, values.workers === undefined ? undefined : Number(values.workers)));
+  ctx.err(`cost-sweep: ${new Set(levels).size} levels on ${pool.size} worker threads\n`);
+  let sweep;
+  try {
+    const { strategy, symbols, timeframe, from, to, data, policy, seed } = values;
+    sweep = await costSweep(levels, async (bps) => {
+      const job = { strategy, symbols, timeframe, from, to, data, policy, seed, 'fee-bps': String(bps), 'slippage-bps': String(bps) };
+      const o = await pool.submit({ label: `${bps} bps fee + ${bps} bps slippage`, values: job });
+      return { bps, sharpe: o.sharpe, totalReturnPct: o.totalReturnPct, trades: o.trades };
+    });
+  } finally {
+    await pool.close();
+  }
   ctx.out(formatSweep(sweep));
   if (values.json) await writeFile(values.json, `${JSON.stringify(sweep, null, 2)}\n`);
   return 0;
 }
 
 /** The strategy's params from the policy file's entry for it, else none (the strategy's defaults). */
-async function paramsOf(ctx: Pick<CliContext, 'readText'>, path: string | undefined, strategy: string): Promise<StrategyParams> {
+export async function paramsOf(ctx: Pick<CliContext, 'readText'>, path: string | undefined, strategy: string): Promise<StrategyParams> {
   if (!path) return {};
   const document = JSON.parse(await ctx.readText(path)) as { strategies?: { name?: string; params?: StrategyParams }[] };
   return document.strategies?.find((s) => s.name === strategy)?.params ?? {};

@@ -7,6 +7,7 @@ import { policyCommand } from './policy-command.js';
 import { reconcileCommand } from './reconcile-command.js';
 import { costSweepCommand, lookaheadCommand } from './research-commands.js';
 import { startCommand } from './start-command.js';
+import { walkForwardCommand } from './walk-forward-command.js';
 import { killCommand, resetCommand, statusCommand } from './state-commands.js';
 
 const USAGE = `stratus — serverless crypto trading pipeline
@@ -17,9 +18,14 @@ Usage:
       Run the whole pipeline locally on replayed real candles (dynalite + fauxqs in-process).
   stratus backtest --strategy <name> --symbols BTC/USDT,ETH/USDT --timeframe 1m|5m|1h --from <date> --to <date>
                   --data <dir or file> [--policy <file>] [--fee-bps N] [--slippage-bps N] [--seed N] [--json out.json]
-      Run the strategy, risk chain and paper fill model over recorded candles (gzip or plain CSV), in memory.
-  stratus cost-sweep (or backtest --cost-sweep) <backtest options> [--levels 0,5,10,20,40] [--json sweep.json]
+                  [--html report.html]
+      Run the strategy, risk chain and paper fill model over recorded candles (gzip or plain CSV), in memory;
+      --html writes a self-contained report page (charts and tables, opens offline).
+  stratus cost-sweep (or backtest --cost-sweep) <backtest options> [--levels 0,5,10,20,40] [--json sweep.json] [--workers N]
       The same backtest at each cost level (bps of fee and of slippage each): Sharpe, total return, break-even cost.
+  stratus walk-forward <backtest options> --train 90d --test 30d [--step 30d] --grid 'fast=10,20;slow=50,100'
+                  [--objective sharpe|return|profit-factor] [--json wf.json] [--workers N]
+      Rolling windows: the grid's best params on each train window, run on the next test window; out-of-sample only.
   stratus lookahead-check --strategy <name> --symbols ... --timeframe ... --from <date> --to <date> --data <dir or file>
                   [--policy <file>] [--cuts 5]
       Signals on the full data against data cut at several points; exit 1, listing them, if any shared signal changed.
@@ -53,11 +59,13 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
       args: argv, allowPositionals: true, strict: true,
       options: {
         symbols: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, policy: { type: 'string' },
-        json: { type: 'string' }, 'log-level': { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' },
+        json: { type: 'string' }, html: { type: 'string' }, 'log-level': { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' },
         symbol: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, version: { type: 'string' },
         strategy: { type: 'string' }, timeframe: { type: 'string' }, data: { type: 'string' }, 'fee-bps': { type: 'string' },
         'slippage-bps': { type: 'string' }, seed: { type: 'string' },
         'cost-sweep': { type: 'boolean' }, levels: { type: 'string' }, cuts: { type: 'string' },
+        train: { type: 'string' }, test: { type: 'string' }, step: { type: 'string' }, grid: { type: 'string' },
+        objective: { type: 'string' }, workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,6 +82,7 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
       case 'backtest': return values['cost-sweep'] ? await costSweepCommand(ctx, values) : await backtestCommand(ctx, values);
       case 'cost-sweep': return await costSweepCommand(ctx, values);
       case 'lookahead-check': return await lookaheadCommand(ctx, values);
+      case 'walk-forward': return await walkForwardCommand(ctx, values);
       case 'policy': return await policyCommand(ctx, rest, values);
       case 'kill': return await killCommand(ctx, values);
       case 'reset': return await resetCommand(ctx, values);

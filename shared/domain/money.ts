@@ -17,9 +17,14 @@ export function dec(value: DecimalLike): Decimal {
 export const ZERO = new Decimal(0);
 
 /** Rounds down (toward zero) to a multiple of step; used for order quantities so we never over-spend. */
+const POWERS_OF_TEN = Array.from({ length: 19 }, (_, k) => new Decimal(10).pow(-k));
+
 export function floorToStep(value: DecimalLike, step: DecimalLike): Decimal {
   const s = dec(step);
   if (s.lte(0)) return dec(value);
+  const places = -s.e;
+  // A power-of-ten step (the usual amount step) floors by decimal places: the same value, without a division.
+  if (places >= 0 && places < POWERS_OF_TEN.length && s.eq(POWERS_OF_TEN[places]!)) return dec(value).toDecimalPlaces(places, Decimal.ROUND_FLOOR);
   return dec(value).div(s).floor().mul(s);
 }
 

@@ -18,7 +18,11 @@ function inLookback(trades: readonly ClosedTrade[], now: number, lookbackMinutes
 
 function bySymbol(trades: readonly ClosedTrade[]): Map<string, ClosedTrade[]> {
   const out = new Map<string, ClosedTrade[]>();
-  for (const t of trades) out.set(t.symbol, [...(out.get(t.symbol) ?? []), t]);
+  for (const t of trades) {
+    const list = out.get(t.symbol);
+    if (list) list.push(t);
+    else out.set(t.symbol, [t]);
+  }
   return out;
 }
 

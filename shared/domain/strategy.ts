@@ -30,6 +30,21 @@ export interface Strategy {
   requiredCandles(params: StrategyParams): number;
   /** A signal, or undefined for none (including too few candles). */
   evaluate(input: StrategyInput): StrategySignal | undefined;
+  /**
+   * An incremental pre-filter of evaluate() for replaying long histories (the backtest): O(1) per candle,
+   * conservative — evaluate() is still what decides, and runs only where the screen says it may signal.
+   */
+  screen?(params: StrategyParams): SignalScreen;
+}
+
+/**
+ * Fed every closed candle's close in order; maybe(holding) is false only when evaluate() on the candles fed
+ * so far, with `holding`, certainly returns undefined (float running sums with a tolerance; the tests check
+ * the screen never hides a signal of evaluate() on real and adversarial series).
+ */
+export interface SignalScreen {
+  push(close: number): void;
+  maybe(holding: boolean): boolean;
 }
 
 const REGISTRY: ReadonlyMap<string, Strategy> = new Map([momentum, smaCross].map((s) => [s.name, s]));

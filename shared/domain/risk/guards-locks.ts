@@ -9,8 +9,16 @@ import type { RiskGuard } from './guard.js';
 const describe = (locks: readonly Lock[]) =>
   locks.map((l) => `${l.protection} until epoch ms ${l.until}: ${l.reason}`).join('; ');
 
+/** Both lock guards read the same locks: derived once per evaluation (the journal scan is the costly part). */
+const coveringOf = new WeakMap<RiskContext, ReturnType<typeof locksCovering>>();
+
 function covering(ctx: RiskContext) {
-  return locksCovering(activeLocks(ctx.ledger, ctx.policy, ctx.now), ctx.intent.symbol);
+  let found = coveringOf.get(ctx);
+  if (!found) {
+    found = locksCovering(activeLocks(ctx.ledger, ctx.policy, ctx.now), ctx.intent.symbol);
+    coveringOf.set(ctx, found);
+  }
+  return found;
 }
 
 /** An active lock on every pair ('*') → no entry. */

@@ -1,6 +1,7 @@
 import { StrategyParamsError } from '../errors.js';
 import { logReturns, sampleStdev } from '../indicators.js';
-import type { Strategy, StrategyInput, StrategyParams, StrategySignal } from '../strategy.js';
+import type { SignalScreen, Strategy, StrategyInput, StrategyParams, StrategySignal } from '../strategy.js';
+import { RollingWindow } from './rolling.js';
 
 /**
  * Momentum params (policy `strategies[].params`):
@@ -52,4 +53,46 @@ export const momentum: Strategy = {
     }
     return undefined;
   },
+  screen: momentumScreen,
 };
+
+/** Tolerance on M between the running sums and evaluate()'s two-pass statistics (relative, plus absolute). */
+const SCREEN_TOLERANCE = 1e-6;
+
+/**
+ * evaluate()'s thresholds on running sums of the log returns and their squares: may signal within
+ * tolerance of a threshold, whenever the one-pass variance has lost precision (near-constant returns,
+ * stdev near MIN_STDEV) and whenever the window holds a close evaluate() would reject; else quiet.
+ */
+function momentumScreen(params: StrategyParams): SignalScreen {
+  const p = momentumParams(params);
+  const n = p.lookback;
+  const returns = new RollingWindow(n, [n]);
+  const squares = new RollingWindow(n, [n]);
+  let last = Number.NaN;
+  let candles = 0;
+  let badUntil = -1;
+  return {
+    push(close) {
+      candles += 1;
+      if (!(close > 0 && Number.isFinite(close))) badUntil = candles + n;
+      if (candles > 1) {
+        const r = last > 0 && close > 0 ? Math.log(close / last) : 0;
+        returns.push(Number.isFinite(r) ? r : 0);
+        squares.push(Number.isFinite(r) ? r * r : 0);
+      }
+      last = close;
+    },
+    maybe(holding) {
+      if (candles < n + 1) return false;
+      if (candles <= badUntil) return true;
+      const sum = returns.sum(0);
+      const sumSq = squares.sum(0);
+      const variance = (sumSq - (sum * sum) / n) / (n - 1);
+      if (!(variance > 1e-8 * (sumSq / n)) || !(variance > (MIN_STDEV * 1e3) ** 2)) return true;
+      const m = sum / Math.sqrt(variance);
+      const tol = SCREEN_TOLERANCE * (1 + Math.abs(m));
+      return holding ? m < p.exitThreshold + tol : m > p.entryThreshold - tol;
+    },
+  };
+}

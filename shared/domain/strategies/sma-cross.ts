@@ -1,5 +1,6 @@
 import { StrategyParamsError } from '../errors.js';
-import type { Strategy, StrategyInput, StrategyParams, StrategySignal } from '../strategy.js';
+import type { SignalScreen, Strategy, StrategyInput, StrategyParams, StrategySignal } from '../strategy.js';
+import { RollingWindow } from './rolling.js';
 
 /**
  * SMA-cross params (policy `strategies[].params`):
@@ -57,4 +58,33 @@ export const smaCross: Strategy = {
     if (holding && fast < slow && prevFast >= prevSlow) return { side: 'sell', kind: 'exit', score, reason: `${stat}: fast crossed below slow` };
     return undefined;
   },
+  screen: smaCrossScreen,
 };
+
+/** Relative tolerance between the running-sum SMAs and evaluate()'s summed ones (float rounding is ~1e-15). */
+const SCREEN_TOLERANCE = 1e-9;
+
+/**
+ * evaluate()'s cross test on running sums: may signal when the SMAs are within tolerance of the crossing
+ * conditions, so a near-tie is always left to evaluate(); certainly quiet otherwise.
+ */
+function smaCrossScreen(params: StrategyParams): SignalScreen {
+  const { fast, slow } = smaCrossParams(params);
+  const w = new RollingWindow(slow + 1, [fast, slow]);
+  return {
+    push: (close) => w.push(close),
+    maybe(holding) {
+      if (w.count < slow + 1) return false;
+      const newest = w.at(0);
+      const sumFast = w.sum(0);
+      const sumSlow = w.sum(1);
+      const f = sumFast / fast;
+      const s = sumSlow / slow;
+      const pf = (sumFast - newest + w.at(fast)) / fast;
+      const ps = (sumSlow - newest + w.at(slow)) / slow;
+      const tol = SCREEN_TOLERANCE * Math.max(Math.abs(s), Math.abs(ps));
+      if (!Number.isFinite(f + s + pf + ps)) return true;
+      return holding ? f - s < tol && pf - ps > -tol : f - s > -tol && pf - ps < tol;
+    },
+  };
+}

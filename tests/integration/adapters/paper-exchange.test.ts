@@ -78,7 +78,7 @@ describe.each(['memory', 'dynamo'] as const)('PaperExchange on the %s venue stor
     });
     expect(order.trades).toEqual([{
       tradeId: paperTradeId(req.clientOrderId), price: '50025.11', quantity: '0.002', fee: '0.10005022', feeCurrency: 'USDT',
-      liquidity: 'taker', time: T0,
+      liquidity: 'taker', time: T0 - 1_000, // timed at the quote it took, not at the placement
     }]);
   });
 

@@ -60,11 +60,15 @@ describe('backtest engine', () => {
     expect(out.equity).toHaveLength(gapped.length);
   });
 
-  it('trades zero-volume candles like any other', () => {
+  it('fills nothing against a zero-volume candle (the paper venue\'s participation cap), and goes on', () => {
     const series = candles(BTC, ZIGZAG);
+    const traded = run(testPolicy(), { [BTC]: series });
+    expect(traded.trades.length).toBeGreaterThan(0);
     const out = run(testPolicy(), { [BTC]: series.map((c) => ({ ...c, volume: 0 })) });
-    expect(out.trades.length).toBeGreaterThan(0);
-    expect(out.trades).toEqual(run(testPolicy(), { [BTC]: series }).trades);
+    expect(out.trades).toEqual([]);
+    expect(out.unfilled.NO_LIQUIDITY).toBe(traded.trades.length + traded.openPositions.length);
+    expect(out.finalEquity).toBe(out.startingCash);
+    expect(out.equity).toHaveLength(series.length);
   });
 
   it('advances every symbol on one clock of close times, each filling at its own next open', () => {

@@ -8,12 +8,14 @@ import { smaCross } from '../../../shared/domain/strategies/sma-cross.js';
 export const HOUR = 3_600_000;
 export const T0 = Date.UTC(2024, 0, 1);
 
-/** A policy for hand-made series: sma-cross 2/3 on 1h, no slippage, 10 bps fee, loss limits, protections and pacing off. */
+/**
+ * A policy for hand-made series: sma-cross 2/3 on 1h, no slippage (fixed or impact), the participation cap at the whole
+ * candle volume, 10 bps fee, loss limits, protections and pacing off.
+ */
 export function testPolicy(overrides: Record<string, unknown> = {}): Policy {
   const off = { enabled: false, lookbackMinutes: 60, lockMinutes: 60 };
   const out = validatePolicy({
     timeframe: '1h', symbols: ['BTC/USDT'], strategies: [{ name: 'sma-cross', params: { fast: 2, slow: 3 } }],
-    paper: { slippageBps: 0, takerFeeBps: 10, makerFeeBps: 10 },
     exits: { stopLossPct: null, takeProfitPct: null },
     lossLimits: { dailyStopPct: null, weeklyStopPct: null, maxDrawdownPct: null },
     killSwitch: { maxConsecutiveLosses: 0 },
@@ -23,6 +25,7 @@ export function testPolicy(overrides: Record<string, unknown> = {}): Policy {
       lowProfitPairs: { ...off, tradeLimit: 3, requiredProfitPct: 0 }, cooldown: { enabled: false, lockMinutes: 0 },
     },
     ...overrides,
+    paper: { slippageBps: 0, impactCoefficient: 0, maxVolumeParticipationPct: 100, takerFeeBps: 10, makerFeeBps: 10, ...(overrides.paper as object | undefined) },
   });
   if (!out.ok) throw new Error(JSON.stringify(out.problems));
   return out.policy;

@@ -1,0 +1,94 @@
+import { paperMarkets } from '../adapters/paper-markets.js';
+import { TIMEFRAMES, timeframeMs, type Timeframe } from '../domain/candle.js';
+import { policyHash, validatePolicy } from '../domain/policy.js';
+import { getStrategy, type StrategyParams } from '../domain/strategy.js';
+import { backtestReport, type BacktestValues } from '../cli/backtest-command.js';
+import { loadCandles, numberOption, parseTime, required } from '../cli/cli-args.js';
+import { iso } from '../cli/cli-context.js';
+import { runBacktest } from './engine.js';
+import { computeMetrics } from './metrics.js';
+import type { BacktestMetrics } from './metrics-types.js';
+
+/** One backtest of a sweep; plain data, so it crosses to a worker thread by structured clone (no candles in it). */
+export interface SweepJob {
+  /** What the job is (window, params, level), quoted in its error. */
+  readonly label: string;
+  /** The `stratus backtest` options of the run (--json is ignored); the worker loads the candles from values.data. */
+  readonly values: BacktestValues;
+  /** Merged over the policy's params for values.strategy (policy `strategies[].params`). */
+  readonly params?: StrategyParams;
+  /**
+   * Load the strategy's requiredCandles(params) candles before values.from, so it can decide from the first close at
+   * values.from; metrics are then taken over [from, to) only. A trade entered before `from` fails the job.
+   */
+  readonly warmup?: boolean;
+}
+
+/** What a sweep needs back from one run (a metrics subset, not the report). */
+export interface SweepResult {
+  readonly trades: number;
+  readonly sharpe: number | null;
+  readonly totalReturnPct: number | null;
+  readonly profitFactor: number | null;
+  readonly finalBalance: string;
+}
+
+/** Stands for the job's policy document (the file's, with the job's params) when backtestReport reads it. */
+const JOB_POLICY = '<sweep job policy>';
+
+/** Runs one job in this thread (reading files with `readText`): backtestReport on its values and params, or runWarmedUp. */
+export async function runSweepJob(job: SweepJob, readText: (path: string) => Promise<string>): Promise<SweepResult> {
+  const { values } = job;
+  const strategy = required(values.strategy, '--strategy');
+  const document = values.policy ? JSON.parse(await readText(values.policy)) as Record<string, unknown> : {};
+  const own = (document.strategies as { name?: string; params?: StrategyParams }[] | undefined)?.find((s) => s.name === strategy);
+  const merged = { ...document, strategies: [{ ...own, name: strategy, params: { ...own?.params, ...job.params } }] };
+  if (job.warmup) return runWarmedUp(values, merged);
+  const ctx = { readText: (path: string) => (path === JOB_POLICY ? Promise.resolve(JSON.stringify(merged)) : readText(path)) };
+  const report = await backtestReport(ctx, { ...values, policy: JOB_POLICY });
+  return resultOf(report.metrics as unknown as BacktestMetrics, report.trades.length);
+}
+
+/**
+ * The warm-up run. It builds the policy as backtestReport does (which has no warm-up option) and scores the run itself:
+ * the report's equity is sampled on long runs, so the engine's per-step float curve and its exact marks are cut at `from`
+ * and go to computeMetrics as buildReport would pass them. Market change is left out (not needed by a sweep).
+ */
+async function runWarmedUp(values: BacktestValues, document: Record<string, unknown>): Promise<SweepResult> {
+  const strategy = required(values.strategy, '--strategy');
+  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
+  const timeframe = required(values.timeframe, '--timeframe') as Timeframe;
+  if (!TIMEFRAMES.includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
+  const from = parseTime(required(values.from, '--from'), '--from');
+  const to = parseTime(required(values.to, '--to'), '--to');
+  if (to <= from) throw new Error('--to must be after --from');
+  const paper = { ...(document.paper as object | undefined) } as Record<string, unknown>;
+  const feeBps = numberOption(values['fee-bps'], '--fee-bps');
+  const slippageBps = numberOption(values['slippage-bps'], '--slippage-bps');
+  const seed = numberOption(values.seed, '--seed');
+  if (feeBps !== undefined) { paper.takerFeeBps = feeBps; paper.makerFeeBps = feeBps; }
+  if (slippageBps !== undefined) paper.slippageBps = slippageBps;
+  if (seed !== undefined) paper.seed = seed;
+  const own = (document.strategies as object[])[0];
+  const checked = validatePolicy({
+    ...document, mode: 'PAPER', symbols, timeframe, paper, strategies: [{ params: {}, ...own, name: strategy, enabled: true }],
+  });
+  if (!checked.ok) throw new Error(`policy invalid: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  const { policy } = checked;
+  const loadFrom = from - getStrategy(strategy).requiredCandles(policy.strategies[0]!.params) * timeframeMs(timeframe);
+  const candles = await loadCandles(required(values.data, '--data'), symbols, timeframe, loadFrom, to);
+  const run = runBacktest({ policy, policyHash: policyHash(policy), candles, markets: paperMarkets() });
+  const early = run.trades.find((t) => t.entryTime < from);
+  if (early) throw new Error(`${strategy} entered a trade at ${iso(early.entryTime)}, during the warm-up before ${iso(from)}`);
+  let cut = 0;
+  while (cut < run.curve.time.length && run.curve.time[cut]! < from) cut++;
+  const metrics = computeMetrics({
+    trades: run.trades, equity: run.equity.filter((p) => p.time >= from), startBalance: run.startingCash, from, to, marketChange: {},
+    curve: { time: run.curve.time.subarray(cut), equity: run.curve.equity.subarray(cut) },
+  });
+  return resultOf(metrics, run.trades.length);
+}
+
+function resultOf(m: BacktestMetrics, trades: number): SweepResult {
+  return { trades, sharpe: m.sharpe, totalReturnPct: m.totalProfitPct, profitFactor: m.profitFactor, finalBalance: m.finalBalance };
+}

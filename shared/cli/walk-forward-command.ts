@@ -1,0 +1,91 @@
+import { writeFile } from 'node:fs/promises';
+import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
+import { parseDuration, parseGrid, rollingWindows } from '../backtest/walk-forward-plan.js';
+import {
+  describeParams, OBJECTIVES, validCombos, walkForward, type Objective, type WalkForwardResult,
+} from '../backtest/walk-forward.js';
+import { TIMEFRAMES, timeframeMs, type Timeframe } from '../domain/candle.js';
+import type { BacktestValues } from './backtest-command.js';
+import { iso, table, type CliContext } from './cli-context.js';
+import { parseTime, required } from './cli-args.js';
+import { paramsOf } from './research-commands.js';
+
+/** Options of `stratus walk-forward` as parseArgs returns them. */
+export interface WalkForwardValues extends BacktestValues {
+  train?: string; test?: string; step?: string; grid?: string; objective?: string; workers?: string;
+}
+
+/** How every window's runs warm up, stated in the JSON. */
+const WARMUP = 'each run first loads requiredCandles(params) candles before its period (fewer where the data starts later); '
+  + 'they are neither traded nor scored, so the strategy may decide at the period\'s first close';
+
+/**
+ * `stratus walk-forward`: rolling train/test windows; each grid combo runs on each train window (worker threads), the
+ * best by --objective is run on the following test window; prints only out-of-sample results; --json writes them.
+ */
+export async function walkForwardCommand(ctx: CliContext, values: WalkForwardValues): Promise<number> {
+  const strategy = required(values.strategy, '--strategy');
+  const timeframe = required(values.timeframe, '--timeframe') as Timeframe;
+  if (!TIMEFRAMES.includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
+  const from = parseTime(required(values.from, '--from'), '--from');
+  const to = parseTime(required(values.to, '--to'), '--to');
+  if (to <= from) throw new Error('--to must be after --from');
+  const train = parseDuration(required(values.train, '--train'), '--train');
+  const test = parseDuration(required(values.test, '--test'), '--test');
+  const step = values.step === undefined ? test : parseDuration(values.step, '--step');
+  const bar = timeframeMs(timeframe);
+  for (const [name, ms] of [['--from', from], ['--train', train], ['--test', test], ['--step', step]] as const) {
+    if (ms % bar !== 0) throw new Error(`${name} must fall on ${timeframe} candle boundaries`);
+  }
+  const grid = parseGrid(required(values.grid, '--grid'));
+  const objective = (values.objective ?? 'sharpe') as Objective;
+  if (!OBJECTIVES.includes(objective)) throw new Error(`--objective must be one of ${OBJECTIVES.join(', ')}, got ${values.objective}`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  const { valid, skipped } = validCombos(strategy, await paramsOf(ctx, values.policy, strategy), grid.combos);
+  if (valid.length === 0) throw new Error(`no valid param combination in --grid for ${strategy} (${skipped} refused)`);
+  const windows = rollingWindows({ from, to, train, test, step });
+  const jobs = windows.length * (valid.length + 1);
+  const pool = createSweepPool(poolSize(jobs, workers));
+  ctx.err(`walk-forward: ${windows.length} windows × ${valid.length} param combos (${skipped} invalid skipped) + tests = ${jobs} runs`
+    + ` on ${pool.size} worker threads\n`);
+  const started = performance.now();
+  let result: WalkForwardResult;
+  try {
+    const { symbols, data, policy, seed } = values;
+    const backtest = { strategy, symbols, timeframe, data, policy, seed, 'fee-bps': values['fee-bps'], 'slippage-bps': values['slippage-bps'] };
+    result = await walkForward({ values: backtest, windows, combos: valid, objective }, (batch) => pool.run(batch));
+  } finally {
+    await pool.close();
+  }
+  ctx.err(`walk-forward: done in ${((performance.now() - started) / 1000).toFixed(1)} s on threads ${result.threadIds.join(', ')}\n`);
+  ctx.out(formatWalkForward(result, objective, skipped));
+  if (values.json) {
+    const config = {
+      strategy, symbols: values.symbols, timeframe, from, to, data: values.data, policy: values.policy ?? null, train: values.train,
+      test: values.test, step: values.step ?? values.test, grid: values.grid, objective, validCombos: valid.length, skippedCombos: skipped,
+      warmup: WARMUP,
+    };
+    await writeFile(values.json, `${JSON.stringify({ config, windows: result.windows, summary: result.summary }, null, 2)}\n`);
+  }
+  return 0;
+}
+
+/** The out-of-sample table (one row per window) and the stitched summary. */
+export function formatWalkForward(result: WalkForwardResult, objective: Objective, skipped: number): string {
+  const num = (n: number | null, digits: number) => (n === null ? '-' : n.toFixed(digits));
+  const rows = [['window', 'train', 'test', 'params', `train ${objective}`, 'test return %', 'test sharpe', 'test trades'],
+    ...result.windows.map((w, i) => [String(i + 1), `${day(w.trainFrom)}..${day(w.trainTo)}`, `${day(w.testFrom)}..${day(w.testTo)}`,
+      describeParams(w.params), num(w.trainScore, 3), num(w.test.totalReturnPct, 3), num(w.test.sharpe, 3), String(w.test.trades)])];
+  const s = result.summary;
+  return `${table(rows)}\nout-of-sample over ${s.windows} test windows (objective ${objective}; ${skipped} invalid combos skipped):\n`
+    + `  compounded return   ${s.compoundedReturnPct.toFixed(3)} %\n`
+    + `  total trades        ${s.totalTrades}\n`
+    + `  test Sharpe         mean ${num(s.meanTestSharpe, 3)}, median ${num(s.medianTestSharpe, 3)} (${s.windowsWithSharpe} windows with a Sharpe)\n`
+    + `  profitable windows  ${s.profitableWindowsPct.toFixed(1)} %\n`;
+}
+
+/** A date when the time is midnight UTC, else the ISO time. */
+function day(t: number): string {
+  const text = iso(t);
+  return text.endsWith('T00:00:00Z') ? text.slice(0, 10) : text;
+}
