@@ -91,7 +91,7 @@ export interface DrawdownStats {
   readonly drawdownRecoveredAt: number | null;
 }
 
-/** Every backtest performance metric; see shared/backtest/METRICS.md for definitions. */
+/** Every backtest performance metric; see the README (Backtesting → Metric definitions). */
 export interface BacktestMetrics extends DrawdownStats {
   readonly startBalance: string;
   readonly finalBalance: string;

@@ -10,7 +10,7 @@ import type { BacktestMetrics, MetricsInput } from './metrics-types.js';
 
 export type { BacktestMetrics, BreakdownRow, DayRef, DrawdownStats, EquityPoint, MetricsInput, MetricsTrade, TradeRef } from './metrics-types.js';
 
-/** Computes every backtest metric from closed trades and the equity curve; pure and deterministic (definitions in METRICS.md). */
+/** Computes every backtest metric from closed trades and the equity curve; pure and deterministic (definitions in the README). */
 export function computeMetrics(input: MetricsInput): BacktestMetrics {
   const start = d(input.startBalance);
   const trades = parseTrades(input.trades);

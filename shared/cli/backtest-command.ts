@@ -83,7 +83,7 @@ export async function runBacktestCommand(
   const config = {
     strategy, params: policy.strategies[0]!.params, symbols, timeframe, from, to, data,
     feeBps: policy.paper.takerFeeBps, slippageBps: policy.paper.slippageBps, seed: policy.paper.seed,
-    startingCash: policy.paper.startingCash, policyHash: hash, fillModel: 'market at next open ± slippageBps, taker fee',
+    startingCash: policy.paper.startingCash, policyHash: hash, fillModel: 'paper venue: market at the next open ± (slippageBps + impactCoefficient × √(quantity / decision-candle volume)), volume participation cap, taker fee',
   };
   return { report: buildReport(run, { config, from, to, candles }), candles, timeframe: timeframe as Timeframe };
 }

@@ -9,18 +9,22 @@ const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
 const side = z.enum(['buy', 'sell']);
 const kind = z.enum(['entry', 'exit']);
 
-const IntentSchema = z.object({
+// zod drops keys a schema does not name, so a field missing here is silently lost in the queue (an exit's
+// reason once was: every exit was booked as 'signal'). `satisfies` makes each shape name every field of its type.
+const IntentShape = {
   intentId: z.string().regex(/^[0-9a-f]{64}$/), strategy: z.string().min(1), symbol: z.string().min(3), side, kind,
   candleCloseTime: z.number().int().positive(), referencePrice: decimal, score: z.number(), reason: z.string(),
   createdAt: z.number().int(), policyHash: z.string(), policyVersion: z.number().int().min(0),
-});
+} satisfies Record<keyof Intent, z.ZodType>;
+const IntentSchema = z.object(IntentShape);
 
-const OrderRequestSchema = z.object({
+const OrderRequestShape = {
   orderId: z.string().regex(/^[0-9a-f]{32}$/), clientOrderId: z.string().min(1).max(36), intentId: z.string(),
   strategy: z.string(), symbol: z.string().min(3), side, kind, type: z.enum(['market', 'limit']), quantity: decimal,
   limitPrice: decimal.optional(), referencePrice: decimal, reservedNotional: decimal,
-  mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']), policyHash: z.string(), createdAt: z.number().int(),
-});
+  mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']), policyHash: z.string(), createdAt: z.number().int(), exitReason: z.string().optional(),
+} satisfies Record<keyof OrderRequest, z.ZodType>;
+const OrderRequestSchema = z.object(OrderRequestShape);
 
 const ScheduledSchema = z.object({
   source: z.literal('stratus.scheduler'), job: z.enum(Object.keys(SCHEDULES) as [keyof typeof SCHEDULES]), scheduledTime: z.string(),

@@ -54,7 +54,7 @@ export interface ChartEquityPoint {
 }
 
 /**
- * The equity curve as numbers with drawdown % from the running peak (peaks ≤ 0 give 0, as METRICS.md), thinned to
+ * The equity curve as numbers with drawdown % from the running peak (peaks ≤ 0 give 0, as the README's metric definitions), thinned to
  * at most `maxPoints` when longer: per bucket of consecutive marks it keeps the highest equity, the lowest equity and
  * the deepest drawdown, so peaks, troughs and the maximum drawdown survive. Display only — metrics use decimals.
  */

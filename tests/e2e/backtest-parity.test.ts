@@ -1,0 +1,94 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { paperMarkets } from '../../shared/adapters/paper-markets.js';
+import { runBacktest } from '../../shared/backtest/engine.js';
+import type { BacktestRun } from '../../shared/backtest/types.js';
+import type { Ledger } from '../../shared/domain/ledger.js';
+import { dec } from '../../shared/domain/money.js';
+import type { Fill } from '../../shared/domain/order.js';
+import type { LoadedPolicy, Policy } from '../../shared/domain/policy.js';
+import { readCandleDir, replayDataDir } from '../../shared/local/candle-files.js';
+import { pipelineOpenPositions, pipelineRoundTrips } from '../support/parity.js';
+
+const SYMBOLS = ['BTC/USDT', 'ETH/USDT'];
+const FROM = Date.UTC(2021, 4, 19, 14, 0);
+const TO = Date.UTC(2021, 4, 19, 16, 50);
+
+const STAKE = { stakePct: 10, maxPositionPct: 12 };
+
+/**
+ * The conservative defaults (pacing, cooldown, protections, loss limits, kill switch) with a 10 % stake and tight exits,
+ * so that on the afternoon of the 19 May 2021 crash risk exits fire and the risk chain rejects most signals. The paper
+ * section is the default v2 fill model (5 bps fixed slippage, square-root impact 0.1, 10 % volume cap, seed 1), the
+ * fees 10 bps or 7.5 bps.
+ */
+const CASES = [{
+  name: 'price exits (stop-loss, take-profit, trailing stop), pacing, cooldowns and a stoploss-guard global lock',
+  policy: { risk: STAKE, exits: { stopLossPct: -1, takeProfitPct: 1, timeStopMinutes: 30, trailingStop: { enabled: true, activationPct: 0.5, trailPct: 0.5 } } },
+  minTrades: 6, exitReasons: ['stop-loss', 'take-profit', 'trailing-stop'], killSwitch: 'ARMED', rejected: 'GLOBAL_LOCK',
+}, {
+  name: 'time exits (time stop, ROI table), 7.5 bps fees and a drawdown kill switch trip',
+  policy: { risk: STAKE, paper: { takerFeeBps: 7.5, makerFeeBps: 7.5 }, lossLimits: { maxDrawdownPct: 0.15 }, exits: { stopLossPct: -1, takeProfitPct: 1, timeStopMinutes: 3, roi: [{ afterMinutes: 2, pct: 0.3 }] } },
+  minTrades: 3, exitReasons: ['time-stop', 'take-profit', 'stop-loss'], killSwitch: 'TRIPPED', rejected: 'KILL_SWITCH_NOT_ARMED',
+}] as const;
+
+interface PipelineBooks {
+  readonly fills: readonly Fill[];
+  readonly ledger: Ledger;
+  readonly loaded: LoadedPolicy;
+  readonly killSwitch: string;
+}
+
+describe('parity: the embedded pipeline and the backtest on BTC and ETH, 19 May 2021 14:00-16:50 UTC', () => {
+  // One embedded run per module graph: the AWS clients are process-wide singletons bound to the first emulators.
+  beforeEach(() => {
+    vi.resetModules();
+  });
+
+  it.each(CASES)('make the same trades, rejections and final equity: $name', async (c) => {
+    const { runEmbedded } = await import('../../shared/local/embedded.js');
+    const candles = await readCandleDir(replayDataDir(), SYMBOLS, '1m', { from: FROM, to: TO });
+    let books: PipelineBooks | undefined;
+    const summary = await runEmbedded({
+      candles, policy: { ...c.policy, symbols: SYMBOLS },
+      onFinished: async (deps) => {
+        books = {
+          fills: await deps.state.listFills(), ledger: (await deps.state.getLedger())!.value, loaded: await deps.policies.load(),
+          killSwitch: (await deps.state.getKillSwitch())?.value.status ?? 'ARMED',
+        };
+      },
+    });
+    expect(summary.runtime).toEqual({ scheduledErrors: 0, handlerErrors: 0, undrainedPolls: 0 });
+    expect(summary.deadLetters).toEqual({ signals: 0, orders: 0 });
+    const { fills, ledger, loaded } = books!;
+    expect(loaded.source).toBe('active');
+
+    // Round trips from the pipeline's fills: time, side, quantity and price of each fill, fees of both, pnl, exit reason.
+    const trades = pipelineRoundTrips(fills, ledger);
+    expect(trades.length).toBeGreaterThanOrEqual(c.minTrades);
+    expect(fills).toHaveLength(2 * trades.length + Object.keys(ledger.positions).length);
+    expect(new Set(trades.map((t) => t.exitReason))).toEqual(new Set(c.exitReasons));
+    expect(books!.killSwitch).toBe(c.killSwitch);
+    expect(summary.decisions.rejectedByReason[c.rejected as keyof typeof summary.decisions.rejectedByReason]).toBeGreaterThan(0);
+    // The exact reference (decimal code at every step) and the fast path (float screens) must both match the pipeline.
+    for (const exact of [true, false]) {
+      const backtest = run(loaded.policy, loaded.hash, candles, exact);
+      // The window is chosen so nothing is decided on the last close: the replay would fill that at the last close
+      // (there is no next open), the backtest never fills it (DATA_ENDED).
+      expect(backtest.unfilled, `exact ${exact}`).toEqual({});
+      expect(trades, `exact ${exact}`).toEqual(backtest.trades);
+      expect(pipelineOpenPositions(ledger), `exact ${exact}`).toEqual(backtest.openPositions);
+      expect(summary.decisions.rejectedByReason, `exact ${exact}`).toEqual(backtest.rejections);
+      expect(backtest.killSwitch.status, `exact ${exact}`).toBe(books!.killSwitch);
+      expect(dec(summary.equity).eq(backtest.finalEquity), `exact ${exact}: pipeline equity ${summary.equity}, backtest ${backtest.finalEquity}`).toBe(true);
+    }
+
+    // The comparison sees a one-bps change: the same backtest with 1 bps more paper slippage no longer matches.
+    const slipped = run({ ...loaded.policy, paper: { ...loaded.policy.paper, slippageBps: loaded.policy.paper.slippageBps + 1 } }, loaded.hash, candles, true);
+    expect(trades).not.toEqual(slipped.trades);
+    expect(dec(summary.equity).eq(slipped.finalEquity)).toBe(false);
+  }, 120_000);
+});
+
+function run(policy: Policy, policyHash: string, candles: Parameters<typeof runBacktest>[0]['candles'], exact: boolean): BacktestRun {
+  return runBacktest({ policy, policyHash, candles, markets: paperMarkets(), exact });
+}
