@@ -1,9 +1,9 @@
 import { paperMarkets } from '../adapters/paper-markets.js';
-import { TIMEFRAMES, timeframeMs, type Timeframe } from '../domain/candle.js';
-import { policyHash, validatePolicy } from '../domain/policy.js';
+import { timeframeMs } from '../domain/candle.js';
+import { policyHash } from '../domain/policy.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
-import { backtestReport, type BacktestValues } from '../cli/backtest-command.js';
-import { loadCandles, numberOption, parseTime, required } from '../cli/cli-args.js';
+import { backtestReport, backtestSetup, type BacktestValues } from '../cli/backtest-command.js';
+import { loadCandles, required } from '../cli/cli-args.js';
 import { iso } from '../cli/cli-context.js';
 import { runBacktest } from './engine.js';
 import { computeMetrics } from './metrics.js';
@@ -55,28 +55,9 @@ export async function runSweepJob(job: SweepJob, readText: (path: string) => Pro
  * and go to computeMetrics as buildReport would pass them. Market change is left out (not needed by a sweep).
  */
 async function runWarmedUp(values: BacktestValues, document: Record<string, unknown>): Promise<SweepResult> {
-  const strategy = required(values.strategy, '--strategy');
-  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
-  const timeframe = required(values.timeframe, '--timeframe') as Timeframe;
-  if (!TIMEFRAMES.includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
-  const from = parseTime(required(values.from, '--from'), '--from');
-  const to = parseTime(required(values.to, '--to'), '--to');
-  if (to <= from) throw new Error('--to must be after --from');
-  const paper = { ...(document.paper as object | undefined) } as Record<string, unknown>;
-  const feeBps = numberOption(values['fee-bps'], '--fee-bps');
-  const slippageBps = numberOption(values['slippage-bps'], '--slippage-bps');
-  const seed = numberOption(values.seed, '--seed');
-  if (feeBps !== undefined) { paper.takerFeeBps = feeBps; paper.makerFeeBps = feeBps; }
-  if (slippageBps !== undefined) paper.slippageBps = slippageBps;
-  if (seed !== undefined) paper.seed = seed;
-  const own = (document.strategies as object[])[0];
-  const checked = validatePolicy({
-    ...document, mode: 'PAPER', symbols, timeframe, paper, strategies: [{ params: {}, ...own, name: strategy, enabled: true }],
-  });
-  if (!checked.ok) throw new Error(`policy invalid: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  const { policy } = checked;
+  const { strategy, symbols, timeframe, from, to, data, policy } = backtestSetup(values, document);
   const loadFrom = from - getStrategy(strategy).requiredCandles(policy.strategies[0]!.params) * timeframeMs(timeframe);
-  const candles = await loadCandles(required(values.data, '--data'), symbols, timeframe, loadFrom, to);
+  const candles = await loadCandles(data, symbols, timeframe, loadFrom, to);
   const run = runBacktest({ policy, policyHash: policyHash(policy), candles, markets: paperMarkets() });
   const early = run.trades.find((t) => t.entryTime < from);
   if (early) throw new Error(`${strategy} entered a trade at ${iso(early.entryTime)}, during the warm-up before ${iso(from)}`);

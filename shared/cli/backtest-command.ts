@@ -6,7 +6,7 @@ import { runBacktest } from '../backtest/engine.js';
 import { progressBar } from '../backtest/progress-bar.js';
 import type { BacktestReport } from '../backtest/types.js';
 import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
-import { policyHash, validatePolicy } from '../domain/policy.js';
+import { policyHash, validatePolicy, type Policy } from '../domain/policy.js';
 import type { CliContext } from './cli-context.js';
 import { loadCandles, numberOption, parseTime, required } from './cli-args.js';
 
@@ -50,10 +50,23 @@ export async function backtestReport(
   return (await runBacktestCommand(ctx, values, onProgress)).report;
 }
 
-/** backtestReport, also returning the candles and timeframe the run used. */
-export async function runBacktestCommand(
-  ctx: Pick<CliContext, 'readText'>, values: BacktestValues, onProgress?: (done: number, total: number) => void,
-): Promise<BacktestOutcome> {
+/** The run a `stratus backtest` invocation describes: its options checked and the policy built. */
+export interface BacktestSetup {
+  readonly strategy: string;
+  readonly symbols: string[];
+  readonly timeframe: Timeframe;
+  readonly from: number;
+  readonly to: number;
+  readonly data: string;
+  readonly policy: Policy;
+}
+
+/**
+ * Checks the options and builds the policy: the policy document (its own entry for the strategy, if any),
+ * PAPER mode, the options' symbols and timeframe, --fee-bps / --slippage-bps / --seed over its paper section,
+ * the one strategy enabled. Throws a clear error on a missing or bad option and on an invalid policy.
+ */
+export function backtestSetup(values: BacktestValues, document: Record<string, unknown>): BacktestSetup {
   const strategy = required(values.strategy, '--strategy');
   const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
   const timeframe = required(values.timeframe, '--timeframe');
@@ -62,7 +75,6 @@ export async function runBacktestCommand(
   const to = parseTime(required(values.to, '--to'), '--to');
   if (to <= from) throw new Error('--to must be after --from');
   const data = required(values.data, '--data');
-  const document = values.policy ? JSON.parse(await ctx.readText(values.policy)) as Record<string, unknown> : {};
   const overrides = {
     feeBps: numberOption(values['fee-bps'], '--fee-bps'), slippageBps: numberOption(values['slippage-bps'], '--slippage-bps'),
     seed: numberOption(values.seed, '--seed'),
@@ -76,8 +88,16 @@ export async function runBacktestCommand(
     ...document, mode: 'PAPER', symbols, timeframe, paper, strategies: [{ params: {}, ...own, name: strategy, enabled: true }],
   });
   if (!checked.ok) throw new Error(`policy invalid: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  const { policy } = checked;
-  const candles = await loadCandles(data, symbols, timeframe as Timeframe, from, to);
+  return { strategy, symbols, timeframe: timeframe as Timeframe, from, to, data, policy: checked.policy };
+}
+
+/** backtestReport, also returning the candles and timeframe the run used. */
+export async function runBacktestCommand(
+  ctx: Pick<CliContext, 'readText'>, values: BacktestValues, onProgress?: (done: number, total: number) => void,
+): Promise<BacktestOutcome> {
+  const document = values.policy ? JSON.parse(await ctx.readText(values.policy)) as Record<string, unknown> : {};
+  const { strategy, symbols, timeframe, from, to, data, policy } = backtestSetup(values, document);
+  const candles = await loadCandles(data, symbols, timeframe, from, to);
   const hash = policyHash(policy);
   const run = runBacktest({ policy, policyHash: hash, candles, markets: paperMarkets(), ...(onProgress ? { onProgress } : {}) });
   const config = {
@@ -85,5 +105,5 @@ export async function runBacktestCommand(
     feeBps: policy.paper.takerFeeBps, slippageBps: policy.paper.slippageBps, seed: policy.paper.seed,
     startingCash: policy.paper.startingCash, policyHash: hash, fillModel: 'paper venue: market at the next open ± (slippageBps + impactCoefficient × √(quantity / decision-candle volume)), volume participation cap, taker fee',
   };
-  return { report: buildReport(run, { config, from, to, candles }), candles, timeframe: timeframe as Timeframe };
+  return { report: buildReport(run, { config, from, to, candles }), candles, timeframe };
 }
