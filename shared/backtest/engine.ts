@@ -1,6 +1,7 @@
 import { timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
 import { effectiveStatus } from '../domain/kill-switch.js';
-import { release } from '../domain/ledger.js';
+import { release, withPeak } from '../domain/ledger.js';
+import { rollPeriods } from '../domain/periods.js';
 import { markedEquity } from '../domain/valuation.js';
 import type { MarketInfo } from '../domain/market.js';
 import { dec, money, type Decimal } from '../domain/money.js';
@@ -8,7 +9,7 @@ import { getStrategy, type SignalScreen } from '../domain/strategy.js';
 import { decideAt, intentsAt, type SignalGate } from './decisions.js';
 import { fillPending } from './fills.js';
 import { withHighWaterMarks } from '../domain/exits.js';
-import { equityOf, exitMaybe, ledgerView, lockEventAt, Upkeep, upkeepNeeded, withRaisedMarks, type LedgerView } from './screens.js';
+import { equityOf, exitMaybe, ledgerView, lockEventAt, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
 import { count, newSimState, withPaperFees, type SimState } from './sim-state.js';
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
 import { upkeepAt } from './upkeep.js';
@@ -94,10 +95,11 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     const need = exact || state.ledger !== before
       ? Upkeep.Full
       : upkeepNeeded({ view, equity: equityOf(view, price), prices: price, now, policy, tripped, lockEventAt: lockAt });
-    if (need === Upkeep.HighWaterMarks) {
+    if (need === Upkeep.Marks) {
       marks = decimalMarks();
-      state.ledger = withHighWaterMarks(state.ledger, marks, now);
-      view = withRaisedMarks(view, state.ledger, price);
+      const equityNow = markedEquity(state.ledger, marks);
+      state.ledger = withHighWaterMarks(withPeak(rollPeriods(state.ledger, equityNow, now), equityNow, now), marks, now);
+      sync();
     } else if (need === Upkeep.Full) {
       marks = decimalMarks();
       upkeepAt(state, marks, policy, now);

@@ -98,27 +98,27 @@ export interface UpkeepScreenInput {
   readonly lockEventAt: number;
 }
 
-/** What upkeepAt could do this step: nothing, only raise high-water marks, or anything (run it). */
-export const enum Upkeep { None = 0, HighWaterMarks = 1, Full = 2 }
+/** What upkeepAt could do this step: nothing, only raise marks (peaks and high-water marks), or anything (run it). */
+export const enum Upkeep { None = 0, Marks = 1, Full = 2 }
 
 /**
- * Upkeep.None only when upkeepAt (the metrics cycle) would certainly leave the ledger and the kill switch as
- * they are: same UTC day and week, no lock event due, no mark above a position's high-water mark, equity
- * below every peak (all-time, day, week), and no loss-limit or drawdown trigger within tolerance.
- * Upkeep.HighWaterMarks when all of that holds but a mark is a new high: withHighWaterMarks alone is then
- * exactly what upkeepAt would do. Upkeep.Full otherwise.
+ * What upkeepAt (the metrics cycle) could change at this step. Full — run it — on a new UTC day or week, a
+ * lock event due, or a loss-limit / drawdown trigger within tolerance. Otherwise no lock can appear or
+ * expire and no trip can fire, so upkeepAt could at most raise the period and all-time equity peaks and the
+ * high-water marks: Marks when equity is within tolerance of a peak or a price is above a position's
+ * high-water mark, else None (equity certainly below every peak, no new high).
  */
 export function upkeepNeeded(s: UpkeepScreenInput): Upkeep {
   const { view, equity, now } = s;
   if (now >= s.lockEventAt) return Upkeep.Full;
   if (!view.day || view.day.start !== utcDayStart(now) || !view.week || view.week.start !== utcWeekStart(now)) return Upkeep.Full;
   if (view.positions.length === 0) return Upkeep.None;
-  const peak = Math.min(view.peakEquity, view.day.peakEquity, view.week.peakEquity);
-  if (!(equity < peak - REL_TOLERANCE * Math.abs(peak))) return Upkeep.Full;
   if (!s.tripped && tripNear(s)) return Upkeep.Full;
+  const peak = Math.min(view.peakEquity, view.day.peakEquity, view.week.peakEquity);
+  if (!(equity < peak - REL_TOLERANCE * Math.abs(peak))) return Upkeep.Marks;
   for (const p of view.positions) {
     const price = p.slot < 0 ? Number.NaN : s.prices[p.slot]!;
-    if (!Number.isNaN(price) && (p.highWaterMark === undefined || price > p.highWaterMark)) return Upkeep.HighWaterMarks;
+    if (!Number.isNaN(price) && (p.highWaterMark === undefined || price > p.highWaterMark)) return Upkeep.Marks;
   }
   return Upkeep.None;
 }
@@ -136,15 +136,6 @@ function tripNear(s: UpkeepScreenInput): boolean {
   if (maxDrawdownPct === null) return false;
   const top = Math.max(view.peakEquity, equity);
   return (top > 0 ? ((top - equity) / top) * 100 : 0) >= maxDrawdownPct - PCT_TOLERANCE;
-}
-
-/** The view after withHighWaterMarks raised marks to `prices` (no toNumber: a mark is its price). */
-export function withRaisedMarks(view: LedgerView, ledger: Ledger, prices: Float64Array): LedgerView {
-  const positions = view.positions.map((p) => {
-    const price = p.slot < 0 ? Number.NaN : prices[p.slot]!;
-    return !Number.isNaN(price) && (p.highWaterMark === undefined || price > p.highWaterMark) ? { ...p, highWaterMark: price } : p;
-  });
-  return { ...view, ledger, positions };
 }
 
 /**

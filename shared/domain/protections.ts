@@ -59,12 +59,17 @@ export function maxDrawdownLocks(ledger: Ledger, trades: readonly ClosedTrade[],
   if (!window.length) return [];
   let equity = window.reduce((e, t) => e.sub(t.pnl), ledger.startingCash.add(ledger.realizedPnl));
   let peak = equity;
-  let worst = ZERO;
+  // The worst (peak − equity) / peak is kept as a fraction and compared by cross-multiplying (peaks are > 0):
+  // one division at the end instead of one per trade, and the same result (rounding is monotonic).
+  let fall = ZERO;
+  let from = new Decimal(1);
   for (const t of window) {
     equity = equity.add(t.pnl);
     peak = Decimal.max(peak, equity);
-    if (peak.gt(0)) worst = Decimal.max(worst, peak.sub(equity).div(peak).mul(100));
+    const drop = peak.sub(equity);
+    if (peak.gt(0) && drop.mul(from).gt(fall.mul(peak))) { fall = drop; from = peak; }
   }
+  const worst = fall.div(from).mul(100);
   if (worst.lt(cfg.maxDrawdownPct)) return [];
   return [lockAfter(window, 'maxDrawdown', '*', cfg.lockMinutes, `drawdown ${worst.toDecimalPlaces(4).toFixed()}% in ${cfg.lookbackMinutes} min (max ${cfg.maxDrawdownPct}%)`)];
 }
@@ -84,8 +89,48 @@ export function cooldownLocks(trades: readonly ClosedTrade[], cfg: Protections['
     .map(([symbol, ts]) => lockAfter(ts, 'cooldown', symbol, cfg.lockMinutes, `cooldown after exit (${cfg.lockMinutes} min)`));
 }
 
+/**
+ * The newest deriveLocks result per journal, with the span of time it holds for: derived locks change only
+ * when a trade leaves an enabled protection's lookback or a lock runs out (or the journal or the realized
+ * PnL changes: another array / value), so the metrics cycle and every decision until then reuse it.
+ */
+const derived = new WeakMap<readonly ClosedTrade[], {
+  readonly policy: Policy; readonly realizedPnl: Decimal; readonly startingCash: Decimal; readonly from: number; readonly until: number; readonly locks: Lock[];
+}>();
+
 /** Every enabled protection's locks active at `now` (until > now), derived from ledger.trades alone. */
 export function deriveLocks(ledger: Ledger, policy: Policy, now: number): Lock[] {
+  const trades = ledger.trades;
+  if (!trades) return deriveLocksNow(ledger, policy, now);
+  const hit = derived.get(trades);
+  if (hit && hit.policy === policy && now >= hit.from && now < hit.until && hit.realizedPnl.eq(ledger.realizedPnl) && hit.startingCash.eq(ledger.startingCash)) {
+    return [...hit.locks];
+  }
+  const locks = deriveLocksNow(ledger, policy, now);
+  derived.set(trades, { policy, realizedPnl: ledger.realizedPnl, startingCash: ledger.startingCash, from: now, until: nextChange(trades, locks, policy, now), locks: [...locks] });
+  return locks;
+}
+
+/** The first time after `now` at which deriveLocksNow could return other locks for the same journal. */
+function nextChange(trades: readonly ClosedTrade[], locks: readonly Lock[], policy: Policy, now: number): number {
+  const p = policy.protections;
+  const lookbacks = [
+    p.stoplossGuard.enabled ? p.stoplossGuard.lookbackMinutes : undefined, p.maxDrawdown.enabled ? p.maxDrawdown.lookbackMinutes : undefined,
+    p.lowProfitPairs.enabled ? p.lowProfitPairs.lookbackMinutes : undefined, p.cooldown.enabled ? p.cooldown.lockMinutes : undefined,
+  ].filter((m): m is number => m !== undefined);
+  let next = Infinity;
+  for (const l of locks) if (l.until > now) next = Math.min(next, l.until);
+  for (const t of trades) {
+    if (t.closedAt > now) next = Math.min(next, t.closedAt);
+    for (const m of lookbacks) {
+      const leaves = t.closedAt + m * MINUTE;
+      if (leaves > now) next = Math.min(next, leaves);
+    }
+  }
+  return next;
+}
+
+function deriveLocksNow(ledger: Ledger, policy: Policy, now: number): Lock[] {
   const p = policy.protections;
   const trades = ledger.trades ?? [];
   return [

@@ -83,13 +83,21 @@ export function sizeEntry(ctx: RiskContext, view: PortfolioView, minNotional: De
   const wanted = view.isAdd && pyramiding.enabled ? stake.mul(pyramiding.addStakeFraction) : stake;
   const step = ctx.market.amountStep;
   const desired = Decimal.max(ZERO, floorToStep(wanted.div(ctx.price), step));
-  const room = entryRoom(ctx, view).div(dec(ctx.market.takerFeeRate).add(1));
-  const capped = Decimal.max(ZERO, floorToStep(Decimal.min(wanted, room).div(ctx.price), step));
+  const onePlusFee = dec(ctx.market.takerFeeRate).add(1);
+  const roomWithFee = entryRoom(ctx, view);
+  // The stake fits the room (net of fee) when wanted × (1 + fee) is below it by far more than 40-digit rounding:
+  // then min(wanted, room) is wanted and capped = desired, without two more divisions (~4 µs each).
+  const clearlyFits = wanted.mul(onePlusFee).mul(CLEAR_MARGIN).lt(roomWithFee);
+  const capped = clearlyFits
+    ? desired
+    : Decimal.max(ZERO, floorToStep(Decimal.min(wanted, roomWithFee.div(onePlusFee)).div(ctx.price), step));
   const fits = capped.gt(0) && capped.gte(dec(ctx.market.minAmount)) && capped.mul(ctx.price).gte(minNotional);
   const quantity = capped.lt(desired) && fits ? capped : desired;
   const notional = quantity.mul(ctx.price);
   return { quantity, notional, cost: costOf(ctx, notional), method, shrunk: quantity.lt(desired) };
 }
+
+const CLEAR_MARGIN = new Decimal('1.000000000000000000000000000001');
 
 /** An exit sells the whole position, floored to the amount step (0 with no position or no price). */
 export function sizeExit(ctx: RiskContext, view: PortfolioView): Decimal {

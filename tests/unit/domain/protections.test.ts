@@ -122,3 +122,35 @@ describe('deriveLocks and activeLocks', () => {
     expect(scopes(activeLocks(ledger({ trades, locks: stored }), policyWith(), NOW))).toEqual(['*', 'BTC/USDT', 'ETH/USDT']);
   });
 });
+
+describe('deriveLocks reuses its last result only while it still holds', () => {
+  it('a lock that appears when a winner leaves the lookback shows at once (no stale reuse)', () => {
+    // Winner 2,870 min ago, two small losers after it: Σ pnlPct > 0 (no lock) until the winner leaves at +10 min.
+    const trades = [
+      trade('BTC/USDT', NOW - 2870 * MIN, { pnlPct: dec('3') }),
+      trade('BTC/USDT', NOW - 60 * MIN, { pnlPct: dec('-1') }),
+      trade('BTC/USDT', NOW - 30 * MIN, { pnlPct: dec('-1') }),
+    ];
+    const p = policyWith({ protections: { lowProfitPairs: { ...LP, tradeLimit: 2 } } });
+    const l = { ...ledger(), trades };
+    expect(deriveLocks(l, p, NOW)).toEqual([]);
+    expect(deriveLocks(l, p, NOW + 9 * MIN)).toEqual([]);
+    expect(scopes(deriveLocks(l, p, NOW + 10 * MIN))).toEqual(['BTC/USDT']);
+    expect(deriveLocks(l, p, NOW + 5 * MIN)).toEqual([]);
+  });
+
+  it('gives the same locks as a fresh derivation at every minute of a day (cached or not)', () => {
+    const trades = [stop('BTC/USDT', 300), stop('ETH/USDT', 200, '-400'), stop('BTC/USDT', 100), trade('ETH/USDT', NOW - 50 * MIN, { pnl: dec('-300'), pnlPct: dec('-2') })];
+    const p = policyWith({ protections: { stoplossGuard: { ...SL, lookbackMinutes: 400, lockMinutes: 90 }, maxDrawdown: { ...DD, lookbackMinutes: 500 }, lowProfitPairs: { ...LP, lookbackMinutes: 350, tradeLimit: 1 }, cooldown: { enabled: true, lockMinutes: 45 } } });
+    const l = { ...ledger(), trades };
+    const seen = new Set<string>();
+    for (let m = 0; m < 1440; m++) {
+      const now = NOW + m * MIN;
+      const cached = deriveLocks(l, p, now);
+      const fresh = deriveLocks({ ...l, trades: [...trades] }, p, now);
+      expect(cached).toEqual(fresh);
+      seen.add(scopes(cached).join(','));
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+  });
+});
