@@ -44,3 +44,18 @@ export function money(value: DecimalLike): string {
 export function sum(values: readonly DecimalLike[]): Decimal {
   return values.reduce<Decimal>((acc, v) => acc.add(dec(v)), ZERO);
 }
+
+/** Cross products closer than this (relative) are too close to call: the quotient's 40-digit rounding could decide. */
+const TIE_MARGIN = new Decimal('1e-30');
+
+/**
+ * Where numerator / denominator lies against bound (denominator > 0), found by cross-multiplying instead of
+ * dividing (~4 µs at 40 digits): −1 clearly below, 1 clearly above, 0 too close to call — the caller then
+ * runs its own division, so its answer is always the one the plain code gives.
+ */
+export function ratioVersus(numerator: Decimal, denominator: Decimal, bound: DecimalLike): -1 | 0 | 1 {
+  const rhs = denominator.mul(bound);
+  const gap = numerator.sub(rhs);
+  if (gap.abs().lte(Decimal.max(numerator.abs(), rhs.abs()).mul(TIE_MARGIN))) return 0;
+  return gap.isNeg() ? -1 : 1;
+}

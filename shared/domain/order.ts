@@ -87,8 +87,16 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 
 /** Order id derived from the intent id: the same intent always yields the same order. */
 export function orderIdFor(intentId: string): string {
-  return createHash('sha256').update(`order|${intentId}`).digest('hex').slice(0, 32);
+  const known = orderIds.get(intentId);
+  if (known !== undefined) return known;
+  const id = createHash('sha256').update(`order|${intentId}`).digest('hex').slice(0, 32);
+  if (orderIds.size >= 1024) orderIds.clear();
+  orderIds.set(intentId, id);
+  return id;
 }
+
+/** Recent orderIdFor results: a decision hashes the same intent id twice (portfolio view, then the order). */
+const orderIds = new Map<string, string>();
 
 /** Client order id sent to the exchange: prefix + order id, 35 chars of [a-z0-9] (Binance allows 36 of [A-Za-z0-9-_]). */
 export function clientOrderIdFor(orderId: string): string {

@@ -1,4 +1,5 @@
-import { currentLossPct } from '../periods.js';
+import { Decimal, ratioVersus } from '../money.js';
+import { currentLossPct, rollPeriods } from '../periods.js';
 import type { RiskContext } from './context.js';
 import type { Assessment } from './context.js';
 import type { RiskGuard } from './guard.js';
@@ -10,7 +11,12 @@ import type { RiskGuard } from './guard.js';
 function periodCheck(period: 'day' | 'week', stop: number | null, ctx: RiskContext, a: Assessment): string | undefined {
   if (stop === null) return undefined;
   const { basis } = ctx.policy.lossLimits;
-  const change = currentLossPct(a.ledger, period, a.valuation.equity, ctx.now, basis);
+  const equity = a.valuation.equity;
+  // periodLossPct's (equity − reference) / reference × 100 > stop clearly: no division needed (ratioVersus).
+  const mark = rollPeriods(a.ledger, equity, ctx.now)[period]!;
+  const reference = basis === 'start' ? mark.startEquity : Decimal.max(mark.peakEquity, equity);
+  if (reference.gt(0) && ratioVersus(equity.sub(reference).mul(100), reference, stop) > 0) return undefined;
+  const change = currentLossPct(a.ledger, period, equity, ctx.now, basis);
   if (change.gt(stop)) return undefined;
   return `equity ${change.toDecimalPlaces(4).toFixed()}% from the ${period}'s ${basis} is at or below the stop ${stop}%`;
 }
@@ -35,8 +41,12 @@ export const maxDrawdownGuard: RiskGuard = {
   enabled: (p) => p.lossLimits.maxDrawdownPct !== null,
   check: function maxDrawdown(ctx, a) {
     const max = ctx.policy.lossLimits.maxDrawdownPct;
+    if (max === null) return undefined;
+    const peak = Decimal.max(a.ledger.peakEquity, a.valuation.equity);
+    // valuation's (peak − equity) / peak × 100 < max clearly: no division needed (ratioVersus).
+    if (peak.gt(0) && ratioVersus(peak.sub(a.valuation.equity).mul(100), peak, max) < 0) return undefined;
     const dd = a.valuation.drawdownPct;
-    if (max === null || dd.lt(max)) return undefined;
+    if (dd.lt(max)) return undefined;
     return `drawdown ${dd.toDecimalPlaces(4).toFixed()}% from peak equity ${a.ledger.peakEquity.toFixed()} reaches maxDrawdownPct ${max}`;
   },
 };

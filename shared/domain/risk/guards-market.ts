@@ -1,4 +1,4 @@
-import { dec, type Decimal } from '../money.js';
+import { dec, ratioVersus, type Decimal } from '../money.js';
 import type { RiskGuard } from './guard.js';
 
 // Market quality stops entries only: exits reduce risk and go out on whatever market there is.
@@ -22,8 +22,10 @@ export const spreadGuard: RiskGuard = {
     if (!ctx.book) return `no top of book for ${ctx.intent.symbol}: spread unknown`;
     const { bid, ask } = ctx.book;
     if (!bid.gt(0) || ask.lt(bid)) return `unusable book for ${ctx.intent.symbol}: bid ${bid.toFixed()}, ask ${ask.toFixed()}`;
-    const bps = ask.sub(bid).div(ask.add(bid).div(2)).mul(10_000);
     const max = ctx.policy.marketQuality.maxSpreadBps;
+    // (ask − bid) / mid × 10,000 > max, clearly below: no division needed (ratioVersus).
+    if (ratioVersus(ask.sub(bid).mul(20_000), ask.add(bid), max) < 0) return undefined;
+    const bps = ask.sub(bid).div(ask.add(bid).div(2)).mul(10_000);
     return bps.gt(max) ? `spread ${bps.toDecimalPlaces(2).toFixed()} bps: maxSpreadBps ${max}` : undefined;
   },
 };
@@ -38,8 +40,9 @@ export const badTickGuard: RiskGuard = {
   check: function badTick(ctx) {
     const ref = ctx.lastClose ?? parsePrice(ctx.intent.referencePrice);
     if (!ref || !ref.gt(0)) return `no reference close for ${ctx.intent.symbol}`;
-    const pct = ctx.price.sub(ref).abs().div(ref).mul(100);
     const max = ctx.policy.marketQuality.badTickPct;
+    if (ratioVersus(ctx.price.sub(ref).abs().mul(100), ref, max) < 0) return undefined;
+    const pct = ctx.price.sub(ref).abs().div(ref).mul(100);
     return pct.gt(max) ? `price ${ctx.price.toFixed()} is ${pct.toDecimalPlaces(2).toFixed()}% from close ${ref.toFixed()}: badTickPct ${max}` : undefined;
   },
 };

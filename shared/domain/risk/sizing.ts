@@ -29,6 +29,20 @@ export function costOf(ctx: RiskContext, notional: Decimal): Decimal {
  * (dust below even the exchange minimum cannot be sold and is reported as BELOW_MIN_NOTIONAL).
  */
 export function minNotionalFor(ctx: RiskContext): Decimal {
+  if (ctx.intent.kind !== 'entry') return dec(ctx.market.minNotional);
+  const byPolicy = entryMinimums.get(ctx.market);
+  const known = byPolicy?.get(ctx.policy);
+  if (known) return known;
+  const value = entryMinNotional(ctx);
+  if (byPolicy) byPolicy.set(ctx.policy, value);
+  else entryMinimums.set(ctx.market, new WeakMap([[ctx.policy, value]]));
+  return value;
+}
+
+/** minNotionalFor of entries depends on the market's rules and the policy alone: kept per (market, policy) object. */
+const entryMinimums = new WeakMap<object, WeakMap<object, Decimal>>();
+
+function entryMinNotional(ctx: RiskContext): Decimal {
   const market = dec(ctx.market.minNotional);
   if (ctx.intent.kind !== 'entry') return market;
   const roundTrip = market.mul(dec(ctx.market.takerFeeRate).mul(2).add(1));
