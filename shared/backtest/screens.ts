@@ -2,6 +2,7 @@ import { roiEntry } from '../domain/exits.js';
 import type { Ledger } from '../domain/ledger.js';
 import { utcDayStart, utcWeekStart } from '../domain/periods.js';
 import type { Policy } from '../domain/policy.js';
+import { nextLockChange } from '../domain/protections.js';
 
 /**
  * The float64 screens of the backtest's hot path. Money stays decimal: every fill, reservation, limit check,
@@ -139,25 +140,9 @@ function tripNear(s: UpkeepScreenInput): boolean {
 }
 
 /**
- * The first time after `now` at which deriveLocks or withLocks could change the ledger's locks with no new
- * trade: a stored lock expiring, or a journal trade leaving an enabled protection's lookback (a lock can
- * appear then, e.g. lowProfitPairs once a winner drops out). Infinity when there is none.
+ * The first time after `now` at which upkeepAt's deriveLocks / withLocks could change the stored locks with
+ * no new trade (see nextLockChange); Infinity when there is none.
  */
 export function lockEventAt(ledger: Ledger, policy: Policy, now: number): number {
-  const p = policy.protections;
-  const lookbacks = [
-    p.stoplossGuard.enabled ? p.stoplossGuard.lookbackMinutes : undefined,
-    p.maxDrawdown.enabled ? p.maxDrawdown.lookbackMinutes : undefined,
-    p.lowProfitPairs.enabled ? p.lowProfitPairs.lookbackMinutes : undefined,
-    p.cooldown.enabled ? p.cooldown.lockMinutes : undefined,
-  ].filter((m): m is number => m !== undefined);
-  let next = Infinity;
-  for (const l of ledger.locks ?? []) if (l.until > now && l.until < next) next = l.until;
-  for (const t of ledger.trades ?? []) {
-    for (const m of lookbacks) {
-      const leaves = t.closedAt + m * MINUTE_MS;
-      if (leaves > now && leaves < next) next = leaves;
-    }
-  }
-  return next;
+  return nextLockChange(ledger.trades ?? [], ledger.locks ?? [], policy, now);
 }

@@ -5,10 +5,10 @@ import { buildReport, reportJson } from '../backtest/report.js';
 import { runBacktest } from '../backtest/engine.js';
 import { progressBar } from '../backtest/progress-bar.js';
 import type { BacktestReport } from '../backtest/types.js';
-import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
+import type { Candle, Timeframe } from '../domain/candle.js';
 import { policyHash, validatePolicy, type Policy } from '../domain/policy.js';
 import type { CliContext } from './cli-context.js';
-import { loadCandles, numberOption, parseTime, required } from './cli-args.js';
+import { loadCandles, numberOption, runOptions, type RunOptions } from './cli-args.js';
 
 /** The options of `stratus backtest` as parseArgs returns them. */
 export interface BacktestValues {
@@ -51,13 +51,7 @@ export async function backtestReport(
 }
 
 /** The run a `stratus backtest` invocation describes: its options checked and the policy built. */
-export interface BacktestSetup {
-  readonly strategy: string;
-  readonly symbols: string[];
-  readonly timeframe: Timeframe;
-  readonly from: number;
-  readonly to: number;
-  readonly data: string;
+export interface BacktestSetup extends RunOptions {
   readonly policy: Policy;
 }
 
@@ -67,14 +61,7 @@ export interface BacktestSetup {
  * the one strategy enabled. Throws a clear error on a missing or bad option and on an invalid policy.
  */
 export function backtestSetup(values: BacktestValues, document: Record<string, unknown>): BacktestSetup {
-  const strategy = required(values.strategy, '--strategy');
-  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
-  const timeframe = required(values.timeframe, '--timeframe');
-  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
-  const from = parseTime(required(values.from, '--from'), '--from');
-  const to = parseTime(required(values.to, '--to'), '--to');
-  if (to <= from) throw new Error('--to must be after --from');
-  const data = required(values.data, '--data');
+  const { strategy, symbols, timeframe, from, to, data } = runOptions(values);
   const overrides = {
     feeBps: numberOption(values['fee-bps'], '--fee-bps'), slippageBps: numberOption(values['slippage-bps'], '--slippage-bps'),
     seed: numberOption(values.seed, '--seed'),
@@ -88,7 +75,7 @@ export function backtestSetup(values: BacktestValues, document: Record<string, u
     ...document, mode: 'PAPER', symbols, timeframe, paper, strategies: [{ params: {}, ...own, name: strategy, enabled: true }],
   });
   if (!checked.ok) throw new Error(`policy invalid: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  return { strategy, symbols, timeframe: timeframe as Timeframe, from, to, data, policy: checked.policy };
+  return { strategy, symbols, timeframe, from, to, data, policy: checked.policy };
 }
 
 /** backtestReport, also returning the candles and timeframe the run used. */

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { Candle, Timeframe } from '../domain/candle.js';
+import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
 import { readCandleDir, readCandleFile } from '../local/candle-files.js';
 
 /** The option's value; throws `<name> is required` when it is missing or empty. */
@@ -28,4 +28,31 @@ export async function loadCandles(path: string, symbols: string[], tf: Timeframe
   if ((await stat(path)).isDirectory()) return readCandleDir(path, symbols, tf, { from, to });
   if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
   return { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
+}
+
+/** The options every run over history takes, as parseArgs returns them. */
+export interface RunOptionValues {
+  strategy?: string; symbols?: string; timeframe?: string; from?: string; to?: string; data?: string;
+}
+
+/** The run's strategy, symbols, timeframe, [from, to) and data path, checked; a clear error names the bad option. */
+export interface RunOptions {
+  readonly strategy: string;
+  readonly symbols: string[];
+  readonly timeframe: Timeframe;
+  readonly from: number;
+  readonly to: number;
+  readonly data: string;
+}
+
+/** Checks --strategy, --symbols (comma-separated), --timeframe, --from < --to and --data; shared by backtest and the research commands. */
+export function runOptions(values: RunOptionValues): RunOptions {
+  const strategy = required(values.strategy, '--strategy');
+  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
+  const timeframe = required(values.timeframe, '--timeframe');
+  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
+  const from = parseTime(required(values.from, '--from'), '--from');
+  const to = parseTime(required(values.to, '--to'), '--to');
+  if (to <= from) throw new Error('--to must be after --from');
+  return { strategy, symbols, timeframe: timeframe as Timeframe, from, to, data: required(values.data, '--data') };
 }

@@ -2,11 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { costSweep, formatSweep, parseLevels } from '../backtest/cost-sweep.js';
 import { describeDifferences, lookaheadCheck } from '../backtest/lookahead-check.js';
 import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
-import { TIMEFRAMES, type Timeframe } from '../domain/candle.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
 import type { BacktestValues } from './backtest-command.js';
 import { iso, type CliContext } from './cli-context.js';
-import { loadCandles, parseTime, required } from './cli-args.js';
+import { loadCandles, runOptions } from './cli-args.js';
 
 /** Options of the research commands as parseArgs returns them. */
 export interface ResearchValues extends BacktestValues {
@@ -21,18 +20,12 @@ export interface ResearchValues extends BacktestValues {
  * (--cuts, default 5); exit 0 when they agree on the shared part, else 1 with the differing signals listed.
  */
 export async function lookaheadCommand(ctx: CliContext, values: ResearchValues): Promise<number> {
-  const strategy = required(values.strategy, '--strategy');
-  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
-  const timeframe = required(values.timeframe, '--timeframe');
-  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
-  const from = parseTime(required(values.from, '--from'), '--from');
-  const to = parseTime(required(values.to, '--to'), '--to');
-  if (to <= from) throw new Error('--to must be after --from');
+  const { strategy, symbols, timeframe, from, to, data } = runOptions(values);
   const cuts = values.cuts === undefined ? 5 : Number(values.cuts);
   if (!Number.isInteger(cuts) || cuts < 1) throw new Error(`--cuts must be an integer ≥ 1, got ${values.cuts}`);
   const params = await paramsOf(ctx, values.policy, strategy);
   getStrategy(strategy).requiredCandles(params);
-  const candles = await loadCandles(required(values.data, '--data'), symbols, timeframe as Timeframe, from, to);
+  const candles = await loadCandles(data, symbols, timeframe, from, to);
   const result = lookaheadCheck({ strategy, params, candles, cuts });
   if (result.compared === 0) throw new Error('nothing to compare: too few candles in the period for the strategy and the cuts');
   const summary = `${result.compared} decisions compared at ${result.cuts.length} cuts (${result.cuts.map(iso).join(', ')})`;

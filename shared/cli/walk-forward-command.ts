@@ -4,10 +4,10 @@ import { parseDuration, parseGrid, rollingWindows } from '../backtest/walk-forwa
 import {
   describeParams, OBJECTIVES, validCombos, walkForward, type Objective, type WalkForwardResult,
 } from '../backtest/walk-forward.js';
-import { TIMEFRAMES, timeframeMs, type Timeframe } from '../domain/candle.js';
+import { timeframeMs } from '../domain/candle.js';
 import type { BacktestValues } from './backtest-command.js';
 import { iso, table, type CliContext } from './cli-context.js';
-import { parseTime, required } from './cli-args.js';
+import { required, runOptions } from './cli-args.js';
 import { paramsOf } from './research-commands.js';
 
 /** Options of `stratus walk-forward` as parseArgs returns them. */
@@ -24,12 +24,7 @@ const WARMUP = 'each run first loads requiredCandles(params) candles before its 
  * best by --objective is run on the following test window; prints only out-of-sample results; --json writes them.
  */
 export async function walkForwardCommand(ctx: CliContext, values: WalkForwardValues): Promise<number> {
-  const strategy = required(values.strategy, '--strategy');
-  const timeframe = required(values.timeframe, '--timeframe') as Timeframe;
-  if (!TIMEFRAMES.includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
-  const from = parseTime(required(values.from, '--from'), '--from');
-  const to = parseTime(required(values.to, '--to'), '--to');
-  if (to <= from) throw new Error('--to must be after --from');
+  const { strategy, timeframe, from, to } = runOptions(values);
   const train = parseDuration(required(values.train, '--train'), '--train');
   const test = parseDuration(required(values.test, '--test'), '--test');
   const step = values.step === undefined ? test : parseDuration(values.step, '--step');

@@ -107,12 +107,16 @@ export function deriveLocks(ledger: Ledger, policy: Policy, now: number): Lock[]
     return [...hit.locks];
   }
   const locks = deriveLocksNow(ledger, policy, now);
-  derived.set(trades, { policy, realizedPnl: ledger.realizedPnl, startingCash: ledger.startingCash, from: now, until: nextChange(trades, locks, policy, now), locks: [...locks] });
+  derived.set(trades, { policy, realizedPnl: ledger.realizedPnl, startingCash: ledger.startingCash, from: now, until: nextLockChange(trades, locks, policy, now), locks: [...locks] });
   return locks;
 }
 
-/** The first time after `now` at which deriveLocksNow could return other locks for the same journal. */
-function nextChange(trades: readonly ClosedTrade[], locks: readonly Lock[], policy: Policy, now: number): number {
+/**
+ * The first time after `now` at which the locks of this journal could change without a new trade: one of
+ * `locks` running out, a trade leaving an enabled protection's lookback (a lock can appear then, e.g.
+ * lowProfitPairs once a winner drops out), or a trade closed after `now` coming in. Infinity when none.
+ */
+export function nextLockChange(trades: readonly ClosedTrade[], locks: readonly Lock[], policy: Policy, now: number): number {
   const p = policy.protections;
   const lookbacks = [
     p.stoplossGuard.enabled ? p.stoplossGuard.lookbackMinutes : undefined, p.maxDrawdown.enabled ? p.maxDrawdown.lookbackMinutes : undefined,
