@@ -148,6 +148,16 @@ const ExecutionConfig = z.strictObject({
   partialFill: z.enum(['keep', 'cancel', 'top-up']).default('keep'),
   /** Reject a fill model / live order price further than this from the decision price, bps. */
   maxSlippageBps: num.default(50),
+  /**
+   * A placement whose outcome is unknown is concluded "never placed" only after not-found answers (open and
+   * closed-order history, by client order id) spanning at least this long since the send; until then it stays
+   * SUBMITTING (unresolved), its reservation kept, and is never re-sent.
+   */
+  settleWindowSeconds: int.default(600),
+  /** Not-found answers needed within the settle window before an unknown placement counts as never placed. */
+  settleNotFoundChecks: int.default(3),
+  /** An order still unresolved this long after its send raises a critical ORDER_UNRESOLVED alert. */
+  unresolvedAlertSeconds: int.default(1200),
 });
 
 const ExchangeConfig = z.strictObject({
