@@ -57,3 +57,21 @@ export interface Decision {
   readonly policyVersion: number;
   readonly decidedAt: number;
 }
+
+/**
+ * A kill-switch trip's request that execution cancel one entry order on its venue: the function that
+ * trips the switch may hold no exchange keys, execution does. Sent on orders.fifo (group = symbol,
+ * dedup id = order id + trip count), so each trip asks once per order.
+ */
+export interface EntryCancelRequest {
+  readonly instruction: 'cancel-entry';
+  readonly orderId: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  /** The switch's trip count when the cancel was asked for. */
+  readonly tripCount: number;
+  readonly requestedAt: number;
+}
+
+/** Why execution refused an order before sending it: no approved decision, or one that does not match it. */
+export type AdmissionRefusal = 'NO_APPROVED_DECISION' | 'DECISION_MISMATCH';

@@ -1,30 +1,44 @@
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import type { EntryCancelRequest } from '../domain/decision.js';
 import type { Intent } from '../domain/intent.js';
 import type { OrderRequest } from '../domain/order.js';
 import { SCHEDULES, type ScheduledInvocation } from '../resources.js';
 import { MalformedMessageError } from './errors.js';
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
+/** A plain non-negative decimal string as money() writes it: no sign, no exponent, bounded digits. */
+const decimal = z.string().max(40).regex(/^\d{1,24}(\.\d{1,18})?$/);
+/** A decimal string above zero (quantities and prices). */
+const positive = decimal.refine((s) => /[1-9]/.test(s), 'must be above zero');
 const side = z.enum(['buy', 'sell']);
 const kind = z.enum(['entry', 'exit']);
+/** Long-only: an entry is a buy and an exit a sell; a message that says otherwise is malformed. */
+const kindMatchesSide = (m: { side: string; kind: string }) => (m.side === 'buy') === (m.kind === 'entry');
+const KIND_SIDE = { message: 'kind must match side (long-only: entry = buy, exit = sell)', path: ['kind'] };
 
 // zod drops keys a schema does not name, so a field missing here is silently lost in the queue (an exit's
 // reason once was: every exit was booked as 'signal'). `satisfies` makes each shape name every field of its type.
 const IntentShape = {
   intentId: z.string().regex(/^[0-9a-f]{64}$/), strategy: z.string().min(1), symbol: z.string().min(3), side, kind,
-  candleCloseTime: z.number().int().positive(), referencePrice: decimal, score: z.number(), reason: z.string(),
+  candleCloseTime: z.number().int().positive(), referencePrice: positive, score: z.number(), reason: z.string(),
   createdAt: z.number().int(), policyHash: z.string(), policyVersion: z.number().int().min(0),
 } satisfies Record<keyof Intent, z.ZodType>;
-const IntentSchema = z.object(IntentShape);
+const IntentSchema = z.object(IntentShape).refine(kindMatchesSide, KIND_SIDE);
 
 const OrderRequestShape = {
   orderId: z.string().regex(/^[0-9a-f]{32}$/), clientOrderId: z.string().min(1).max(36), intentId: z.string(),
-  strategy: z.string(), symbol: z.string().min(3), side, kind, type: z.enum(['market', 'limit']), quantity: decimal,
-  limitPrice: decimal.optional(), referencePrice: decimal, reservedNotional: decimal,
+  strategy: z.string(), symbol: z.string().min(3), side, kind, type: z.enum(['market', 'limit']), quantity: positive,
+  limitPrice: positive.optional(), referencePrice: positive, reservedNotional: decimal,
   mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']), policyHash: z.string(), createdAt: z.number().int(), exitReason: z.string().optional(),
 } satisfies Record<keyof OrderRequest, z.ZodType>;
-const OrderRequestSchema = z.object(OrderRequestShape);
+const OrderRequestSchema = z.object(OrderRequestShape).refine(kindMatchesSide, KIND_SIDE)
+  .refine((m) => m.side === 'sell' || /[1-9]/.test(m.reservedNotional), { message: 'a buy must reserve its notional', path: ['reservedNotional'] });
+
+const EntryCancelShape = {
+  instruction: z.literal('cancel-entry'), orderId: z.string().regex(/^[0-9a-f]{32}$/), clientOrderId: z.string().min(1).max(36),
+  symbol: z.string().min(3), tripCount: z.number().int().min(0), requestedAt: z.number().int(),
+} satisfies Record<keyof EntryCancelRequest, z.ZodType>;
+const EntryCancelSchema = z.object(EntryCancelShape);
 
 const ScheduledSchema = z.object({
   source: z.literal('stratus.scheduler'), job: z.enum(Object.keys(SCHEDULES) as [keyof typeof SCHEDULES]), scheduledTime: z.string(),
@@ -43,6 +57,20 @@ export const parseIntent = (record: SQSRecord): Intent => parseBody(record, Inte
 
 /** The order carried by an orders.fifo record; MalformedMessageError if it is not one. */
 export const parseOrderRequest = (record: SQSRecord): OrderRequest => parseBody(record, OrderRequestSchema) as OrderRequest;
+
+/**
+ * Whatever an orders.fifo record carries: an order to place, or a kill-switch request to cancel an entry
+ * (body field `instruction`: 'cancel-entry'). MalformedMessageError if it is neither.
+ */
+export function parseOrdersMessage(record: SQSRecord): OrderRequest | EntryCancelRequest {
+  let instruction: unknown;
+  try {
+    instruction = (JSON.parse(record.body) as { instruction?: unknown } | null)?.instruction;
+  } catch (cause) {
+    throw new MalformedMessageError(record.messageId, { cause });
+  }
+  return instruction === undefined ? parseOrderRequest(record) : (parseBody(record, EntryCancelSchema) as EntryCancelRequest);
+}
 
 /** Validates a scheduler payload; a manual invocation with an empty event is accepted as the given job. */
 export function parseScheduled(event: unknown, job: keyof typeof SCHEDULES): ScheduledInvocation {
