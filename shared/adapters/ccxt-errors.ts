@@ -11,6 +11,7 @@ import {
 } from '../../node_modules/ccxt/js/src/base/errors.js';
 import type { Exchange as CcxtClient } from 'ccxt';
 import { StratusError } from '../domain/errors.js';
+import { redact } from './redaction.js';
 
 /** Stable codes of exchange failures, the same for the ccxt and the paper venue. */
 export const EXCHANGE_ERROR = {
@@ -222,7 +223,8 @@ function fromThrottle(err: BaseError, message: string, response: ExchangeRespons
  */
 export function fromCcxtError(err: unknown, context: string, response: ExchangeResponseHints = responseOf(err)): StratusError {
   if (err instanceof StratusError) return err;
-  const message = `${context}: ${err instanceof Error ? err.message : String(err)}`;
+  // ccxt puts the signed request URL (timestamp, signature) in timeout, network and HTTP error messages.
+  const message = redact(`${context}: ${err instanceof Error ? err.message : String(err)}`);
   if (err instanceof InvalidOrder && !(err instanceof DuplicateOrderId) && DUPLICATE_MESSAGE.test(err.message)) {
     return new ExchangeApiError(EXCHANGE_ERROR.duplicateOrder, message, false, { cause: err });
   }

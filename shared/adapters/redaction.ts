@@ -1,0 +1,27 @@
+/**
+ * The one redaction used by every exit of text (logs, alerts, error messages, stored records): the pure
+ * rules of domain/redact.ts plus the secret values this process has loaded (registered at credential load).
+ */
+import { redactText, redactValue } from '../domain/redact.js';
+
+const known = new Set<string>();
+
+/** Remembers credential values (API key, secret, password, webhook URL) so they are redacted wherever they appear. */
+export function registerSecret(...values: readonly (string | undefined)[]): void {
+  for (const v of values) if (v) known.add(v);
+}
+
+/** Forgets every registered secret (between tests). */
+export function forgetSecrets(): void {
+  known.clear();
+}
+
+/** `text` without credentials: the shape rules of redactText plus every registered secret. */
+export function redact(text: string): string {
+  return redactText(text, [...known]);
+}
+
+/** A deep copy of `value` without credentials (see redactValue). */
+export function redactDeep<T>(value: T): T {
+  return redactValue(value, [...known]);
+}
