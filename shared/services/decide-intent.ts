@@ -36,8 +36,10 @@ const MAX_ATTEMPTS = 8;
  * conditional write (so concurrent decisions cannot together exceed a portfolio limit),
  * records the decision, and sends an approved order to orders.fifo. Idempotent per intent:
  * a redelivered intent gets the stored decision and its order is re-sent (deduplicated by order id).
+ * The intent is judged by the side it carries (a buy is an entry, a sell an exit), whatever its kind says.
  */
-export async function decideIntent(deps: RiskDeps, intent: Intent): Promise<Decision> {
+export async function decideIntent(deps: RiskDeps, sent: Intent): Promise<Decision> {
+  const intent = kindFromSide(sent);
   const existing = await deps.state.getDecision(intent.intentId);
   if (existing) return send(deps, existing);
   const loaded = await deps.policies.load();
@@ -74,6 +76,12 @@ export async function decideIntent(deps: RiskDeps, intent: Intent): Promise<Deci
   }
   if (!decision) throw new ContentionError(`ledger (intent ${intent.intentId})`);
   return send(deps, await deps.state.putDecision(decision));
+}
+
+/** Long-only: the kind follows the side, so a buy labelled 'exit' is judged (and ordered) as the entry it is. */
+function kindFromSide(intent: Intent): Intent {
+  const kind = intent.side === 'buy' ? 'entry' : 'exit';
+  return intent.kind === kind ? intent : { ...intent, kind };
 }
 
 /**

@@ -10,6 +10,12 @@ import { minNotionalFor, sizeEntry, sizeExit, type SizingMethod } from './sizing
 
 export { costOf, minNotionalFor } from './sizing.js';
 
+/**
+ * Whether an intent opens or adds to a position, read from the side actually sent (long-only: a buy is an
+ * entry, a sell an exit), never from its `kind` label: a buy labelled 'exit' is still judged as an entry.
+ */
+export const isEntry = (intent: Pick<Intent, 'side'>): boolean => intent.side === 'buy';
+
 /** Everything the risk chain may look at; it reads nothing else. */
 export interface RiskContext {
   intent: Intent;
@@ -60,7 +66,7 @@ export interface Assessment extends PortfolioView {
 export function assess(ctx: RiskContext): Assessment {
   const view = portfolioView(ctx);
   const minNotional = minNotionalFor(ctx);
-  if (ctx.intent.kind === 'exit') {
+  if (!isEntry(ctx.intent)) {
     const quantity = sizeExit(ctx, view);
     return { ...view, quantity, notional: quantity.mul(ctx.price), cost: dec(0), minNotional, method: 'position', shrunk: false };
   }

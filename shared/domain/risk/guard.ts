@@ -1,6 +1,6 @@
 import type { Reason, ReasonCode } from '../decision.js';
 import type { Policy } from '../policy.js';
-import type { Assessment, RiskContext } from './context.js';
+import { isEntry, type Assessment, type RiskContext } from './context.js';
 
 /** A guard's test: a message when the intent fails it, undefined when it passes. */
 export type GuardCheck = (ctx: RiskContext, a: Assessment) => string | undefined;
@@ -18,7 +18,7 @@ export interface RiskGuard {
 
 /** Runs one guard on an assessed intent: its Reason when it applies and fails, undefined otherwise. */
 export function runGuard(guard: RiskGuard, ctx: RiskContext, a: Assessment): Reason | undefined {
-  if (guard.scope === 'entry' && ctx.intent.kind !== 'entry') return undefined;
+  if (guard.scope === 'entry' && !isEntry(ctx.intent)) return undefined;
   const message = guard.check(ctx, a);
   return message === undefined ? undefined : { code: guard.code, message };
 }

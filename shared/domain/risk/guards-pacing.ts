@@ -20,7 +20,7 @@ export function newPositionEntries(log: readonly OrderLogEntry[]): OrderLogEntry
   const open = new Set<string>();
   const out: OrderLogEntry[] = [];
   for (const e of log) {
-    if (e.kind === 'exit') open.delete(e.symbol);
+    if (e.side === 'sell') open.delete(e.symbol);
     else if (!open.has(e.symbol)) { open.add(e.symbol); out.push(e); }
   }
   return out;

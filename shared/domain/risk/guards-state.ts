@@ -1,10 +1,11 @@
+import { isEntry } from './context.js';
 import type { RiskGuard } from './guard.js';
 
 /** policy.readOnly: nothing is approved, entries or exits (decisions are still recorded). */
 export const readOnlyGuard: RiskGuard = {
   name: 'readOnly', code: 'READ_ONLY', scope: 'any',
   check: function readOnly(ctx) {
-    return ctx.policy.readOnly ? `policy is read-only: no ${ctx.intent.kind} orders` : undefined;
+    return ctx.policy.readOnly ? `policy is read-only: no ${isEntry(ctx.intent) ? 'entry' : 'exit'} orders` : undefined;
   },
 };
 
@@ -13,8 +14,8 @@ export const killSwitchGuard: RiskGuard = {
   name: 'killSwitch', code: 'KILL_SWITCH_NOT_ARMED', scope: 'any',
   check: function killSwitch(ctx) {
     if (ctx.killSwitch === 'ARMED') return undefined;
-    if (ctx.intent.kind !== 'entry' && ctx.policy.risk.allowExitsWhenHalted) return undefined;
-    return `kill switch is ${ctx.killSwitch}: no ${ctx.intent.kind} orders`;
+    if (!isEntry(ctx.intent) && ctx.policy.risk.allowExitsWhenHalted) return undefined;
+    return `kill switch is ${ctx.killSwitch}: no ${isEntry(ctx.intent) ? 'entry' : 'exit'} orders`;
   },
 };
 
@@ -56,7 +57,7 @@ export const pyramidAddsGuard: RiskGuard = {
 export const noPositionGuard: RiskGuard = {
   name: 'noPosition', code: 'NO_POSITION', scope: 'any',
   check: function noPosition(ctx, a) {
-    if (ctx.intent.kind === 'entry') return undefined;
+    if (isEntry(ctx.intent)) return undefined;
     if (!a.position) return `no ${ctx.intent.symbol} position to exit`;
     const pending = a.pendingSells[0];
     return pending ? `exit order ${pending.orderId} for ${ctx.intent.symbol} is still in flight` : undefined;

@@ -56,7 +56,7 @@ export function portfolioView(ctx: RiskContext): PortfolioView {
     ledger, valuation: value, position, pendingBuys, pendingSells, held, strategyHeld,
     freeCash: ledger.cash.sub(value.reservedNotional),
     otherOpenSymbols: open.size,
-    isAdd: intent.kind === 'entry' && (position !== undefined || pendingBuys.length > 0),
+    isAdd: intent.side === 'buy' && (position !== undefined || pendingBuys.length > 0),
     orderLog: withoutOwnEntry(ctx.ledger.orderLog ?? [], ctx.ledger.reservations[ownId]),
   };
 }

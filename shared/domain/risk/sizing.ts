@@ -29,7 +29,7 @@ export function costOf(ctx: RiskContext, notional: Decimal): Decimal {
  * (dust below even the exchange minimum cannot be sold and is reported as BELOW_MIN_NOTIONAL).
  */
 export function minNotionalFor(ctx: RiskContext): Decimal {
-  if (ctx.intent.kind !== 'entry') return dec(ctx.market.minNotional);
+  if (ctx.intent.side !== 'buy') return dec(ctx.market.minNotional);
   const byPolicy = entryMinimums.get(ctx.market);
   const known = byPolicy?.get(ctx.policy);
   if (known) return known;
@@ -44,7 +44,7 @@ const entryMinimums = new WeakMap<object, WeakMap<object, Decimal>>();
 
 function entryMinNotional(ctx: RiskContext): Decimal {
   const market = dec(ctx.market.minNotional);
-  if (ctx.intent.kind !== 'entry') return market;
+  if (ctx.intent.side !== 'buy') return market;
   const roundTrip = market.mul(dec(ctx.market.takerFeeRate).mul(2).add(1));
   const buffered = roundTrip.mul(dec(ctx.policy.risk.minNotionalBufferPct).div(100).add(1));
   return Decimal.max(buffered, dec(ctx.policy.risk.minNotional));

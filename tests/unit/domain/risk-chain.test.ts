@@ -87,3 +87,24 @@ describe('evaluateRisk', () => {
     expect(evaluateRisk(input, [GUARDS_BY_NAME.circuit!]).reasons.map((r) => r.code)).toEqual(['CIRCUIT_OPEN']);
   });
 });
+
+describe('the side sent decides entry or exit, not the kind label', () => {
+  const mislabelled = { ...rctx().intent, kind: 'exit' as const };
+  const holding = book([held('BTC/USDT', '0.004', '200')]);
+
+  it('refuses a buy labelled exit while TRIPPED with KILL_SWITCH_NOT_ARMED, even where exits may leave when halted', () => {
+    const r = evaluateRisk(rctx({ intent: mislabelled, ledger: holding, killSwitch: 'TRIPPED' }));
+    expect(r.approved).toBe(false);
+    expect(r.reasons.map((x) => x.code)).toContain('KILL_SWITCH_NOT_ARMED');
+  });
+
+  it('sizes a buy labelled exit as an entry: the stake, with notional plus fee reserved', () => {
+    const r = evaluateRisk(rctx({ intent: mislabelled }));
+    expect([r.approved, r.quantity.toFixed(), r.cost.toFixed()]).toEqual([true, '0.004', '200.2']);
+  });
+
+  it('runs the entry-only guards on a buy labelled exit', () => {
+    const r = evaluateRisk(rctx({ intent: mislabelled, ledger: holding }));
+    expect(r.reasons.map((x) => x.code)).toContain('POSITION_ALREADY_OPEN');
+  });
+});

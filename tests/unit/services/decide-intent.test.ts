@@ -104,6 +104,18 @@ describe('decideIntent', () => {
     expect(w.orders.sent.map((m) => [m.body.side, m.body.quantity])).toEqual(approved ? [['sell', '0.004']] : []);
   });
 
+  it('refuses a buy labelled exit while TRIPPED, built in-process past the queue schema: nothing reserved, nothing sent', async () => {
+    await editLedger(w, () => ledgerHolding(BTC, '0.004', '200.2', w.clock.now()));
+    await trip(w);
+    const forged = { ...intentFor(BTC, 'entry', close), kind: 'exit' as const };
+    const decision = await decideIntent(w, forged);
+    expect(decision.approved).toBe(false);
+    expect(decision.reasons.map((r) => r.code)).toContain('KILL_SWITCH_NOT_ARMED');
+    expect(decision.kind).toBe('entry');
+    expect((await storedLedger(w)).value.reservations).toEqual({});
+    expect(w.orders.attempts).toEqual([]);
+  });
+
   it('rejects with NO_MARKET_PRICE when the symbol has no top of book', async () => {
     const decision = await decideIntent(w, intentFor(ETH, 'entry', close));
     expect(decision.approved).toBe(false);
