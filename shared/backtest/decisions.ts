@@ -8,6 +8,7 @@ import { reserve } from '../domain/ledger.js';
 import type { MarketInfo } from '../domain/market.js';
 import { dec, type Decimal } from '../domain/money.js';
 import type { Policy } from '../domain/policy.js';
+import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, makeIntent } from '../domain/strategy.js';
 import { count, type SimState } from './sim-state.js';
 
@@ -35,14 +36,18 @@ export interface SignalGate {
 
 /**
  * The signal cycle for one symbol at its candle's close, as evaluate-signals does it: a due risk exit
- * (exits.ts) first, superseding the strategies; else every enabled strategy trading the symbol on the
- * closed candles seen so far. Returns the intents, in policy order.
+ * (exits.ts) of a held position first, listed or not, superseding the strategies; else the enabled
+ * strategies the scope runs on the symbol (none on a held symbol the policy no longer lists), on the
+ * closed candles seen so far. Returns the intents, in policy order. Pass the engine's scope to save rebuilding it.
  */
-export function intentsAt(state: SimState, s: Omit<DecisionStep, 'price' | 'marks' | 'market'>, gate?: SignalGate): Intent[] {
+export function intentsAt(
+  state: SimState, s: Omit<DecisionStep, 'price' | 'marks' | 'market'>, gate?: SignalGate,
+  scope: SignalScope = signalScope(s.policy, Object.keys(state.ledger.positions)),
+): Intent[] {
   const { symbol, last, policy, policyHash } = s;
   const now = closeTime(last);
   const position = state.ledger.positions[symbol];
-  if (position && policy.symbols.includes(symbol) && (gate?.exit ?? true)) {
+  if (position && (gate?.exit ?? true)) {
     const exit = exitSignal(position, dec(last.close), now, policy);
     if (exit) {
       const signal = { side: 'sell', kind: 'exit', score: exit.profitPct.toDecimalPlaces(4).toNumber(), reason: exit.reason } as const;
@@ -51,8 +56,8 @@ export function intentsAt(state: SimState, s: Omit<DecisionStep, 'price' | 'mark
   }
   const seen = state.seen.get(symbol) ?? [];
   const intents: Intent[] = [];
-  for (const [index, cfg] of policy.strategies.entries()) {
-    if (!cfg.enabled || !(cfg.symbols ?? policy.symbols).includes(symbol)) continue;
+  for (const index of scope.strategiesOn(symbol)) {
+    const cfg = policy.strategies[index]!;
     if (gate && !gate.strategy(index, position !== undefined)) continue;
     const strategy = getStrategy(cfg.name);
     const needed = strategy.requiredCandles(cfg.params);

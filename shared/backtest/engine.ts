@@ -5,6 +5,7 @@ import { rollPeriods } from '../domain/periods.js';
 import { markedEquity } from '../domain/valuation.js';
 import type { MarketInfo } from '../domain/market.js';
 import { dec, money, type Decimal } from '../domain/money.js';
+import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, type SignalScreen } from '../domain/strategy.js';
 import { decideAt, intentsAt, type SignalGate } from './decisions.js';
 import { fillPending } from './fills.js';
@@ -34,7 +35,9 @@ export function runBacktest(input: BacktestInput): BacktestRun {
   const exact = input.exact === true;
   const tf = policy.timeframe as Timeframe;
   const tfMs = timeframeMs(tf);
-  const symbols = [...policy.symbols];
+  // The backtest starts flat, so its scope is the policy's symbols; exits judge every held position (decisions.ts).
+  const scope = signalScope(policy, []);
+  const symbols = [...scope.symbols];
   const n = symbols.length;
   const series = symbols.map((s) => checkedSeries(input.candles[s] ?? [], s, tf));
   const markets: MarketInfo[] = symbols.map((s) => withPaperFees(input.markets(s), policy));
@@ -43,7 +46,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
   const first = nextClose(series, new Int32Array(n), tfMs);
   const state = newSimState(policy, symbols, Number.isFinite(first) ? first - tfMs : 0);
   const seen = symbols.map((s) => state.seen.get(s)!);
-  const screens = symbols.map((s) => screensFor(s, input));
+  const screens = symbols.map((s) => screensFor(s, input, scope));
   const cursor = new Int32Array(n);
   const price = new Float64Array(n).fill(Number.NaN);
   const slotOf = (symbol: string) => index.get(symbol) ?? -1;
@@ -114,7 +117,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       const gate = exact ? undefined : gateFor(view, i, last.close, now, policy.exits, screens[i]!);
       if (gate === null) continue;
       const s = { symbol, last, policy, policyHash: input.policyHash };
-      for (const intent of intentsAt(state, s, gate)) {
+      for (const intent of intentsAt(state, s, gate, scope)) {
         marks ??= decimalMarks();
         decideAt(state, intent, { ...s, price: dec(price[i]!), marks, market: markets[i]! });
       }
@@ -138,12 +141,10 @@ interface ScreenedStrategy {
   readonly screen: SignalScreen | undefined;
 }
 
-function screensFor(symbol: string, input: BacktestInput): ScreenedStrategy[] {
-  const { policy } = input;
-  return policy.strategies.flatMap((cfg, index) => {
-    if (!cfg.enabled || !(cfg.symbols ?? policy.symbols).includes(symbol)) return [];
-    const strategy = getStrategy(cfg.name);
-    return [{ index, screen: input.exact ? undefined : strategy.screen?.(cfg.params) }];
+function screensFor(symbol: string, input: BacktestInput, scope: SignalScope): ScreenedStrategy[] {
+  return scope.strategiesOn(symbol).map((index) => {
+    const cfg = input.policy.strategies[index]!;
+    return { index, screen: input.exact ? undefined : getStrategy(cfg.name).screen?.(cfg.params) };
   });
 }
 

@@ -4,6 +4,7 @@ import type { Intent } from '../domain/intent.js';
 import type { Position } from '../domain/ledger.js';
 import { dec } from '../domain/money.js';
 import type { LoadedPolicy } from '../domain/policy.js';
+import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, makeIntent } from '../domain/strategy.js';
 import type { Alerts, Clock, MarketDataStore, PolicyStore, SignalQueue, StateStore } from '../ports.js';
 import { HEARTBEAT_SOURCE } from '../resources.js';
@@ -43,10 +44,11 @@ export interface SignalCycle {
 type Skip = { symbol: string; strategy: string; reason: string };
 
 /**
- * First checks every held position of the policy's symbols for a risk exit (exits.ts) on the close of
- * the latest closed candle; a due exit becomes an exit intent of strategy 'risk-exit' whose reason is
- * the exit code, and no strategy is run on that symbol this cycle. Then runs every enabled strategy on
- * the closed candles of each of its symbols. Intents go to signals.fifo (group = symbol, dedup =
+ * First checks every held position, listed by the policy or not (signal-scope.ts), for a risk exit (exits.ts)
+ * under the policy's exits on the close of the latest closed candle; a due exit becomes an exit intent of
+ * strategy 'risk-exit' whose reason is the exit code, and no strategy is run on that symbol this cycle. Then
+ * runs every enabled strategy on the closed candles of each of its listed symbols (a held symbol the policy
+ * dropped gets no strategy, so no entry). Intents go to signals.fifo (group = symbol, dedup =
  * intent id). Entries are suppressed while market data is stale; exits still go out. In degraded mode (stream
  * down past degradedAfterSeconds) candles are read by REST through deps.candleFetcherFor, so exits keep working.
  */
@@ -65,14 +67,16 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
   if (marketStale) await alertStale(deps.alerts, view, policy.marketQuality, now);
   const latestClose = Math.floor(now / timeframeMs(tf)) * timeframeMs(tf);
   const skipped: Skip[] = [];
-  const riskExits = await dueExits(deps, view, loaded, positions, latestClose, skipped);
+  const scope = signalScope(policy, holdings);
+  const riskExits = await dueExits(deps, view, loaded, scope, positions, latestClose, skipped);
   const intents: Intent[] = riskExits.map((e) => e.intent);
   const exiting = new Map(riskExits.map((e) => [e.symbol, e.reason]));
   let evaluated = 0;
-  for (const cfg of policy.strategies.filter((s) => s.enabled)) {
+  for (const [index, cfg] of policy.strategies.entries()) {
+    if (!cfg.enabled) continue;
     const strategy = getStrategy(cfg.name);
     const needed = strategy.requiredCandles(cfg.params);
-    for (const symbol of cfg.symbols ?? policy.symbols) {
+    for (const symbol of scope.symbolsOf(index)) {
       const exit = exiting.get(symbol);
       if (exit) { skipped.push({ symbol, strategy: cfg.name, reason: `superseded by risk exit ${exit}` }); continue; }
       const candles = await view.getRecentClosedCandles(symbol, tf, now, needed);
@@ -95,15 +99,16 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
   };
 }
 
-/** Risk exits due for the held positions of the policy's symbols, judged at the latest closed candle. */
+/** Risk exits due for every held position in the scope (listed or not), judged at the latest closed candle. */
 async function dueExits(
-  deps: SignalDeps, view: MarketDataView, loaded: LoadedPolicy, positions: Readonly<Record<string, Position>>, latestClose: number, skipped: Skip[],
+  deps: SignalDeps, view: MarketDataView, loaded: LoadedPolicy, scope: SignalScope, positions: Readonly<Record<string, Position>>,
+  latestClose: number, skipped: Skip[],
 ) {
   const { policy } = loaded;
   const tf = policy.timeframe as Timeframe;
   const now = deps.clock.now();
   const due: { symbol: string; reason: ExitSignal['reason']; message: string; intent: Intent }[] = [];
-  for (const symbol of policy.symbols) {
+  for (const symbol of scope.symbols) {
     const position = positions[symbol];
     if (!position) continue;
     const [last] = await view.getRecentClosedCandles(symbol, tf, now, 1);

@@ -182,11 +182,24 @@ describe('evaluateSignals: risk exits', () => {
     expect(cycle.skipped).toContainEqual({ symbol: BTC, strategy: RISK_EXIT_STRATEGY, reason: 'latest closed candle missing' });
   });
 
-  it('does not look at positions in symbols the policy no longer trades', async () => {
-    await setPolicy(w, { symbols: [ETH] });
-    await seedSymbol(w, BTC, [...trend(30, 0), 40_000]);
+  it('keeps judging the stop-loss of a position in a symbol the policy dropped, under the policy in force, and runs no strategy on it', async () => {
+    await setPolicy(w, { symbols: [ETH], exits: { stopLossPct: -5 } });
+    await seedSymbol(w, BTC, [...trend(30, RISING, 45_000), 47_000]); // −6%: only the new policy's −5% stop is crossed
+    await seedSymbol(w, ETH, trend(31, 0, 3_000));
     await heartbeat(w);
-    expect((await evaluateSignals(w)).riskExits).toEqual([]);
+    const cycle = await evaluateSignals(w);
+    expect(cycle.riskExits).toEqual([{ symbol: BTC, reason: 'stop-loss', message: expect.stringContaining('stopLossPct -5%') }]);
+    expect(cycle.intents.map((i) => [i.symbol, i.strategy, i.kind])).toEqual([[BTC, RISK_EXIT_STRATEGY, 'exit']]);
+    expect(cycle.evaluated).toBe(1); // ETH only: no strategy ran on BTC
+  });
+
+  it('still exits a position whose strategy the policy no longer has', async () => {
+    await editLedger(w, (l) => ({ ...l, positions: { [BTC]: { ...l.positions[BTC]!, strategy: 'retired-strategy' } } }));
+    await setPolicy(w, { symbols: [BTC, ETH], strategies: [{ name: 'momentum', symbols: [ETH], params: {} }] });
+    await seedSymbol(w, BTC, [...trend(30, 0), 44_000]);
+    await heartbeat(w);
+    const cycle = await evaluateSignals(w);
+    expect(cycle.intents.map((i) => [i.symbol, i.strategy, i.reason])).toEqual([[BTC, RISK_EXIT_STRATEGY, 'stop-loss']]);
   });
 
   it.each([
