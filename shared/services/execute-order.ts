@@ -10,6 +10,7 @@ import type { Policy } from '../domain/policy.js';
 import type { Alerts, Clock, Exchange, ExchangeOrder, PolicyStore, StateStore, Versioned } from '../ports.js';
 import { QUEUES } from '../resources.js';
 import { applyExchangeState, bookExchangeFills, followUpAttempt, type MarketOf } from './book-fills.js';
+import { admissionRefusal, refuseOrder } from './admit-order.js';
 
 /** Ports order execution needs. */
 export interface ExecutionDeps {
@@ -56,14 +57,18 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): 
 }
 
 /**
- * NEW → SUBMITTING; or CANCELED when the kill switch halted trading after approval (entries always,
- * exits unless the policy lets risk-reducing exits out), or when the
+ * NEW → REJECTED (NO_APPROVED_DECISION / DECISION_MISMATCH, alerted) unless the order matches a stored approved
+ * decision or is a follow-up made of one (see admissionRefusal). NEW → SUBMITTING; or CANCELED when the kill
+ * switch halted trading after approval (entries, by side, always; exits unless the policy lets risk-reducing
+ * exits out), or when the
  * policy's mode changed since (an order approved for PAPER never goes LIVE, and vice versa).
  * Under execution.orderType 'limit', a decision's own market order without a limit price (not a
  * follow-up, not an urgent or halted exit) is stored as a limit order at the decision price
  * ∓ limitOffsetBps rounded to the tick, before anything is sent.
  */
 async function admit(deps: ExecutionDeps, order: OrderRecord, policy: Policy, marketOf: MarketOf): Promise<OrderRecord> {
+  const refusal = await admissionRefusal(deps, order, policy);
+  if (refusal) return refuseOrder(deps, order, refusal);
   const now = deps.clock.now();
   const mode = policy.mode;
   if (order.mode !== mode) {
@@ -72,7 +77,7 @@ async function admit(deps: ExecutionDeps, order: OrderRecord, policy: Policy, ma
   }
   const ks = await deps.state.getKillSwitch();
   const halted = effectiveStatus(ks?.value, now) !== 'ARMED';
-  if (halted && (order.kind === 'entry' || !policy.risk.allowExitsWhenHalted)) {
+  if (halted && (order.side === 'buy' || order.kind === 'entry' || !policy.risk.allowExitsWhenHalted)) {
     await bookExchangeFills(deps, order, [], true);
     return transitionOrder(order, 'CANCELED', now, { rejectReason: 'KILL_SWITCH_NOT_ARMED' }, 'kill switch not armed');
   }

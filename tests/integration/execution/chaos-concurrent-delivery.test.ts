@@ -10,6 +10,7 @@ import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.
 import { MemoryStateStore } from '../../../shared/adapters/memory-state-store.js';
 import { reserve } from '../../../shared/domain/ledger.js';
 import { dec } from '../../../shared/domain/money.js';
+import { recordApprovedDecision } from '../../support/approved-decision.js';
 import { clientOrderIdFor, orderIdFor, type OrderRequest } from '../../../shared/domain/order.js';
 import { executeOrder, type ExecutionDeps } from '../../../shared/services/execute-order.js';
 import { loadLedger } from '../../../shared/services/portfolio.js';
@@ -43,6 +44,7 @@ beforeEach(async () => {
   await state.putLedger(reserve(ledger.value, {
     orderId, symbol: 'BTC/USDT', side: 'buy', notional: dec('100.0002'), createdAt: T0, kind: 'entry',
   }), ledger.version);
+  await recordApprovedDecision(state, request, T0);
 });
 afterEach(async () => {
   await fake.stop();

@@ -8,6 +8,7 @@ import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.
 import { MemoryStateStore } from '../../../shared/adapters/memory-state-store.js';
 import { reserve } from '../../../shared/domain/ledger.js';
 import { dec, ZERO } from '../../../shared/domain/money.js';
+import { recordApprovedDecision } from '../../support/approved-decision.js';
 import { clientOrderIdFor, orderIdFor, type OrderRequest } from '../../../shared/domain/order.js';
 import type { Policy } from '../../../shared/domain/policy.js';
 import { executeOrder, type ExecutionDeps } from '../../../shared/services/execute-order.js';
@@ -49,11 +50,13 @@ async function approved(name: string, side: 'buy' | 'sell', quantity: string): P
   const notional = dec(quantity).mul('50000');
   const ledger = await loadLedger(state, policy, clock.now());
   await state.putLedger(reserve(ledger.value, { orderId, symbol: 'BTC/USDT', side, notional, createdAt: clock.now(), kind: side === 'buy' ? 'entry' : 'exit' }), ledger.version);
-  return {
+  const request: OrderRequest = {
     orderId, clientOrderId: clientOrderIdFor(orderId), intentId: name, strategy: 'momentum', symbol: 'BTC/USDT', side,
     kind: side === 'buy' ? 'entry' : 'exit', type: 'market', quantity, referencePrice: '50000', reservedNotional: notional.toFixed(),
     mode: 'LIVE', policyHash: 'test', createdAt: clock.now(), ...(side === 'sell' ? { exitReason: 'signal' } : {}),
   };
+  await recordApprovedDecision(state, request, clock.now());
+  return request;
 }
 
 describe('an exit that leaves dust', () => {

@@ -12,6 +12,7 @@ import { MemoryStateStore } from '../../../shared/adapters/memory-state-store.js
 import { StratusError } from '../../../shared/domain/errors.js';
 import { reserve } from '../../../shared/domain/ledger.js';
 import { dec, ZERO, type Decimal } from '../../../shared/domain/money.js';
+import { recordApprovedDecision } from '../../support/approved-decision.js';
 import { clientOrderIdFor, isTerminal, orderIdFor, type OrderRecord, type OrderRequest, type OrderStatus } from '../../../shared/domain/order.js';
 import type { Policy } from '../../../shared/domain/policy.js';
 import type { Clock } from '../../../shared/ports.js';
@@ -115,6 +116,7 @@ async function approve(w: World, run: number, k: number, order: Omit<OrderReques
   const stored = await loadLedger(w.state, w.policy, w.clock.now());
   const next = reserve(stored.value, { orderId, symbol: order.symbol, side: order.side, notional, createdAt: w.clock.now(), strategy: 'momentum', kind: order.kind });
   if (!(await w.state.putLedger(next, stored.version))) throw new Error('reservation lost a write race');
+  await recordApprovedDecision(w.state, request, w.clock.now());
   return request;
 }
 

@@ -17,6 +17,7 @@ import { clientOrderIdFor, orderIdFor, type OrderRequest } from '../../../shared
 import { provision } from '../../../shared/local/provision.js';
 import type { Clock, Exchange } from '../../../shared/ports.js';
 import { executeOrder } from '../../../shared/services/execute-order.js';
+import { recordApprovedDecision } from '../../support/approved-decision.js';
 import { ADOPTED, reconcileAccount, type ReconcileDeps } from '../../../shared/services/reconcile-account.js';
 import { FakeBinance } from '../../support/fake-binance.js';
 import { useDynalite } from '../../support/dynalite-suite.js';
@@ -114,6 +115,7 @@ describe('reconcileAccount, LIVE, against the fake Binance', () => {
 
   it('books a fill that happened while the pipeline was down for an order it knows, once, however often reconcile runs', async () => {
     const request = ours();
+    await recordApprovedDecision(deps.state, request, T0); // execution sends only what a decision approved
     expect((await executeOrder(deps, request)).status).toBe('OPEN');
     const fill = fake.fillOrder(request.clientOrderId); // fills while the pipeline is down
 
@@ -131,6 +133,7 @@ describe('reconcileAccount, LIVE, against the fake Binance', () => {
 
   it('closes an order the exchange expired while the pipeline was down', async () => {
     const request = ours();
+    await recordApprovedDecision(deps.state, request, T0);
     await executeOrder(deps, request);
     fake.expireOrder(request.clientOrderId);
 

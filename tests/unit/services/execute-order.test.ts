@@ -11,7 +11,7 @@ import { money } from '../../../shared/domain/money.js';
 import { clientOrderIdFor, newOrderRecord, orderIdFor, transitionOrder } from '../../../shared/domain/order.js';
 import { executeOrder, SUBMIT_LEASE_MS } from '../../../shared/services/execute-order.js';
 import {
-  approve, buildWorld, crashAfterPlacement, editLedger, held, intentFor, latestClose, ledgerHolding, M, RecordingStateStore, seedMarket,
+  approve, approveAs, buildWorld, crashAfterPlacement, editLedger, held, intentFor, latestClose, ledgerHolding, M, RecordingStateStore, seedMarket,
   setPolicy, storedLedger, trade, UNPACED, type World, type WorldOptions,
 } from './support.js';
 
@@ -359,8 +359,14 @@ describe('executeOrder: dust never blocks an exit', () => {
     await fundVenue('0.00402');
     w.clock.advance(M);
     await seedMarket(w, BTC, '49999.99', '50000');
-    const exit = await approve(w, intentFor(BTC, 'exit', close + M));
-    const record = await executeOrder(w, { ...exit, quantity: '0.002' }); // sells only part: 0.0020123 (> 0.0001 minimum) remains
+    const intent = intentFor(BTC, 'exit', close + M);
+    const orderId = orderIdFor(intent.intentId);
+    const exit = await approveAs(w, {
+      orderId, clientOrderId: clientOrderIdFor(orderId), intentId: intent.intentId, strategy: 'momentum', symbol: BTC, side: 'sell', kind: 'exit',
+      type: 'market', quantity: '0.002', referencePrice: '49999.99', reservedNotional: '0', mode: 'PAPER', policyHash: 'test', createdAt: w.clock.now(),
+      exitReason: 'signal',
+    });
+    const record = await executeOrder(w, exit); // sells only part: 0.0020123 (> 0.0001 minimum) remains
     expect(record.history.at(-1)?.note).toBeUndefined();
     expect(money(held((await storedLedger(w)).value, BTC))).toBe('0.0020123');
   });

@@ -183,13 +183,17 @@ describe('tripKillSwitchNow and resetKillSwitchNow', () => {
     await seedMarket(w, ETH, '2999.99', '3000');
   });
 
-  /** An OPEN entry (resting buy limit) and an OPEN exit (resting sell limit), both holding reservations. */
-  async function restingOrders() {
+  /**
+   * An OPEN entry (resting buy limit) and an OPEN exit (resting sell limit), both holding reservations: approved
+   * under execution.orderType 'limit' 500 bps from the book (execution sends only what a decision approved).
+   */
+  async function restingOrders(killSwitch: Record<string, unknown> = {}) {
     await trade(w, intentFor(ETH, 'entry', close)); // hold ETH to exit
+    await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH], execution: { orderType: 'limit', limitOffsetBps: 500 }, killSwitch });
     const entry = await approve(w, intentFor(BTC, 'entry', close));
     const exit = await approve(w, intentFor(ETH, 'exit', close));
-    await executeOrder(w, { ...entry, type: 'limit', limitPrice: '40000' });
-    await executeOrder(w, { ...exit, type: 'limit', limitPrice: '4000' });
+    expect((await executeOrder(w, entry)).status).toBe('OPEN');
+    expect((await executeOrder(w, exit)).status).toBe('OPEN');
     return { entry, exit };
   }
 
@@ -229,8 +233,7 @@ describe('tripKillSwitchNow and resetKillSwitchNow', () => {
   });
 
   it('leaves open entries when the policy says not to cancel them on a trip', async () => {
-    await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH], killSwitch: { cancelOpenEntriesOnTrip: false } });
-    const { entry } = await restingOrders();
+    const { entry } = await restingOrders({ cancelOpenEntriesOnTrip: false });
     expect((await tripKillSwitchNow(w, { reason: 'r', by: 'alice' })).canceled).toEqual([]);
     expect((await w.state.getOrder(entry.orderId))?.value.status).toBe('OPEN');
   });

@@ -13,7 +13,7 @@ import { PAPER_MARKETS, paperMarkets } from '../../../shared/adapters/paper-mark
 import { MemoryPaperVenueStore } from '../../../shared/adapters/paper-venue-store.js';
 import { timeframeMs, type Candle } from '../../../shared/domain/candle.js';
 import { intentIdFor, type Intent, type IntentKind } from '../../../shared/domain/intent.js';
-import { newLedger, type Ledger } from '../../../shared/domain/ledger.js';
+import { newLedger, reserve, type Ledger } from '../../../shared/domain/ledger.js';
 import { splitSymbol, type MarketInfo } from '../../../shared/domain/market.js';
 import { Decimal, dec, sum, ZERO } from '../../../shared/domain/money.js';
 import {
@@ -24,6 +24,7 @@ import type { Clock, QueueMessage } from '../../../shared/ports.js';
 import { HEARTBEAT_SOURCE } from '../../../shared/resources.js';
 import { decideIntent } from '../../../shared/services/decide-intent.js';
 import { executeOrder } from '../../../shared/services/execute-order.js';
+import { recordApprovedDecision } from '../../support/approved-decision.js';
 
 /** One minute, the default policy timeframe. */
 export const M = timeframeMs('1m');
@@ -237,6 +238,19 @@ export async function approve(world: World, intent: Intent): Promise<OrderReques
     throw new Error(`intent not approved: ${decision.reasons.map((r) => r.code).join(', ')}`);
   }
   return decision.order;
+}
+
+/**
+ * Records a request a test shaped itself as its intent's approved decision and reserves it, as decideIntent
+ * would have: execution refuses orders without one. The intent must not have a decision yet.
+ */
+export async function approveAs(world: World, request: OrderRequest): Promise<OrderRequest> {
+  await recordApprovedDecision(world.state, request, world.clock.now());
+  await editLedger(world, (l) => reserve(l, {
+    orderId: request.orderId, symbol: request.symbol, side: request.side, notional: dec(request.reservedNotional),
+    createdAt: world.clock.now(), strategy: request.strategy, kind: request.kind,
+  }));
+  return request;
 }
 
 /** Approves then executes an intent: the whole risk → execution path for one order. */
