@@ -1,12 +1,14 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRICS as M } from '../../shared/metrics-catalog.js';
 import { lambdaDeps, type Deps } from '../../shared/runtime/deps.js';
+import { emitMetric } from '../../shared/runtime/emit-metrics.js';
 import { idempotentPerOrder } from '../../shared/runtime/idempotency.js';
 import { parseOrderRequest } from '../../shared/runtime/messages.js';
 import { withObservability } from '../../shared/runtime/middleware.js';
-import { logger, metrics } from '../../shared/runtime/observability.js';
+import { logger } from '../../shared/runtime/observability.js';
 import { executeOrder } from '../../shared/services/execute-order.js';
+import { orderFigures } from '../../shared/services/order-figures.js';
 
 /** orders.fifo consumer: places each order exactly once and books its fills. */
 export function createExecutionHandler(deps: Deps) {
@@ -14,7 +16,11 @@ export function createExecutionHandler(deps: Deps) {
   const execute = idempotentPerOrder(deps, async function executeRecord(record: SQSRecord) {
     const request = parseOrderRequest(record);
     const order = await executeOrder(deps, request);
-    metrics.addMetric(`orders${order.status === 'FILLED' ? 'Filled' : order.status === 'REJECTED' ? 'Rejected' : 'Settled'}`, MetricUnit.Count, 1);
+    const f = orderFigures(order);
+    emitMetric(M.ordersSent, f.sent);
+    emitMetric(M.fills, f.filled);
+    emitMetric(M.orderRejections, f.rejected);
+    if (f.fillRatio !== undefined) emitMetric(M.fillRatio, f.fillRatio);
     logger.info('order', {
       clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, status: order.status,
       quantity: order.quantity, filled: order.filledQuantity, averagePrice: order.averagePrice, policyHash: order.policyHash,

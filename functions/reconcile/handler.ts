@@ -1,8 +1,9 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { lambdaDeps } from '../../shared/runtime/deps.js';
+import { METRICS as M } from '../../shared/metrics-catalog.js';
+import { emitMetric } from '../../shared/runtime/emit-metrics.js';
 import { parseScheduled } from '../../shared/runtime/messages.js';
 import { withObservability } from '../../shared/runtime/middleware.js';
-import { logger, metrics } from '../../shared/runtime/observability.js';
+import { logger } from '../../shared/runtime/observability.js';
 import { manageOpenOrders, type ManageOrdersDeps } from '../../shared/services/manage-open-orders.js';
 import { reconcileAccount, type ReconcileDeps } from '../../shared/services/reconcile-account.js';
 
@@ -12,10 +13,12 @@ export function createReconcileHandler(deps: ReconcileDeps & ManageOrdersDeps) {
     parseScheduled(event, 'reconcile');
     const managed = await manageOpenOrders(deps);
     const report = await reconcileAccount(deps);
-    metrics.addMetric('ordersReconciled', MetricUnit.Count, report.ordersUpdated);
-    metrics.addMetric('unknownOpenOrders', MetricUnit.Count, report.unknownOpenOrders.length);
-    metrics.addMetric('balanceDrifts', MetricUnit.Count, Object.keys(report.drift).length);
-    metrics.addMetric('ordersTimedOut', MetricUnit.Count, managed.canceled.length + managed.followUps.length);
+    emitMetric(M.ordersReconciled, report.ordersUpdated);
+    emitMetric(M.fillsBooked, report.fillsBooked);
+    emitMetric(M.unknownOpenOrders, report.unknownOpenOrders.length);
+    emitMetric(M.balanceDrifts, Object.keys(report.drift).length);
+    emitMetric(M.ordersTimedOut, managed.canceled.length + managed.followUps.length);
+    emitMetric(M.killSwitchTrips, report.killSwitchTripped ? 1 : 0);
     logger.info('reconcile', { ...report, managed });
     return { ...report, managed };
   });

@@ -1,9 +1,10 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS as M } from '../../shared/metrics-catalog.js';
 import { lambdaDeps } from '../../shared/runtime/deps.js';
+import { emitMetric } from '../../shared/runtime/emit-metrics.js';
 import { parseScheduled } from '../../shared/runtime/messages.js';
 import { settle } from '../../shared/runtime/settle.js';
 import { withObservability } from '../../shared/runtime/middleware.js';
-import { logger, metrics } from '../../shared/runtime/observability.js';
+import { logger } from '../../shared/runtime/observability.js';
 import { evaluateSignals, type SignalDeps } from '../../shared/services/evaluate-signals.js';
 
 /** Scheduled each candle close: runs the policy's strategies and sends intents to signals.fifo. */
@@ -12,10 +13,12 @@ export function createSignalHandler(deps: SignalDeps) {
     const invocation = parseScheduled(event, 'signal');
     await settle(invocation, deps.clock);
     const cycle = await evaluateSignals(deps);
-    metrics.addMetric('intentsEmitted', MetricUnit.Count, cycle.intents.length);
-    metrics.addMetric('symbolsEvaluated', MetricUnit.Count, cycle.evaluated);
-    metrics.addMetric('marketDataStale', MetricUnit.Count, cycle.marketStale ? 1 : 0);
-    metrics.addMetric('marketDataDegraded', MetricUnit.Count, cycle.degraded ? 1 : 0);
+    emitMetric(M.intentsEmitted, cycle.intents.length);
+    emitMetric(M.symbolsEvaluated, cycle.evaluated);
+    emitMetric(M.symbolsSkipped, cycle.skipped.length);
+    emitMetric(M.riskExitsEmitted, cycle.riskExits.length);
+    emitMetric(M.marketDataStale, cycle.marketStale ? 1 : 0);
+    emitMetric(M.marketDataDegraded, cycle.degraded ? 1 : 0);
     logger.info('signal cycle', {
       scheduledTime: invocation.scheduledTime, policyHash: cycle.policyHash, evaluated: cycle.evaluated, candleSource: cycle.candleSource,
       intents: cycle.intents.map((i) => ({ intentId: i.intentId, symbol: i.symbol, side: i.side, reason: i.reason })),

@@ -18,6 +18,8 @@ import { paperMarkets } from '../adapters/paper-markets.js';
 import { chargeCcxtRequests } from '../adapters/rate-limited-exchange.js';
 import { SnsAlerts } from '../adapters/sns-alerts.js';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue.js';
+import { emfExchangeMeter, meteredVenues, type ExchangeMeter } from '../adapters/metered-exchange.js';
+import { metrics } from './observability.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, OrderQueue, PolicyStore, SignalQueue, StateStore } from '../ports.js';
 import { loadConfig, type StratusConfig } from './config.js';
 import { ConfigError } from './errors.js';
@@ -41,8 +43,8 @@ export interface Deps {
 /** The wall clock; only the runtime layer may read it. */
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** Builds the adapters for a config. The embedded runtime passes its virtual clock. */
-export function buildDeps(config: StratusConfig, overrides: { clock?: Clock } = {}): Deps {
+/** Builds the adapters for a config. The embedded runtime passes its virtual clock; a deployed function a meter for exchange calls. */
+export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; meter?: ExchangeMeter } = {}): Deps {
   const clock = overrides.clock ?? systemClock;
   const client = dynamoDocumentClient();
   const market = new DynamoMarketStore({ tableName: config.tables.market, client });
@@ -65,7 +67,7 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock } = 
     return ex;
   };
   return {
-    config, clock, market, state, policies, exchangeFor,
+    config, clock, market, state, policies, exchangeFor: overrides.meter ? meteredVenues(exchangeFor, overrides.meter) : exchangeFor,
     ...(overrides.clock ? {} : { candleFetcherFor: ccxtCandleFetcherFor() }),
     signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
     orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
@@ -107,5 +109,5 @@ let lambda: Deps | undefined;
 
 /** Deps for a deployed function, from its environment; built on first call and reused. */
 export function lambdaDeps(): Deps {
-  return (lambda ??= buildDeps(loadConfig()));
+  return (lambda ??= buildDeps(loadConfig(), { meter: emfExchangeMeter(metrics) }));
 }

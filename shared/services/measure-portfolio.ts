@@ -9,10 +9,11 @@ import { rollPeriods } from '../domain/periods.js';
 import type { Policy } from '../domain/policy.js';
 import { deriveLocks } from '../domain/protections.js';
 import type { MarketDataStore, StateStore } from '../ports.js';
-import { HEARTBEAT_SOURCE } from '../resources.js';
+import { HEARTBEAT_SOURCE, SCHEDULES } from '../resources.js';
 import { loadLedger, marksFor } from './portfolio.js';
 import { alertPolicyRejection } from './policy-alerts.js';
 import { tripKillSwitchNow, type KillSwitchDeps } from './trip-kill-switch.js';
+import { portfolioGauges, type PortfolioGauges } from './portfolio-gauges.js';
 
 /** Ports the metrics cycle needs (exchangeFor: to cancel open entries when the kill switch trips). */
 export interface MetricsDeps extends KillSwitchDeps {
@@ -37,6 +38,8 @@ export interface PortfolioSnapshot {
   /** True when this cycle tripped the kill switch; trip says why. */
   readonly tripped: boolean;
   readonly trip?: KillSwitchTrip;
+  /** PnL by period, pending orders, kill switch and circuit breaker as metric gauges. */
+  readonly gauges: PortfolioGauges;
 }
 
 const ATTEMPTS = 5;
@@ -82,6 +85,7 @@ export async function measurePortfolio(deps: MetricsDeps): Promise<PortfolioSnap
     exposurePct: v.exposurePct.toNumber(), drawdownPct: v.drawdownPct.toNumber(),
     openPositions: Object.keys(ledger.positions).length, activeLocks: (ledger.locks ?? []).length,
     killSwitch: status, tripped, ...(trip ? { trip } : {}),
+    gauges: portfolioGauges({ ledger, equity: v.equity, now, killSwitch: status, health: await readHealth(deps.state), policy, sinceMs: SCHEDULES.metrics.rateMinutes * 60_000 }),
     ...(hb ? { heartbeatAgeSeconds: Math.max(0, Math.round((now - hb.time) / 1000)) } : {}),
   };
 }
