@@ -4,6 +4,9 @@ import type { Policy } from './policy.js';
 import type { Finding, SanityCheck } from './policy-sanity.js';
 import { getStrategy } from './strategy.js';
 
+/** Most closed candles a strategy's params may ask for (lookbacks, SMA periods). */
+export const MAX_STRATEGY_CANDLES = 1000;
+
 const one = (cond: boolean, path: string, message: string): Finding[] => (cond ? [{ path, message }] : []);
 const enabled = (p: Policy) => p.strategies.filter((s) => s.enabled);
 
@@ -86,25 +89,29 @@ export const contradictionChecks: readonly SanityCheck[] = [
   },
   {
     code: 'DUPLICATE_SYMBOL', severity: 'error', summary: 'a symbol listed twice',
-    check: ({ symbols }) => symbols.flatMap((s, i) => one(symbols.indexOf(s) !== i, `symbols.${i}`, `${s} is listed twice`)),
+    check: ({ symbols }) => repeats(symbols).map((i) => ({ path: `symbols.${i}`, message: `${symbols[i]} is listed twice` })),
   },
   {
     code: 'DUPLICATE_STRATEGY', severity: 'error', summary: 'a strategy listed twice (its intents would share ids and one would be dropped)',
-    check: ({ strategies: list }) => list.flatMap((s, i) => one(list.findIndex((x) => x.name === s.name) !== i, `strategies.${i}.name`,
-      `strategy ${s.name} is listed twice; intent ids would collide`)),
+    check: ({ strategies: list }) => repeats(list.map((s) => s.name)).map((i) => ({
+      path: `strategies.${i}.name`, message: `strategy ${list[i]!.name} is listed twice; intent ids would collide`,
+    })),
   },
   {
     code: 'UNKNOWN_STRATEGY', severity: 'error', summary: 'a strategy name that does not exist',
     check: (p) => p.strategies.flatMap((s, i) => strategyProblem(s, i, 'UNKNOWN_STRATEGY')),
   },
   {
-    code: 'STRATEGY_PARAMS', severity: 'error', summary: "a strategy parameter that is unknown or out of the strategy's range",
+    code: 'STRATEGY_PARAMS', severity: 'error', summary: "a strategy parameter that is unknown or out of the strategy's range, or lookbacks needing over 1000 candles",
     check: (p) => p.strategies.flatMap((s, i) => strategyProblem(s, i, 'STRATEGY_PARAMS')),
   },
   {
     code: 'STRATEGY_SYMBOL_NOT_LISTED', severity: 'error', summary: "a strategy's symbol missing from the policy's symbols",
-    check: (p) => p.strategies.flatMap((s, i) => (s.symbols ?? []).flatMap((sym, j) =>
-      one(!p.symbols.includes(sym), `strategies.${i}.symbols.${j}`, `${sym} is not in symbols`))),
+    check: (p) => {
+      const listed = new Set(p.symbols);
+      return p.strategies.flatMap((s, i) => (s.symbols ?? []).flatMap((sym, j) =>
+        one(!listed.has(sym), `strategies.${i}.symbols.${j}`, `${sym} is not in symbols`)));
+    },
   },
   {
     code: 'NO_ENABLED_STRATEGY', severity: 'warning', summary: 'every strategy disabled: nothing will ever enter',
@@ -114,11 +121,18 @@ export const contradictionChecks: readonly SanityCheck[] = [
 
 function strategyProblem(s: Policy['strategies'][number], i: number, want: 'UNKNOWN_STRATEGY' | 'STRATEGY_PARAMS'): Finding[] {
   try {
-    getStrategy(s.name).requiredCandles(s.params);
-    return [];
+    const candles = getStrategy(s.name).requiredCandles(s.params);
+    return want === 'STRATEGY_PARAMS' && candles > MAX_STRATEGY_CANDLES
+      ? [{ path: `strategies.${i}.params`, message: `these params need ${candles} closed candles; at most ${MAX_STRATEGY_CANDLES}` }] : [];
   } catch (error) {
     if (!(error instanceof StratusError)) throw error;
     const code = error.code === 'UNKNOWN_STRATEGY' ? 'UNKNOWN_STRATEGY' : 'STRATEGY_PARAMS';
     return code === want ? [{ path: `strategies.${i}.${code === 'UNKNOWN_STRATEGY' ? 'name' : 'params'}`, message: error.message }] : [];
   }
+}
+
+/** Indices of the entries that repeat an earlier one, in one pass. */
+function repeats(values: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return values.flatMap((v, i) => (seen.has(v) ? [i] : (seen.add(v), [])));
 }

@@ -1,11 +1,12 @@
 /**
  * Sanity checks beyond the schema: contradictions, unsafe values and mode-specific rules, each with a
  * stable code, a severity and the path of the offending value. The checks live in three families
- * (policy-sanity-contradictions.ts, -values.ts, -modes.ts); this module runs them and owns deprecated keys.
+ * (policy-sanity-contradictions.ts, -values.ts, -ranges.ts, -modes.ts); this module runs them and owns deprecated keys.
  */
 import type { Policy, PolicyProblem, ValidationContext } from './policy.js';
 import { contradictionChecks } from './policy-sanity-contradictions.js';
 import { modeChecks } from './policy-sanity-modes.js';
+import { rangeChecks } from './policy-sanity-ranges.js';
 import { valueChecks } from './policy-sanity-values.js';
 
 /** One finding of a check; severity defaults to the check's own. */
@@ -31,7 +32,7 @@ export const DEPRECATED_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Every sanity check, in the order they run (DEPRECATED_KEY runs before the schema, see deprecatedKeyProblems). */
-export const SANITY_CHECKS: readonly SanityCheck[] = [...contradictionChecks, ...valueChecks, ...modeChecks];
+export const SANITY_CHECKS: readonly SanityCheck[] = [...contradictionChecks, ...valueChecks, ...rangeChecks, ...modeChecks];
 
 /** The deprecated-key rule, listed with the checks for documentation. */
 export const DEPRECATED_KEY_CHECK = {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TIMEFRAMES } from './candle.js';
+import { documentProblems } from './policy-document.js';
+import { sanityOfValidParts } from './policy-partial.js';
 import { applyProfile } from './policy-profiles.js';
 import { deprecatedKeyProblems, sanityProblems, withoutDeprecatedKeys } from './policy-sanity.js';
 
@@ -239,9 +241,13 @@ export interface LoadedPolicy {
   /** Set when the active item was invalid and therefore not used. */
   readonly rejected?: {
     readonly version: number;
+    /** The first problems (bounded, see policy-document.ts); problemCount is the total. */
     readonly problems: readonly PolicyProblem[];
+    readonly problemCount?: number;
     /** True only for the load that first recorded this rejection, so the alert goes out once. */
     readonly firstSeen?: boolean;
+    /** False when the rejection record could not be written (the alert says so; the policy in force is unchanged). */
+    readonly recorded?: boolean;
   };
 }
 
@@ -261,15 +267,25 @@ export interface ValidationContext {
 }
 
 /**
- * Validates a policy document: its profile applied, deprecated keys, the schema, then every sanity check.
- * Never throws. Errors block; warnings (severity 'warning') do not. Each problem names its path.
+ * Validates a policy document: forbidden keys, size and depth, then its profile applied, deprecated keys, the
+ * schema, and every sanity check — those whose inputs parsed also when the schema refused other parts, so every
+ * problem is reported at once. Never throws. Errors block; warnings (severity 'warning') do not. Each problem names its path.
  */
 export function validatePolicy(document: unknown, context: ValidationContext = {}):
   | { ok: true; policy: Policy; warnings: PolicyProblem[] }
   | { ok: false; problems: PolicyProblem[]; warnings: PolicyProblem[] } {
+  const refused = documentProblems(document);
+  if (refused.length) return { ok: false, problems: refused, warnings: [] };
   const deprecated = deprecatedKeyProblems(document);
-  const parsed = PolicySchema.safeParse(applyProfile(withoutDeprecatedKeys(document)));
-  if (!parsed.success) return { ok: false, problems: [...deprecated, ...parsed.error.issues.flatMap(schemaProblems)], warnings: [] };
+  const input = applyProfile(withoutDeprecatedKeys(document));
+  const parsed = PolicySchema.safeParse(input);
+  if (!parsed.success) {
+    const partial = sanityOfValidParts(input, parsed.error.issues, (d) => PolicySchema.safeParse(d), context);
+    return {
+      ok: false, problems: [...deprecated, ...parsed.error.issues.flatMap(schemaProblems), ...partial.filter((p) => p.severity !== 'warning')],
+      warnings: partial.filter((p) => p.severity === 'warning'),
+    };
+  }
   const all = sanityProblems(parsed.data, context);
   const errors = [...deprecated, ...all.filter((p) => p.severity !== 'warning')];
   const warnings = all.filter((p) => p.severity === 'warning');

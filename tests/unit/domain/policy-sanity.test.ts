@@ -14,6 +14,8 @@ interface Case {
 }
 
 const LIVE = { mode: 'LIVE', liveTradingConfirmed: true } as const;
+const symbolList = (n: number) => Array.from({ length: n }, (_, i) => `C${i}/USDT`);
+const strategyList = (n: number) => Array.from({ length: n }, (_, i) => ({ name: 'momentum', enabled: i === 0 }));
 const protection = { enabled: true, lookbackMinutes: 2880, lockMinutes: 720 };
 
 const CASES: Case[] = [
@@ -70,7 +72,43 @@ const CASES: Case[] = [
   { code: 'STARTING_CASH_ZERO', path: 'paper.startingCash', fail: { paper: { startingCash: '0.00' } }, pass: { paper: { startingCash: '0.01' } } },
   { code: 'DEPRECATED_KEY', path: 'staleDataSeconds', fail: { staleDataSeconds: 60 }, pass: { marketQuality: { staleDataSeconds: 60 } } },
   { code: 'DEPRECATED_KEY', path: 'risk.killSwitchCooldownSeconds', fail: { risk: { killSwitchCooldownSeconds: 60 } }, pass: { killSwitch: { cooldownSeconds: 60 } } },
+  { code: 'STRATEGY_PARAMS', path: 'strategies.0.params', fail: { strategies: [{ name: 'momentum', params: { lookback: 1e9 } }] }, pass: { strategies: [{ name: 'momentum', params: { lookback: 999 } }] } },
+  { code: 'STRATEGY_PARAMS', path: 'strategies.0.params', fail: { strategies: [{ name: 'sma-cross', params: { fast: 5, slow: 1000 } }] }, pass: { strategies: [{ name: 'sma-cross', params: { fast: 5, slow: 999 } }] } },
+  // ranges
+  { code: 'OUT_OF_RANGE', path: 'reconcile.driftAlertPct', fail: { reconcile: { driftAlertPct: 0 } }, pass: { reconcile: { driftAlertPct: 0.01 } } },
+  { code: 'OUT_OF_RANGE', path: 'reconcile.driftTripPct', fail: { reconcile: { driftTripPct: -2 } }, pass: { reconcile: { driftTripPct: 100 } } },
+  { code: 'OUT_OF_RANGE', path: 'paper.impactCoefficient', fail: { paper: { impactCoefficient: -0.1 } }, pass: { paper: { impactCoefficient: 0 } } },
+  { code: 'OUT_OF_RANGE', path: 'paper.maxVolumeParticipationPct', fail: { paper: { maxVolumeParticipationPct: 0 } }, pass: { paper: { maxVolumeParticipationPct: 100 } } },
+  { code: 'OUT_OF_RANGE', path: 'paper.maxVolumeParticipationPct', fail: { paper: { maxVolumeParticipationPct: 150 } }, pass: { paper: { maxVolumeParticipationPct: 1 } } },
+  { code: 'OUT_OF_RANGE', path: 'execution.limitOffsetBps', fail: { execution: { limitOffsetBps: -5 } }, pass: { execution: { limitOffsetBps: 1000 } } },
+  { code: 'OUT_OF_RANGE', path: 'execution.limitTimeoutSeconds', fail: { execution: { limitTimeoutSeconds: 0 } }, pass: { execution: { limitTimeoutSeconds: 1 } } },
+  { code: 'OUT_OF_RANGE', path: 'exchange.rateLimitWeightPerMinute', fail: { exchange: { rateLimitWeightPerMinute: 1e9 } }, pass: { exchange: { rateLimitWeightPerMinute: 6000 } } },
+  { code: 'OUT_OF_RANGE', path: 'exchange.maxRetries', fail: { exchange: { maxRetries: -1 } }, pass: { exchange: { maxRetries: 0 } } },
+  { code: 'OUT_OF_RANGE', path: 'exchange.maxRetries', fail: { exchange: { maxRetries: 1000 } }, pass: { exchange: { maxRetries: 10 } } },
+  { code: 'OUT_OF_RANGE', path: 'exchange.retryBaseDelayMs', fail: { exchange: { retryBaseDelayMs: -250 } }, pass: { exchange: { retryBaseDelayMs: 1 } } },
+  { code: 'OUT_OF_RANGE', path: 'circuitBreaker.failureThreshold', fail: { circuitBreaker: { failureThreshold: 1e6 } }, pass: { circuitBreaker: { failureThreshold: 1000 } } },
+  { code: 'OUT_OF_RANGE', path: 'killSwitch.errorBurstCount', fail: { killSwitch: { errorBurstCount: 1e6 } }, pass: { killSwitch: { errorBurstCount: 10_000 } } },
+  { code: 'OUT_OF_RANGE', path: 'killSwitch.maxConsecutiveLosses', fail: { killSwitch: { maxConsecutiveLosses: 5000 } }, pass: { killSwitch: { maxConsecutiveLosses: 0 } } },
+  { code: 'OUT_OF_RANGE', path: 'risk.atrPeriod', fail: { risk: { atrPeriod: 100_000 } }, pass: { risk: { atrPeriod: 1000 } } },
+  { code: 'OUT_OF_RANGE', path: 'protections.maxDrawdown.lookbackMinutes', fail: { protections: { maxDrawdown: { ...protection, lookbackMinutes: 1e7, maxDrawdownPct: 8 } } }, pass: { protections: { maxDrawdown: { ...protection, maxDrawdownPct: 8 } } } },
+  { code: 'OUT_OF_RANGE', path: 'execution.settleWindowSeconds', fail: { execution: { settleWindowSeconds: 86_401, unresolvedAlertSeconds: 90_000 } }, pass: { execution: { settleWindowSeconds: 0 } } },
+  { code: 'OUT_OF_RANGE', path: 'execution.settleNotFoundChecks', fail: { execution: { settleNotFoundChecks: 1 } }, pass: { execution: { settleNotFoundChecks: 2 } } },
+  { code: 'TOO_MANY_SYMBOLS', path: 'symbols', fail: { symbols: symbolList(101) }, pass: { symbols: symbolList(100) } },
+  { code: 'TOO_MANY_STRATEGIES', path: 'strategies', fail: { strategies: strategyList(21) }, pass: { strategies: strategyList(20) } },
+  { code: 'UNSUPPORTED_EXCHANGE', path: 'exchange.id', fail: { exchange: { id: 'kraken' } }, pass: { exchange: { id: 'binance' } } },
+  { code: 'DRIFT_TRIP_BELOW_ALERT', path: 'reconcile.driftTripPct', fail: { reconcile: { driftAlertPct: 3, driftTripPct: 2 } }, pass: { reconcile: { driftAlertPct: 2, driftTripPct: 2 } } },
+  { code: 'RETRY_DELAYS_INVERTED', path: 'exchange.retryMaxDelayMs', fail: { exchange: { retryBaseDelayMs: 1000, retryMaxDelayMs: 999 } }, pass: { exchange: { retryBaseDelayMs: 1000, retryMaxDelayMs: 1000 } } },
+  { code: 'UNRESOLVED_ALERT_BEFORE_SETTLE', path: 'execution.unresolvedAlertSeconds', fail: { execution: { settleWindowSeconds: 600, unresolvedAlertSeconds: 600 } }, pass: { execution: { settleWindowSeconds: 600, unresolvedAlertSeconds: 601 } } },
   // mode-specific
+  { code: 'LIVE_STOP_TOO_WIDE', path: 'exits.stopLossPct', fail: { ...LIVE, exits: { stopLossPct: -99.99 } }, pass: { ...LIVE, exits: { stopLossPct: -50 } } },
+  { code: 'LIVE_STOP_TOO_WIDE', path: 'lossLimits.dailyStopPct', fail: { ...LIVE, lossLimits: { dailyStopPct: -21, weeklyStopPct: -30 } }, pass: { lossLimits: { dailyStopPct: -21, weeklyStopPct: -30 } } },
+  { code: 'LIVE_STOP_TOO_WIDE', path: 'lossLimits.weeklyStopPct', fail: { ...LIVE, lossLimits: { weeklyStopPct: -36 } }, pass: { ...LIVE, lossLimits: { weeklyStopPct: -35 } } },
+  { code: 'LIVE_DRAWDOWN_LIMIT_TOO_WIDE', path: 'lossLimits.maxDrawdownPct', fail: { ...LIVE, lossLimits: { maxDrawdownPct: 100 } }, pass: { ...LIVE, lossLimits: { maxDrawdownPct: 50 } } },
+  { code: 'LIVE_TRIGGER_CANNOT_FIRE', path: 'killSwitch.errorBurstCount', fail: { ...LIVE, killSwitch: { errorBurstCount: 5000 } }, pass: { ...LIVE, killSwitch: { errorBurstCount: 50 } } },
+  { code: 'LIVE_TRIGGER_CANNOT_FIRE', path: 'killSwitch.maxConsecutiveLosses', fail: { ...LIVE, killSwitch: { maxConsecutiveLosses: 0 } }, pass: { killSwitch: { maxConsecutiveLosses: 0 } } },
+  { code: 'LIVE_TRIGGER_CANNOT_FIRE', path: 'killSwitch.errorBurstWindowSeconds', fail: { ...LIVE, killSwitch: { errorBurstWindowSeconds: 1 } }, pass: { ...LIVE, killSwitch: { errorBurstWindowSeconds: 30 } } },
+  { code: 'LIVE_TRIGGER_CANNOT_FIRE', path: 'circuitBreaker.failureThreshold', fail: { ...LIVE, circuitBreaker: { failureThreshold: 500 } }, pass: { ...LIVE, circuitBreaker: { failureThreshold: 1 } } },
+  { code: 'SETTLE_WINDOW_TOO_SHORT', path: 'execution.settleWindowSeconds', fail: { ...LIVE, execution: { settleWindowSeconds: 599 } }, pass: { execution: { settleWindowSeconds: 599 } } },
   { code: 'LIVE_NOT_CONFIRMED', path: 'liveTradingConfirmed', fail: { mode: 'LIVE' }, pass: LIVE },
   { code: 'LIVE_WITHOUT_KEYS', path: 'mode', fail: LIVE, pass: { mode: 'PAPER' }, context: { exchangeKeysConfigured: false } },
   { code: 'LIVE_WITHOUT_LOSS_LIMIT', path: 'lossLimits.dailyStopPct', fail: { ...LIVE, lossLimits: { dailyStopPct: null } }, pass: { lossLimits: { dailyStopPct: null } } },
@@ -140,5 +178,47 @@ describe('validatePolicy schema problems', () => {
   it('reports a deprecated key once, as deprecated, not again as unknown', () => {
     const problems = allProblems({ staleDataSeconds: 60 });
     expect(problems).toEqual([expect.objectContaining({ path: 'staleDataSeconds', code: 'DEPRECATED_KEY' })]);
+  });
+});
+
+describe('validatePolicy reports schema and sanity problems together', () => {
+  it('reports a wrong type in one section and a contradiction in another, and nothing a default standing in would raise', () => {
+    const r = validatePolicy({ risk: { stakePct: 'lots', maxPositionPct: 1 }, lossLimits: { dailyStopPct: -8, weeklyStopPct: -7 } });
+    expect(!r.ok && r.problems).toEqual([
+      expect.objectContaining({ path: 'risk.stakePct', code: 'SCHEMA' }),
+      expect.objectContaining({ path: 'lossLimits.dailyStopPct', code: 'DAILY_LOOSER_THAN_WEEKLY' }),
+    ]);
+  });
+
+  it('reports warnings and an unknown key beside the sanity errors of the sections that parsed', () => {
+    const r = validatePolicy({ exits: { stopLos: -5 }, risk: { allowExitsWhenHalted: false }, pacing: { maxTradesPerDay: 2 } });
+    expect(!r.ok && r.problems.map((p) => p.code)).toEqual(['UNKNOWN_KEY', 'PACING_CONTRADICTION']);
+    expect(r.warnings.map((p) => p.code)).toEqual(['EXITS_BLOCKED_WHEN_HALTED']);
+  });
+});
+
+describe('validatePolicy refuses prototype keys at any depth and with any profile', () => {
+  it.each([
+    ['a constructor key in strategy params', '{"strategies":[{"name":"momentum","params":{"constructor":5}}]}', 'strategies.0.params.constructor'],
+    ['a __proto__ key under a profile', '{"profile":"full","__proto__":{"mode":"LIVE","liveTradingConfirmed":true}}', '__proto__'],
+    ['a prototype key deep in a section', '{"profile":"moderate","risk":{"pyramiding":{"prototype":{}}}}', 'risk.pyramiding.prototype'],
+  ])('refuses %s (FORBIDDEN_KEY)', (_label, json, path) => {
+    const r = validatePolicy(JSON.parse(json), { exchangeKeysConfigured: true });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.problems).toContainEqual(expect.objectContaining({ path, code: 'FORBIDDEN_KEY', severity: 'error' }));
+  });
+
+  it('refuses an object whose prototype a __proto__ assignment replaced (as a map (M) unmarshals)', () => {
+    const risk: Record<string, unknown> = {};
+    risk['__proto__'] = { stakePct: 3, maxPositionPct: 3 };
+    const r = validatePolicy({ risk });
+    expect(!r.ok && r.problems).toEqual([expect.objectContaining({ path: 'risk.__proto__', code: 'FORBIDDEN_KEY' })]);
+  });
+
+  it('refuses a document nested deeper than the limit', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = { a: deep };
+    const r = validatePolicy({ strategies: [{ name: 'momentum', params: deep }] });
+    expect(!r.ok && r.problems.map((p) => p.code)).toEqual(['DOCUMENT_TOO_DEEP']);
   });
 });
