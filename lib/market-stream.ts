@@ -3,6 +3,7 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateService, FargateTaskDefinition, LinuxParameters, LogDrivers,
   OperatingSystemFamily,
@@ -10,6 +11,7 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { keys } from '../shared/adapters/codec.js';
 import { ENV } from '../shared/resources.js';
 import { STREAM_SERVICE_NAME } from '../shared/services/stream-metrics.js';
 import { heartbeatAlarm } from './heartbeat-alarm.js';
@@ -24,6 +26,8 @@ export const HEALTH = { port: 8080, path: '/health' } as const;
 export interface MarketStreamProps {
   readonly marketTable: ITable;
   readonly policyTable: ITable;
+  /** The state table: the stream reads the ledger item (only) to keep following symbols with open positions. */
+  readonly stateTable?: ITable;
   /** ccxt exchange id streamed (e.g. binance). */
   readonly exchangeId: string;
   /**
@@ -117,6 +121,7 @@ export class MarketStream extends Construct {
       environment: {
         [ENV.marketTable]: props.marketTable.tableName,
         [ENV.policyTable]: props.policyTable.tableName,
+        ...(props.stateTable ? { [ENV.stateTable]: props.stateTable.tableName } : {}),
         [EXCHANGE_ID_ENV]: props.exchangeId,
         // The heartbeat alarm's metric dimension and namespace: keep them in step with lib/heartbeat-alarm.ts.
         POWERTOOLS_SERVICE_NAME: STREAM_SERVICE_NAME,
@@ -147,6 +152,12 @@ export class MarketStream extends Construct {
     }
     props.marketTable.grantReadWriteData(this.taskDefinition.taskRole);
     props.policyTable.grantReadData(this.taskDefinition.taskRole);
+    if (props.stateTable) {
+      this.taskDefinition.taskRole.addToPrincipalPolicy(new PolicyStatement({
+        actions: ['dynamodb:GetItem'], resources: [props.stateTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [keys.ledger.pk] } },
+      }));
+    }
 
     this.service = new FargateService(this, 'Service', {
       cluster: this.cluster,

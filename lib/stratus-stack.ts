@@ -57,6 +57,7 @@ export class StratusStack extends Stack {
     this.marketStream = new MarketStream(this, 'MarketStream', {
       marketTable: this.tables.market,
       policyTable: this.tables.policy,
+      stateTable: this.tables.state,
       exchangeId,
       spot: props.spot,
       logRetention: props.logRetention,

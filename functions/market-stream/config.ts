@@ -7,6 +7,8 @@ const seconds = (fallback: number) => z.coerce.number().positive().default(fallb
 const Schema = z.object({
   marketTable: z.string().min(1),
   policyTable: z.string().min(1).optional(),
+  /** The state table: held symbols are followed too, so a position the policy dropped keeps its data. */
+  stateTable: z.string().min(1).optional(),
   exchangeId: z.string().min(1).default('binance'),
   symbols: z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).optional(),
   /** Loopback or proxy endpoints instead of the exchange's own (tests, local runs). */
@@ -33,7 +35,7 @@ export const STREAM_ENV = {
 export function loadStreamConfig(env: NodeJS.ProcessEnv = process.env): StreamConfig {
   const v = (name: string) => env[name] || undefined;
   return Object.freeze(Schema.parse({
-    marketTable: v(ENV.marketTable), policyTable: v(ENV.policyTable), exchangeId: v(ENV.exchangeId),
+    marketTable: v(ENV.marketTable), policyTable: v(ENV.policyTable), stateTable: v(ENV.stateTable), exchangeId: v(ENV.exchangeId),
     symbols: v(STREAM_ENV.symbols), wsUrl: v(STREAM_ENV.wsUrl), restOrigin: v(STREAM_ENV.restOrigin),
     healthPort: v(STREAM_ENV.healthPort), heartbeatMs: v(STREAM_ENV.heartbeatSeconds), metricsMs: v(STREAM_ENV.metricsSeconds),
     stallAfterMs: v(STREAM_ENV.stallAfterSeconds), policyRefreshMs: v(STREAM_ENV.policyRefreshSeconds),

@@ -2,16 +2,17 @@
  * The market-stream container (Fargate): ccxt.pro websocket → bad-tick guard → DynamoDB market table, REST
  * backfill at start, after every reconnect and over any hole; GET /health; EMF metrics; on SIGTERM/SIGINT it
  * stops the websocket, flushes candles, books, a last heartbeat and metrics, then exits 0. Symbols come from
- * SYMBOLS or else the policy, re-read every minute.
+ * SYMBOLS or else the policy, plus every symbol the ledger holds (STATE_TABLE), re-read every minute.
  */
 import type { AddressInfo } from 'node:net';
 import { CcxtCandleFetcher } from '../../shared/adapters/ccxt-backfill.js';
 import { CcxtMarketSource, createProExchange, pointProExchange } from '../../shared/adapters/ccxt-market-source.js';
 import { DynamoMarketStore } from '../../shared/adapters/dynamo-market-store.js';
 import { DynamoPolicyStore } from '../../shared/adapters/dynamo-policy-store.js';
-import type { Timeframe } from '../../shared/domain/candle.js';
+import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store.js';
 import { logger } from '../../shared/runtime/observability.js';
 import { createMarketStream, isStreamFresh } from '../../shared/services/stream-market.js';
+import { streamSelection, type StreamSelection } from '../../shared/services/stream-symbols.js';
 import { loadStreamConfig } from './config.js';
 import { serveHealth } from './health.js';
 import { emfReporter, logStreamEvent } from './observe.js';
@@ -24,10 +25,13 @@ const STOP_DEADLINE_MS = 25_000;
 const config = loadStreamConfig();
 const clock = { now: () => Date.now() };
 const policies = config.policyTable ? new DynamoPolicyStore({ tableName: config.policyTable }) : undefined;
-const wanted = async (): Promise<{ symbols: readonly string[]; timeframe: Timeframe }> => {
-  const policy = policies ? (await policies.peek()).policy : undefined;
-  return { symbols: config.symbols ?? policy!.symbols, timeframe: (policy?.timeframe ?? '1m') as Timeframe };
-};
+const state = config.stateTable ? new DynamoStateStore({ tableName: config.stateTable }) : undefined;
+const wanted = (previous?: StreamSelection): Promise<StreamSelection> => streamSelection({
+  policy: async () => (policies ? (await policies.peek()).policy : undefined),
+  ...(config.symbols ? { fixed: config.symbols } : {}),
+  ...(state ? { ledger: async () => (await state.getLedger())?.value } : {}),
+  onLedgerError: (error) => logger.error('cannot read the ledger; keeping the held symbols followed so far', { error: error as Error }),
+}, previous);
 
 const initial = await wanted().catch((error: unknown) => {
   logger.error('cannot read the policy', { error: error as Error });
@@ -44,7 +48,7 @@ const source = new CcxtMarketSource({
   onStall: (context) => logger.warn('silent stream, forcing a reconnect', { ...context }),
 });
 const stream = createMarketStream({
-  source, clock, ...initial, heartbeatEveryMs: config.heartbeatMs, realTime: true,
+  source, clock, symbols: initial.symbols, timeframe: initial.timeframe, heartbeatEveryMs: config.heartbeatMs, realTime: true,
   store: new DynamoMarketStore({ tableName: config.marketTable }),
   backfill: { fetcher: new CcxtCandleFetcher(exchange) },
   onError: (error, context) => logger.error('market store or backfill failed', { ...context, error: error as Error }),
@@ -64,10 +68,10 @@ const metricsTimer = setInterval(publishMetrics, config.metricsMs);
 let current = initial;
 const refresh = setInterval(() => void (async () => {
   logger.info('market stream stats', { ...stream.stats(), source: source.stats(), symbols: current.symbols });
-  const next = await wanted();
+  const next = await wanted(current);
   if (next.timeframe !== current.timeframe) return shutdown(`policy timeframe changed to ${next.timeframe}`);
   if (next.symbols.join() !== current.symbols.join()) {
-    logger.info('symbols changed', { from: current.symbols, to: next.symbols });
+    logger.info('symbols changed', { from: current.symbols, to: next.symbols, heldOnly: next.heldOnly });
     await stream.setSymbols(next.symbols);
     current = next;
   }

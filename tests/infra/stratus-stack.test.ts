@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, QUEUES, SCHEDULES, TABLES, type ScheduledInvocation } from '../../shared/resources.js';
-import { allows, buildForTest, functionId, onlyId, statementsOf, statementsOfRole } from './template-helpers.js';
+import { allows, buildForTest, functionId, onlyId, resourceIds, statementsOf, statementsOfRole } from './template-helpers.js';
 
 const PIPELINE = ['signal', 'risk', 'execution', 'metrics', 'reconcile'] as const;
 
@@ -220,13 +220,16 @@ describe('market stream', () => {
     for (const sg of Object.values(template.findResources('AWS::EC2::SecurityGroup'))) expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
-  it('may write the market table and only read the policy table', () => {
+  it('may write the market table, only read the policy table, and of the state table only get the ledger item', () => {
     const taskDef = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!;
     const statements = statementsOfRole(template, taskDef.Properties.TaskRoleArn['Fn::GetAtt'][0]);
     expect(allows(statements, 'dynamodb:PutItem', ids.marketTable!)).toBe(true);
     expect(allows(statements, 'dynamodb:GetItem', ids.policyTable!)).toBe(true);
     expect(allows(statements, 'dynamodb:PutItem', ids.policyTable!)).toBe(false);
-    expect(allows(statements, 'dynamodb:GetItem', ids.stateTable!)).toBe(false);
+    const onState = statements.filter((s) => resourceIds(s).includes(ids.stateTable!));
+    expect(onState.map((s) => [s.Action, (s as { Condition?: unknown }).Condition])).toEqual([
+      ['dynamodb:GetItem', { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['LEDGER'] } }],
+    ]);
   });
 });
 
