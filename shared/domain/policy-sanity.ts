@@ -6,6 +6,7 @@
 import type { Policy, PolicyProblem, ValidationContext } from './policy.js';
 import { contradictionChecks } from './policy-sanity-contradictions.js';
 import { modeChecks } from './policy-sanity-modes.js';
+import { positionChecks } from './policy-sanity-positions.js';
 import { rangeChecks } from './policy-sanity-ranges.js';
 import { valueChecks } from './policy-sanity-values.js';
 
@@ -32,7 +33,7 @@ export const DEPRECATED_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Every sanity check, in the order they run (DEPRECATED_KEY runs before the schema, see deprecatedKeyProblems). */
-export const SANITY_CHECKS: readonly SanityCheck[] = [...contradictionChecks, ...valueChecks, ...rangeChecks, ...modeChecks];
+export const SANITY_CHECKS: readonly SanityCheck[] = [...contradictionChecks, ...valueChecks, ...rangeChecks, ...modeChecks, ...positionChecks];
 
 /** The deprecated-key rule, listed with the checks for documentation. */
 export const DEPRECATED_KEY_CHECK = {
