@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent } from 'aws-lambda';
+import { redactDeep } from '../../shared/adapters/redaction.js';
 import { StratusError } from '../../shared/domain/errors.js';
 import { logger, metrics } from '../../shared/runtime/observability.js';
 import { SLACK_WEBHOOK_PLACEHOLDER } from './placeholder.js';
@@ -45,7 +46,7 @@ export function createAlertNotifier(deps: NotifierDeps) {
         const res = await post(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(toSlackPayload(notice)),
+          body: JSON.stringify(redactDeep(toSlackPayload(notice))),
           signal: AbortSignal.timeout(timeoutMs),
         });
         status = res.status;

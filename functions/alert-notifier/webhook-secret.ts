@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { registerSecret } from '../../shared/adapters/redaction.js';
 
 /** The webhook URL inside the secret: either the URL itself or JSON `{ "webhookUrl": "..." }` / `{ "url": "..." }`. */
 export function parseWebhookSecret(secretString: string): string {
@@ -14,14 +15,18 @@ export function parseWebhookSecret(secretString: string): string {
 }
 
 /**
- * Reads the webhook secret once per execution environment and keeps the result; a failed read is not
- * kept, so the next invocation tries again.
+ * Reads the webhook secret once per execution environment and keeps the result (registered for redaction);
+ * a failed read is not kept, so the next invocation tries again.
  */
 export function webhookFromSecret(secretId: string, client: SecretsManagerClient = new SecretsManagerClient({})): () => Promise<string> {
   let cached: Promise<string> | undefined;
   return function webhookUrl() {
     cached ??= client.send(new GetSecretValueCommand({ SecretId: secretId })).then(
-      (r) => parseWebhookSecret(r.SecretString ?? ''),
+      (r) => {
+        const url = parseWebhookSecret(r.SecretString ?? '');
+        registerSecret(url);
+        return url;
+      },
       (error: unknown) => {
         cached = undefined;
         throw error;

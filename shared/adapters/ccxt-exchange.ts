@@ -16,6 +16,7 @@ import {
 } from './ccxt-errors.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryOptions, type RetryPolicy } from './exchange-retry.js';
 import type { ExchangeCredentials } from './exchange-credentials.js';
+import { redactError } from './redaction.js';
 
 /** ccxt precision modes (ccxt/js/src/base/functions/number.js). */
 const DECIMAL_PLACES = 2;
@@ -191,7 +192,7 @@ export class CcxtExchange implements Exchange {
         await this.options.beforeRequest?.(operation);
         return await fn();
       } catch (err) {
-        throw fromCcxtError(err, `${this.id} ${context}`);
+        throw fromCcxtError(redactError(err), `${this.id} ${context}`);
       }
     }, canRetry ? { ...retry, canRetry } : retry);
   }

@@ -1,6 +1,7 @@
 /** Exchange API keys for LIVE trading, read from a Secrets Manager secret and cached per container. */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { StratusError } from '../domain/errors.js';
+import { registerSecret } from './redaction.js';
 
 /** The secret's JSON: {"apiKey": "...", "secret": "..."} (password only for exchanges that need one). */
 export interface ExchangeCredentials {
@@ -30,6 +31,7 @@ export function parseExchangeCredentials(secretArn: string, secretString: string
   if (typeof apiKey !== 'string' || !apiKey || typeof secret !== 'string' || !secret) {
     throw new ExchangeCredentialsError(secretArn, 'expected non-empty string fields "apiKey" and "secret"');
   }
+  registerSecret(apiKey, secret, typeof password === 'string' ? password : undefined);
   return typeof password === 'string' && password ? { apiKey, secret, password } : { apiKey, secret };
 }
 

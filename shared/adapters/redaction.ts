@@ -25,3 +25,19 @@ export function redact(text: string): string {
 export function redactDeep<T>(value: T): T {
   return redactValue(value, [...known]);
 }
+
+/**
+ * Redacts an error's message and stack in place, down its cause chain, and returns it: for errors kept as
+ * a `cause`, which util.inspect, console.error and serialisers print in full.
+ */
+export function redactError<T>(err: T): T {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    try {
+      e.message = redact(e.message);
+      if (e.stack) e.stack = redact(e.stack);
+    } catch {
+      // a frozen or accessor-only error keeps its text; the logger's redaction still applies
+    }
+  }
+  return err;
+}

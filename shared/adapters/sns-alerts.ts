@@ -1,8 +1,9 @@
 /** Alerts on an SNS topic: email/Slack subscribers read the subject, filters match severity and kind. */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Alert, Alerts } from '../ports.js';
+import type { Alert, AlertKind, Alerts } from '../ports.js';
 import { snsClient } from './aws-clients.js';
 import { translateAwsErrors } from './errors.js';
+import { redactDeep } from './redaction.js';
 
 /** SNS rejects a Subject longer than this. */
 export const SNS_SUBJECT_MAX = 100;
@@ -17,7 +18,7 @@ export function alertSubject(alert: Pick<Alert, 'severity' | 'title' | 'kind'>):
   return subject.length <= SNS_SUBJECT_MAX ? subject : `${subject.slice(0, SNS_SUBJECT_MAX - 3)}...`;
 }
 
-/** Publishes each alert as JSON with `severity` and `kind` message attributes. */
+/** Publishes each alert, credentials redacted (redaction.ts), as JSON with `severity` and `kind` message attributes. */
 export class SnsAlerts implements Alerts {
   readonly #client: SNSClient;
   readonly #topicArn: string;
@@ -27,7 +28,8 @@ export class SnsAlerts implements Alerts {
     this.#topicArn = props.topicArn;
   }
 
-  async publish(alert: Alert): Promise<void> {
+  async publish(raw: Alert): Promise<void> {
+    const alert = redactDeep(raw);
     await translateAwsErrors(`publish ${alert.kind}`, () => this.#client.send(new PublishCommand({
       TopicArn: this.#topicArn,
       Subject: alertSubject(alert),
@@ -37,5 +39,13 @@ export class SnsAlerts implements Alerts {
         kind: { DataType: 'String', StringValue: alert.kind },
       },
     })));
+  }
+
+  /** Stateless: with no record that the condition was alerted, no RESOLVED can be sent exactly once (DedupingAlerts does). */
+  async resolve(_kind: AlertKind, _key: string | undefined, _at: number): Promise<void> {}
+
+  /** Stateless: nothing to escalate (DedupingAlerts does). */
+  async escalateDue(): Promise<number> {
+    return 0;
   }
 }

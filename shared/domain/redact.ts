@@ -12,11 +12,11 @@ const SENSITIVE_KEY = /^(?:x-mbx-apikey|api[-_]?key|(?:api[-_]?)?secret(?:[-_]?k
 const KEY_ALTERNATION = 'x-mbx-apikey|api[-_]?key|(?:api[-_]?)?secret(?:[-_]?key)?|password|passphrase|signature|authorization|x-api-key|access[-_]?token';
 
 /** name=value in a query string or form body (the value runs to the next separator). */
-const PARAM = new RegExp(`((?:^|[?&;\\s"'{,])(?:${KEY_ALTERNATION})=)[^&\\s"',;}]+`, 'gi');
+const PARAM = new RegExp(`(\\b(?:${KEY_ALTERNATION})=)[^&\\s"',;}]+`, 'gi');
 /** "name": "value", name: value, 'name'='value' (JSON, headers, object dumps). */
 const PAIR = new RegExp(`((["']?)\\b(?:${KEY_ALTERNATION})\\2\\s*[:=]\\s*)(?!["']?\\[REDACTED\\])("[^"]*"|'[^']*'|[^"'\\s,;&}\\]]+)`, 'gi');
 /** timestamp=… signed together with a signature (Binance HMAC requests). */
-const SIGNED_TIMESTAMP = /((?:^|[?&;\s"'{,])timestamp=)\d+/gi;
+const SIGNED_TIMESTAMP = /(\btimestamp=)\d+/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 const SLACK_WEBHOOK = /(https?:\/\/hooks\.slack(?:-gov)?\.com\/(?:services|workflows|triggers)\/)[^\s"'<>)]+/gi;
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"']+:[^/\s@"']+@/gi;
