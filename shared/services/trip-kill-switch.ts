@@ -1,9 +1,10 @@
-import { ContentionError, StratusError } from '../domain/errors.js';
+import type { EntryCancelRequest } from '../domain/decision.js';
+import { ContentionError } from '../domain/errors.js';
 import { resetKillSwitch, tripKillSwitch, type KillSwitchState } from '../domain/kill-switch.js';
-import { isTerminal, type OrderRecord, type TradingMode } from '../domain/order.js';
+import type { TradingMode } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
-import type { Alerts, Clock, Exchange, ExchangeOrder, PolicyStore, StateStore } from '../ports.js';
-import { applyExchangeState, watched } from './execute-order.js';
+import type { Alerts, Clock, Exchange, MessageQueue, PolicyStore, StateStore } from '../ports.js';
+import { cancelOpenEntries, type SweepOutcome } from './cancel-entries.js';
 
 /** Ports tripping (and resetting) the kill switch needs; exchangeFor is used to cancel open entries. */
 export interface KillSwitchDeps {
@@ -12,6 +13,8 @@ export interface KillSwitchDeps {
   readonly policies: PolicyStore;
   readonly alerts: Alerts;
   readonly exchangeFor: (policy: Policy, mode?: TradingMode) => Exchange;
+  /** orders.fifo: when given, LIVE entries are cancelled by execution, which holds the exchange keys (see cancelOpenEntries). */
+  readonly cancels?: MessageQueue<EntryCancelRequest>;
 }
 
 /** A trip request: why, who (an operator name, or 'metrics'), and for automatic trips the trigger's code. */
@@ -22,14 +25,11 @@ export interface TripRequest {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** What a trip did. */
-export interface TripOutcome {
+/** What a trip did: the switch, and the cancel sweep's outcome (client order ids). */
+export interface TripOutcome extends SweepOutcome {
   /** True when this call tripped the switch; false when it was already TRIPPED. */
   readonly tripped: boolean;
   readonly state: KillSwitchState;
-  /** Client order ids of open entry orders moved to CANCELED by this call. */
-  readonly canceled: readonly string[];
-  readonly cancelFailures: readonly { readonly clientOrderId: string; readonly error: string }[];
 }
 
 const ATTEMPTS = 5;
@@ -37,9 +37,10 @@ const ATTEMPTS = 5;
 /**
  * Trips the kill switch (conditional write; an already TRIPPED switch is left as it is and not
  * alerted again), publishes a critical KILL_SWITCH_TRIPPED alert when this call tripped it, and, when
- * policy.killSwitch.cancelOpenEntriesOnTrip, cancels every OPEN/PARTIALLY_FILLED entry order on its
- * exchange, booking any fills and releasing its reservation. Exits are never cancelled. The cancel sweep
- * runs on every call, so calling it again on a TRIPPED switch finishes a sweep a crash cut short.
+ * policy.killSwitch.cancelOpenEntriesOnTrip, cancels every entry not yet final — NEW, SUBMITTING, OPEN,
+ * PARTIALLY_FILLED — booking any fills and releasing its reservation (see cancelOpenEntries; LIVE cancels go
+ * through execution when deps.cancels is given). Exits are never cancelled. The cancel sweep runs on every
+ * call, so calling it again on a TRIPPED switch finishes a sweep a crash cut short.
  */
 export async function tripKillSwitchNow(deps: KillSwitchDeps, trip: TripRequest): Promise<TripOutcome> {
   const { policy, hash } = await deps.policies.load();
@@ -52,16 +53,17 @@ export async function tripKillSwitchNow(deps: KillSwitchDeps, trip: TripRequest)
       details: { ...trip.details, by: trip.by, code: trip.code ?? 'MANUAL', tripCount: state.tripCount, policyHash: hash },
     });
   }
-  const { canceled, cancelFailures } = policy.killSwitch.cancelOpenEntriesOnTrip
-    ? await cancelOpenEntries(deps, policy)
-    : { canceled: [], cancelFailures: [] };
+  const sweep = policy.killSwitch.cancelOpenEntriesOnTrip
+    ? await cancelOpenEntries(deps, policy, state.tripCount)
+    : { canceled: [], cancelRequested: [], unresolved: [], cancelFailures: [] };
+  const { cancelFailures } = sweep;
   if (cancelFailures.length) {
     await deps.alerts.publish({
       severity: 'critical', kind: 'KILL_SWITCH_CANCEL_FAILED', at: deps.clock.now(), title: 'Kill switch: open entry orders not cancelled',
       message: cancelFailures.map((f) => `${f.clientOrderId}: ${f.error}`).join('; '), details: { cancelFailures },
     });
   }
-  return { tripped, state, canceled, cancelFailures };
+  return { tripped, state, ...sweep };
 }
 
 /** Operator reset: TRIPPED → COOLDOWN for policy.killSwitch.cooldownSeconds (ARMED at once when 0), recording who and why. */
@@ -92,38 +94,4 @@ async function update(
     if (await deps.state.putKillSwitch(next, current?.version ?? 0)) return { state: next, changed: true };
   }
   throw new ContentionError('kill switch');
-}
-
-async function cancelOpenEntries(deps: KillSwitchDeps, policy: Policy) {
-  const canceled: string[] = [];
-  const cancelFailures: { clientOrderId: string; error: string }[] = [];
-  const open = await deps.state.listOrders({ statuses: ['OPEN', 'PARTIALLY_FILLED'] });
-  for (const order of open.filter((o) => o.kind === 'entry')) {
-    try {
-      if ((await cancelOne(deps, policy, order)) === 'CANCELED') canceled.push(order.clientOrderId);
-    } catch (error) {
-      cancelFailures.push({ clientOrderId: order.clientOrderId, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return { canceled, cancelFailures };
-}
-
-/** Cancels one order on its venue and stores the outcome (CANCELED, or FILLED if it filled first). */
-async function cancelOne(deps: KillSwitchDeps, policy: Policy, order: OrderRecord): Promise<string | undefined> {
-  const exchange = deps.exchangeFor(policy, order.mode);
-  let ex: ExchangeOrder | undefined;
-  try {
-    ex = await watched(deps, policy, 'order', () => exchange.cancelOrder(order.symbol, order.clientOrderId));
-  } catch (error) {
-    if (!(error instanceof StratusError) || error.retryable) throw error;
-    ex = await watched(deps, policy, 'read', () => exchange.fetchOrderByClientId(order.symbol, order.clientOrderId));
-    if (!ex) throw error;
-  }
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const stored = await deps.state.getOrder(order.orderId);
-    if (!stored || isTerminal(stored.value.status)) return stored?.value.status;
-    const next = await applyExchangeState(deps, stored.value, ex);
-    if (next === stored.value || (await deps.state.updateOrder(next, stored.version))) return next.status;
-  }
-  throw new ContentionError(`order ${order.orderId}`);
 }
