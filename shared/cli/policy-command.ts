@@ -11,7 +11,7 @@ export interface PolicyOptions {
 
 const USAGE = 'usage: stratus policy get | validate <file> | set <file> --by <who> | diff [<file> | --version N] | history | rejections | rollback <version> --by <who>';
 
-/** `stratus policy …`: dispatches to one subcommand. validate is offline; the rest use the policy table. */
+/** `stratus policy …`: dispatches to one subcommand. validate is offline but for the ledger (STATE_TABLE, optional); the rest use the policy table. */
 export async function policyCommand(ctx: CliContext, args: readonly string[], values: PolicyOptions): Promise<number> {
   const [sub, arg] = args;
   const limit = values.limit === undefined ? undefined : positiveInt(values.limit, '--limit');

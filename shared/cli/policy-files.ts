@@ -1,4 +1,4 @@
-import { validatePolicy, type Policy, type PolicyProblem } from '../domain/policy.js';
+import { validatePolicy, type Policy, type PolicyProblem, type ValidationContext } from '../domain/policy.js';
 import type { CliContext } from './cli-context.js';
 
 /** The outcome of checking a document: the policy it means, or every problem with its path. */
@@ -7,19 +7,19 @@ export type CheckedDocument =
   | { readonly ok: false; readonly problems: readonly PolicyProblem[]; readonly warnings: readonly PolicyProblem[] };
 
 /** Reads a policy file and validates it; a file that is not JSON is one problem at (root). */
-export async function checkFile(ctx: CliContext, file: string): Promise<CheckedDocument> {
-  return checkDocument(await ctx.readText(file));
+export async function checkFile(ctx: CliContext, file: string, context: ValidationContext = {}): Promise<CheckedDocument> {
+  return checkDocument(await ctx.readText(file), context);
 }
 
 /** Validates a document (object or JSON text, as stored) by the loaders' rules, less deployment facts such as exchange keys. */
-export function checkDocument(document: unknown): CheckedDocument {
+export function checkDocument(document: unknown, context: ValidationContext = {}): CheckedDocument {
   let value = document;
   if (typeof document === 'string') {
     try { value = JSON.parse(document); } catch (e) {
       return { ok: false, problems: [{ path: '(root)', code: 'UNREADABLE_DOCUMENT', severity: 'error', message: `not valid JSON: ${(e as Error).message}` }], warnings: [] };
     }
   }
-  const r = validatePolicy(value);
+  const r = validatePolicy(value, context);
   return r.ok ? { ok: true, document: value, policy: r.policy, warnings: r.warnings } : { ok: false, problems: r.problems, warnings: r.warnings };
 }
 

@@ -2,6 +2,7 @@ import type { CliContext } from './cli-context.js';
 import { iso, table } from './cli-context.js';
 import { diffPolicies, formatChange } from './policy-diff.js';
 import { checkDocument, checkFile, printProblems, type CheckedDocument } from './policy-files.js';
+import { orphanLines, positionsLine, readPositions } from './policy-positions.js';
 
 /** `stratus policy get`: the policy in force, where it came from, and any rejected newer version. Records nothing. */
 export async function policyGet(ctx: CliContext): Promise<number> {
@@ -38,26 +39,29 @@ export async function policyRejections(ctx: CliContext, limit = 20): Promise<num
 
 /**
  * `stratus policy diff [<file> | --version N]`: the effective policy in force (profile and defaults applied) against a
- * file, a past version, or (neither) the newest earlier valid version; one line per changed path.
+ * file, a past version, or (neither) the newest earlier valid version; one line per changed path, then the
+ * ORPHANED_POSITION warnings of the other document against the ledger's open positions (STATE_TABLE).
  */
 export async function policyDiff(ctx: CliContext, target: { file?: string; version?: number }): Promise<number> {
   const store = ctx.policies();
   const loaded = await store.peek();
+  const positions = await readPositions(ctx);
   let other: CheckedDocument;
   let label: string;
   if (target.file) {
-    [other, label] = [await checkFile(ctx, target.file), target.file];
+    [other, label] = [await checkFile(ctx, target.file, positions.context), target.file];
   } else {
     const history = await store.history();
     const found = target.version !== undefined
       ? history.find((v) => v.version === target.version)
       : history.find((v) => v.version < loaded.version && v.hash !== null);
     if (!found) { ctx.err(target.version !== undefined ? `no policy version ${target.version} in the history\n` : 'no earlier valid version to compare with\n'); return 1; }
-    [other, label] = [checkDocument(found.document), `v${found.version}`];
+    [other, label] = [checkDocument(found.document, positions.context), `v${found.version}`];
   }
   if (!other.ok) { printProblems(ctx, label, other); return 1; }
   const changes = diffPolicies(loaded.policy, other.policy);
   ctx.out(`--- v${loaded.version} (in force)\n+++ ${label}\n`);
   ctx.out(changes.length ? `${changes.map(formatChange).join('\n')}\n` : 'no differences\n');
+  ctx.out(`${orphanLines(other)}${positions.unchecked === undefined ? '' : positionsLine(positions)}`);
   return 0;
 }
