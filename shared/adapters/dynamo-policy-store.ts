@@ -13,7 +13,7 @@ import type { Item } from './codec.js';
 import {
   hashIfValid, historyItem, lastValidItem, policyDocumentAttribute, policyKeys, promotedHistoryItem, readHistoryItem,
   readRejectionItem, rejectionItem, resolvePolicy, versionOf,
-  type PolicyRecords, type PolicyRejection, type PolicyVersion,
+  type PolicyRecords, type PolicyResolution, type PolicyRejection, type PolicyVersion,
 } from './policy-codec.js';
 import { PolicyWriteConflictError, conditionalWrite, translateAwsErrors } from './errors.js';
 
@@ -28,6 +28,8 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   readonly #table: string;
   readonly #clock: Clock;
   readonly #validation: ValidationContext;
+  /** Rejections this container could not record, so each is still reported as first seen only once. */
+  readonly #unrecorded = new Set<string>();
 
   constructor(props: {
     readonly tableName: string; readonly client?: DynamoDBDocumentClient; readonly clock?: Clock; readonly validation?: ValidationContext;
@@ -55,12 +57,32 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
       })));
     }
     if (reject && active && resolution.loaded.rejected) {
-      const firstSeen = await conditionalWrite('policy rejection', () => this.#client.send(new PutCommand({
-        TableName: this.#table, Item: rejectionItem(reject, active, this.#clock.now()), ConditionExpression: 'attribute_not_exists(pk)',
-      })));
-      return { ...resolution.loaded, rejected: { ...resolution.loaded.rejected, firstSeen } };
+      const { firstSeen, recorded } = await this.#recordRejection(reject, active);
+      return { ...resolution.loaded, rejected: { ...resolution.loaded.rejected, firstSeen, ...(recorded ? {} : { recorded }) } };
     }
     return resolution.loaded;
+  }
+
+  /**
+   * Writes the rejection record once per key; if the put fails, retries with a minimal record. If that fails too, the
+   * rejection is still reported (firstSeen once per container, recorded: false): a failed record never stops the loader.
+   */
+  async #recordRejection(reject: NonNullable<PolicyResolution['reject']>, active: Item): Promise<{ firstSeen: boolean; recorded: boolean }> {
+    const put = (minimal: boolean) => conditionalWrite('policy rejection', () => this.#client.send(new PutCommand({
+      TableName: this.#table, Item: rejectionItem(reject, active, this.#clock.now(), minimal), ConditionExpression: 'attribute_not_exists(pk)',
+    })));
+    try {
+      return { firstSeen: await put(false), recorded: true };
+    } catch {
+      try {
+        return { firstSeen: await put(true), recorded: true };
+      } catch {
+        const id = `${reject.key.pk}/${reject.key.sk}`;
+        const firstSeen = !this.#unrecorded.has(id);
+        this.#unrecorded.add(id);
+        return { firstSeen, recorded: false };
+      }
+    }
   }
 
   /**

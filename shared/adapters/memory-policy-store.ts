@@ -49,9 +49,8 @@ export class MemoryPolicyStore implements PolicyStore, PolicyRecords {
       if (!this.#items.has(id(history))) this.plantItem(history);
     }
     if (reject && active && loaded.rejected) {
-      const item = rejectionItem(reject, active, this.#clock.now());
-      const firstSeen = !this.#items.has(id(item));
-      if (firstSeen) this.plantItem(item);
+      const firstSeen = !this.#items.has(id(reject.key));
+      if (firstSeen) this.plantItem(rejectionItem(reject, active, this.#clock.now()));
       return { ...loaded, rejected: { ...loaded.rejected, firstSeen } };
     }
     return loaded;

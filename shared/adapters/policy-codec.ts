@@ -2,9 +2,11 @@
  * Item shapes and resolution rules of the policy table (ACTIVE, LAST_VALID, history, rejections),
  * shared by the DynamoDB and in-memory policy stores so both apply exactly the same rules.
  */
+import { createHash } from 'node:crypto';
 import {
   canonicalJson, defaultPolicy, policyHash, validatePolicy, type LoadedPolicy, type Policy, type PolicyProblem, type ValidationContext,
 } from '../domain/policy.js';
+import { MAX_LISTED_PROBLEMS, boundedProblems, cut, parseDocumentText } from '../domain/policy-document.js';
 import { pad13, type Item } from './codec.js';
 import { RecordInvalidError } from './errors.js';
 // ---- policy table ----
@@ -16,11 +18,13 @@ export const policyKeys = {
   history: (version: number) => ({ pk: 'POLICY', sk: `V#${pad13(version)}` }),
   historyPrefix: 'V#',
   rejection: (version: number) => ({ pk: 'POLICY_REJECTION', sk: pad13(version) }),
+  /** A stale version may reuse the number of an earlier rejection: its record is keyed by the document too. */
+  staleRejection: (version: number, digest: string) => ({ pk: 'POLICY_REJECTION', sk: `${pad13(version)}#STALE#${digest.slice(0, 16)}` }),
 } as const;
 
 /** A policy item once read: its version and either the valid policy or why it is not one. */
 export type PolicyReading =
-  | { readonly ok: true; readonly version: number; readonly policy: Policy; readonly hash: string }
+  | { readonly ok: true; readonly version: number; readonly policy: Policy; readonly hash: string; readonly digest: string }
   | { readonly ok: false; readonly version: number; readonly problems: PolicyProblem[] };
 
 /** Reads a policy item whose `document` is a JSON string (S) or a map (M), validated against `context`; never throws. */
@@ -28,11 +32,11 @@ export function readPolicyItem(item: Item, context: ValidationContext = {}): Pol
   const version = versionOf(item);
   const problems: PolicyProblem[] = version > 0 ? [] : [{ path: 'version', message: 'must be a positive integer number (N)', code: 'BAD_VERSION', severity: 'error' }];
   const document = parseDocument(item['document']);
-  if ('problem' in document) problems.push(document.problem);
+  if ('problems' in document) problems.push(...document.problems);
   else {
     const result = validatePolicy(document.value, context);
     if (!result.ok) problems.push(...result.problems);
-    else if (!problems.length) return { ok: true, version, policy: result.policy, hash: policyHash(result.policy) };
+    else if (!problems.length) return { ok: true, version, policy: result.policy, hash: policyHash(result.policy), digest: documentDigest(item['document']) };
   }
   return { ok: false, version, problems };
 }
@@ -43,26 +47,32 @@ export function versionOf(item: Item | undefined): number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 0;
 }
 
-function parseDocument(raw: unknown): { value: unknown } | { problem: PolicyProblem } {
+/** SHA-256 of a stored document as written (the text, or the canonical JSON of a map): tells two documents apart. */
+export function documentDigest(raw: unknown): string {
+  let text: string;
+  try { text = typeof raw === 'string' ? raw : canonicalJson(raw); } catch { text = String(raw); }
+  return createHash('sha256').update(text ?? 'undefined').digest('hex');
+}
+
+function parseDocument(raw: unknown): { value: unknown } | { problems: PolicyProblem[] } {
   if (typeof raw === 'string') {
-    try {
-      return { value: JSON.parse(raw) as unknown };
-    } catch (err) {
-      return { problem: { path: '(root)', message: `document is not valid JSON (${(err as Error).message})`, code: 'UNREADABLE_DOCUMENT', severity: 'error' } };
-    }
+    const parsed = parseDocumentText(raw);
+    return parsed.ok ? { value: parsed.value } : { problems: parsed.problems };
   }
-  if (raw !== null && typeof raw === 'object' && Object.getPrototypeOf(raw) === Object.prototype) return { value: raw };
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Uint8Array) && !(raw instanceof Set)) return { value: raw };
   const message = raw === undefined ? 'document is missing' : 'document must be a JSON string (S) or a map (M)';
-  return { problem: { path: '(root)', message, code: 'UNREADABLE_DOCUMENT', severity: 'error' } };
+  return { problems: [{ path: '(root)', message, code: 'UNREADABLE_DOCUMENT', severity: 'error' }] };
 }
 
 /** What load() returns, and the bookkeeping writes it implies. */
 export interface PolicyResolution {
   readonly loaded: LoadedPolicy;
   /** The active policy is valid and newer than LAST_VALID: store it as the new last valid. */
-  readonly promote?: { readonly version: number; readonly policy: Policy; readonly hash: string };
-  /** The active item is invalid: record the rejection (once per version). */
-  readonly reject?: { readonly version: number; readonly problems: readonly PolicyProblem[] };
+  readonly promote?: { readonly version: number; readonly policy: Policy; readonly hash: string; readonly digest: string };
+  /** The active item is invalid or stale: record the rejection (once per version; problems bounded, problemCount the total). */
+  readonly reject?: {
+    readonly version: number; readonly problems: readonly PolicyProblem[]; readonly problemCount: number; readonly key: { pk: string; sk: string };
+  };
 }
 
 let defaults: LoadedPolicy | undefined;
@@ -71,10 +81,11 @@ let defaults: LoadedPolicy | undefined;
 export function resolvePolicy(active: Item | undefined, lastValid: Item | undefined, context: ValidationContext = {}): PolicyResolution {
   const a = active && readPolicyItem(active, context);
   const lv = lastValid && readPolicyItem(lastValid, context);
-  if (a?.ok) {
+  const stale = a?.ok && lv?.ok && lastValid ? staleness(a, lv, lastValid) : undefined;
+  if (a?.ok && !stale) {
     const loaded: LoadedPolicy = { policy: a.policy, hash: a.hash, version: a.version, source: 'active' };
     const newer = !lv?.ok || lv.version < a.version || (lv.version === a.version && lv.hash !== a.hash);
-    return newer ? { loaded, promote: { version: a.version, policy: a.policy, hash: a.hash } } : { loaded };
+    return newer ? { loaded, promote: { version: a.version, policy: a.policy, hash: a.hash, digest: a.digest } } : { loaded };
   }
   if (!defaults) {
     const policy = defaultPolicy();
@@ -84,21 +95,41 @@ export function resolvePolicy(active: Item | undefined, lastValid: Item | undefi
     ? { policy: lv.policy, hash: lv.hash, version: lv.version, source: 'last-valid' }
     : { ...defaults, policy: structuredClone(defaults.policy) };
   if (!a) return { loaded: fallback };
-  const rejected = { version: a.version, problems: a.problems };
-  return { loaded: { ...fallback, rejected }, reject: rejected };
+  const all = a.ok ? [stale!] : a.problems;
+  const rejected = { version: a.version, problems: boundedProblems(all), problemCount: all.length };
+  const key = a.ok ? policyKeys.staleRejection(a.version, a.digest) : policyKeys.rejection(a.version);
+  return { loaded: { ...fallback, rejected }, reject: { ...rejected, key } };
+}
+
+/**
+ * A valid ACTIVE version at or below LAST_VALID's is stale (it would take effect but never enter the history), unless it
+ * is the very document LAST_VALID came from (same version, same digest; or a LAST_VALID written before digests were kept).
+ */
+function staleness(a: { version: number; digest: string }, lv: { version: number }, lastValid: Item): PolicyProblem | undefined {
+  if (a.version > lv.version) return undefined;
+  const from = lastValid['documentDigest'];
+  if (a.version === lv.version && (from === undefined || from === a.digest)) return undefined;
+  return {
+    path: 'version', code: 'STALE_VERSION', severity: 'error',
+    message: `version ${a.version} is not above version ${lv.version} in force; write it again with a higher version (stratus policy set does)`,
+  };
 }
 
 /** The LAST_VALID item for a promoted policy (document stored as canonical JSON, after defaults). */
 export function lastValidItem(p: NonNullable<PolicyResolution['promote']>, at: number): Item {
-  return { ...policyKeys.lastValid, version: p.version, hash: p.hash, document: canonicalJson(p.policy), savedAt: at };
+  return { ...policyKeys.lastValid, version: p.version, hash: p.hash, documentDigest: p.digest, document: canonicalJson(p.policy), savedAt: at };
 }
 
-/** The rejection record of an invalid ACTIVE version, with an excerpt of the offending document. */
-export function rejectionItem(r: NonNullable<PolicyResolution['reject']>, active: Item, at: number): Item {
+/**
+ * The rejection record of an invalid ACTIVE version: its first MAX_LISTED_PROBLEMS problems (each cut to size), the total
+ * count and a bounded excerpt, so it always fits a DynamoDB item. `minimal` keeps only a few, for a retry after a failed put.
+ */
+export function rejectionItem(r: NonNullable<PolicyResolution['reject']>, active: Item, at: number, minimal = false): Item {
+  const problems = minimal ? r.problems.slice(0, 5) : r.problems.slice(0, MAX_LISTED_PROBLEMS);
   return {
-    ...policyKeys.rejection(r.version), version: r.version, rejectedAt: at,
-    problems: r.problems.map((p) => ({ path: p.path, message: p.message, ...(p.code ? { code: p.code } : {}) })),
-    documentExcerpt: excerpt(active['document']),
+    ...r.key, version: r.version, rejectedAt: at, problemCount: r.problemCount,
+    problems: problems.map((p) => ({ path: p.path, message: p.message, ...(p.code ? { code: p.code } : {}) })),
+    documentExcerpt: minimal ? '' : excerpt(active['document']),
   };
 }
 
@@ -115,11 +146,15 @@ export function policyDocumentAttribute(document: unknown): unknown {
   return plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? plain : json;
 }
 
+/** Characters of the offending document kept in its rejection record. */
+const EXCERPT_CHARS = 2000;
+
 function excerpt(raw: unknown): string {
+  if (typeof raw === 'string') return cut(raw, EXCERPT_CHARS);
   try {
     const text = typeof raw === 'string' ? raw : JSON.stringify(raw, (_k, v: unknown) =>
       typeof v === 'bigint' ? v.toString() : v instanceof Set ? [...v] : v instanceof Uint8Array ? '<binary>' : v);
-    return (text ?? String(raw)).slice(0, 2000);
+    return cut(text ?? String(raw), EXCERPT_CHARS);
   } catch {
     return '<unprintable>';
   }
@@ -144,7 +179,9 @@ export interface PolicyRejection {
   readonly version: number;
   /** Epoch ms the first loader saw it. */
   readonly at: number;
+  /** The first problems (bounded); problemCount is how many there were. */
   readonly problems: readonly PolicyProblem[];
+  readonly problemCount: number;
   readonly documentExcerpt: string;
 }
 
@@ -193,6 +230,7 @@ export function readRejectionItem(item: Item): PolicyRejection {
   });
   return {
     version: versionOf(item), at: typeof item['rejectedAt'] === 'number' ? item['rejectedAt'] : 0, problems,
+    problemCount: typeof item['problemCount'] === 'number' ? item['problemCount'] : problems.length,
     documentExcerpt: typeof item['documentExcerpt'] === 'string' ? item['documentExcerpt'] : '',
   };
 }

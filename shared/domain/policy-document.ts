@@ -5,8 +5,8 @@
 import type { PolicyProblem } from './policy.js';
 import { FORBIDDEN_KEYS, childPath, parseStrictJson, shownKey } from './strict-json.js';
 
-/** Largest document, in characters of JSON text (a full policy is ~5 KB; a DynamoDB item holds 400 KB). */
-export const MAX_DOCUMENT_CHARS = 131_072;
+/** Largest document, in characters of JSON text (a full policy is ~5 KB; so its history copy stays far below 400 KB in UTF-8). */
+export const MAX_DOCUMENT_CHARS = 65_536;
 /** Deepest nesting of objects and arrays in a document (the schema needs 4). */
 export const MAX_DOCUMENT_DEPTH = 32;
 /** Problems kept in a rejection record, an alert or a loaded policy; the total is kept beside them. */

@@ -82,7 +82,9 @@ export function describePolicyRecordsContract(name: string, setup: RecordsSetup)
       const rejections = await store.rejections();
       expect(rejections.map((r) => [r.version, r.at])).toEqual([[3, clock.now()], [2, clock.now() - 1000]]);
       expect(rejections[0]).toMatchObject({ documentExcerpt: 'stake it all', problems: [{ path: '(root)', code: 'UNREADABLE_DOCUMENT' }] });
-      expect(rejections[1]!.problems).toEqual([expect.objectContaining({ path: 'moed', code: 'UNKNOWN_KEY' })]);
+      expect(rejections[1]!.problems).toEqual([
+        expect.objectContaining({ path: 'moed', code: 'UNKNOWN_KEY' }), expect.objectContaining({ path: 'risk.stakePct', code: 'STAKE_ABOVE_ASSET_CAP' }),
+      ]);
       expect(rejections[1]!.documentExcerpt).toContain('stakePct');
       expect(await store.rejections(1)).toHaveLength(1);
     });
