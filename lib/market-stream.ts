@@ -1,7 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { FlowLogDestination, FlowLogTrafficType, IpAddresses, Peer, Port, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
@@ -19,6 +19,10 @@ import { METRICS_NAMESPACE, REPO_ROOT } from './stratus-function.js';
 
 /** Environment variable carrying the ccxt exchange id to the container (not a Lambda setting, so not in ENV). */
 export const EXCHANGE_ID_ENV = ENV.exchangeId;
+/** The stream VPC's range (the CDK default, pinned so the DNS resolver's address is known at synth). */
+export const STREAM_VPC_CIDR = '10.0.0.0/16';
+/** The Amazon-provided DNS resolver of that VPC: its base address plus two. */
+export const STREAM_VPC_RESOLVER = '10.0.0.2/32';
 /** Port and path of the container's health endpoint (functions/market-stream/main.ts serves it). */
 export const HEALTH = { port: 8080, path: '/health' } as const;
 
@@ -85,6 +89,7 @@ export class MarketStream extends Construct {
     // Public subnets only: the task reaches the exchange and AWS APIs through the internet gateway. A NAT
     // gateway (~$32/month per AZ plus data) would be the stack's largest cost and buys nothing here.
     this.vpc = new Vpc(this, 'Vpc', {
+      ipAddresses: IpAddresses.cidr(STREAM_VPC_CIDR),
       maxAzs: 2,
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
@@ -93,11 +98,16 @@ export class MarketStream extends Construct {
       destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH })),
       trafficType: FlowLogTrafficType.REJECT,
     });
+    // Egress is what the task needs and nothing else: HTTPS/WSS to the exchange and the AWS APIs (DynamoDB, ECR,
+    // CloudWatch Logs, all public endpoints reached through the internet gateway), and DNS to the VPC resolver.
     this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: this.vpc,
-      description: 'Stratus market stream: outbound only (exchange websocket, DynamoDB); no inbound rules',
-      allowAllOutbound: true,
+      description: 'Stratus market stream: egress HTTPS (exchange, AWS APIs) and DNS to the VPC resolver only; no inbound rules',
+      allowAllOutbound: false,
     });
+    this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS and WSS: exchange REST/websocket, DynamoDB, ECR, CloudWatch Logs');
+    this.securityGroup.addEgressRule(Peer.ipv4(STREAM_VPC_RESOLVER), Port.udp(53), 'DNS to the Amazon-provided VPC resolver');
+    this.securityGroup.addEgressRule(Peer.ipv4(STREAM_VPC_RESOLVER), Port.tcp(53), 'DNS over TCP (large answers) to the VPC resolver');
 
     this.cluster = new Cluster(this, 'Cluster', {
       vpc: this.vpc,
@@ -118,6 +128,8 @@ export class MarketStream extends Construct {
         exclude: ['node_modules', 'cdk.out', '.git', 'tests'],
       }),
       logging: LogDrivers.awsLogs({ streamPrefix: 'market-stream', logGroup }),
+      // The process writes nothing to disk (state goes to DynamoDB, logs to stdout), so no writable volume either.
+      readonlyRootFilesystem: true,
       environment: {
         [ENV.marketTable]: props.marketTable.tableName,
         [ENV.policyTable]: props.policyTable.tableName,
