@@ -102,7 +102,8 @@ export class MarketStream extends Construct {
     // CloudWatch Logs, all public endpoints reached through the internet gateway), and DNS to the VPC resolver.
     this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: this.vpc,
-      description: 'Stratus market stream: egress HTTPS (exchange, AWS APIs) and DNS to the VPC resolver only; no inbound rules',
+      // Unchanged text: GroupDescription is immutable, a new one would replace the group (and redeploy the task).
+      description: 'Stratus market stream: outbound only (exchange websocket, DynamoDB); no inbound rules',
       allowAllOutbound: false,
     });
     this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS and WSS: exchange REST/websocket, DynamoDB, ECR, CloudWatch Logs');
