@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { validatePolicy, type PolicyProblem, type ValidationContext } from '../../../shared/domain/policy.js';
 import { DEPRECATED_KEY_CHECK, SANITY_CHECKS } from '../../../shared/domain/policy-sanity.js';
+import { dec } from '../../../shared/domain/money.js';
+import type { PositionContext } from '../../../shared/domain/policy-sanity-positions.js';
+
+/** 0.005 BTC/USDT held by momentum: the open positions ORPHANED_POSITION checks a document against. */
+const HELD_BTC: PositionContext = { openPositions: { 'BTC/USDT': { symbol: 'BTC/USDT', quantity: dec('0.005'), costBasis: dec('200'), openedAt: 0, strategy: 'momentum' } } };
 
 /** One sanity check exercised by a document that breaks it (at `path`) and a near-identical one that does not. */
 interface Case {
@@ -119,6 +124,8 @@ const CASES: Case[] = [
   { code: 'HIGH_EXPOSURE', path: 'risk.maxTotalExposurePct', severity: 'error', fail: { ...LIVE, risk: { maxTotalExposurePct: 81 } }, pass: { ...LIVE, risk: { maxTotalExposurePct: 50 } } },
   { code: 'TAKE_PROFIT_BELOW_FEES', path: 'exits.takeProfitPct', fail: { exits: { takeProfitPct: 0.2 } }, pass: { exits: { takeProfitPct: 0.21 } } },
   { code: 'EXITS_BLOCKED_WHEN_HALTED', path: 'risk.allowExitsWhenHalted', fail: { risk: { allowExitsWhenHalted: false } }, pass: { risk: { allowExitsWhenHalted: true } } },
+  { code: 'ORPHANED_POSITION', path: 'symbols', context: HELD_BTC, fail: { symbols: ['ETH/USDT'] }, pass: { symbols: ['ETH/USDT', 'BTC/USDT'] } },
+  { code: 'ORPHANED_POSITION', path: 'strategies', context: HELD_BTC, fail: { strategies: [{ name: 'sma-cross' }] }, pass: { strategies: [{ name: 'sma-cross' }, { name: 'momentum' }] } },
 ];
 
 const severityOf = (code: string) => [...SANITY_CHECKS, DEPRECATED_KEY_CHECK].find((c) => c.code === code)?.severity;
