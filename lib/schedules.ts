@@ -28,9 +28,10 @@ export interface PipelineSchedulesProps {
   readonly enabled?: boolean;
 }
 
-/** The schedule expression for a rate in minutes: minute-aligned cron when the rate divides an hour, else a rate. */
+/** The schedule expression for a rate in minutes: minute-aligned cron when the rate divides an hour, daily at 00:00 UTC for 1440, else a rate. */
 export function scheduleExpressionFor(rateMinutes: number): ScheduleExpression {
   if (rateMinutes === 1) return ScheduleExpression.cron({ minute: '*' });
+  if (rateMinutes === 1440) return ScheduleExpression.cron({ minute: '0', hour: '0' });
   if (60 % rateMinutes === 0) return ScheduleExpression.cron({ minute: `0/${rateMinutes}` });
   return ScheduleExpression.rate(Duration.minutes(rateMinutes));
 }
@@ -98,7 +99,7 @@ export class PipelineSchedules extends Construct {
         }),
       });
     };
-    this.schedules = { signal: build('signal'), metrics: build('metrics'), reconcile: build('reconcile') };
+    this.schedules = { signal: build('signal'), metrics: build('metrics'), reconcile: build('reconcile'), report: build('report') };
     for (const job of Object.keys(SCHEDULES) as ScheduledJob[]) {
       const fn = props.targets[job].node.defaultChild as CfnElement | undefined;
       if (!fn) continue; // an imported function: its ARN is not a token of this stack

@@ -50,7 +50,7 @@ export class StratusStack extends Stack {
     });
     const fns = this.functions.functions;
     this.schedules = new PipelineSchedules(this, 'Schedules', {
-      targets: { signal: fns.signal.fn, metrics: fns.metrics.fn, reconcile: fns.reconcile.fn },
+      targets: { signal: fns.signal.fn, metrics: fns.metrics.fn, reconcile: fns.reconcile.fn, report: fns.report.fn },
       alarmTopic: this.alerts.topic,
       enabled: props.schedulesEnabled,
     });

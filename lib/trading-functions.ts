@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,8 +12,8 @@ import type { QueueWithDlq } from './pipeline-queues.js';
 import type { StateTables } from './state-tables.js';
 import { REPO_ROOT, StratusFunction } from './stratus-function.js';
 
-/** The five pipeline functions, each in functions/<name>/handler.ts. */
-export type TradingFunctionName = 'signal' | 'risk' | 'execution' | 'metrics' | 'reconcile';
+/** The pipeline functions and the daily report, each in functions/<name>/handler.ts. */
+export type TradingFunctionName = 'signal' | 'risk' | 'execution' | 'metrics' | 'reconcile' | 'report';
 
 /** Options for the pipeline functions. */
 export interface TradingFunctionsProps {
@@ -62,7 +63,15 @@ const SPECS: Record<TradingFunctionName, FunctionSpec> = {
     memorySize: 1024, timeout: Duration.seconds(120),
     tables: { market: 'read', state: 'rw', policy: 'rw' }, readsExchangeSecret: true,
   },
+  report: {
+    description: 'Stratus: sends the daily report (PnL, equity, drawdown, Sharpe, trades, rejections, alerts) after 00:00 UTC',
+    memorySize: 512, timeout: Duration.seconds(60),
+    tables: { market: 'read', state: 'read', policy: 'rw' },
+  },
 };
+
+/** Keys a function without state-table write access may still put: its RUN# marker and the ALERT# record of what it published. */
+const OPS_RECORD_KEYS = ['RUN#*', 'ALERT#*'];
 
 /**
  * The pipeline's Lambda functions (signal, risk, execution, metrics, reconcile) with least-privilege grants
@@ -111,11 +120,18 @@ export class TradingFunctions extends Construct {
         f.fn.addEventSource(new SqsEventSource(queues[spec.consumes.id].queue, { batchSize: spec.consumes.batchSize, reportBatchItemFailures: true }));
       }
       if (spec.readsExchangeSecret) props.exchangeSecret.grantRead(f.fn);
+      if (spec.tables.state !== 'rw') {
+        f.fn.addToRolePolicy(new PolicyStatement({
+          actions: ['dynamodb:PutItem'], resources: [tables.state.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': OPS_RECORD_KEYS } },
+        }));
+      }
       alerts.grantPublish(f.fn);
       return f;
     };
     this.functions = {
       signal: build('signal'), risk: build('risk'), execution: build('execution'), metrics: build('metrics'), reconcile: build('reconcile'),
+      report: build('report'),
     };
   }
 }

@@ -74,6 +74,8 @@ export const SCHEDULES = {
   signal: { rateMinutes: 1, offsetSeconds: 5 },
   metrics: { rateMinutes: 1, offsetSeconds: 30 },
   reconcile: { rateMinutes: 5, offsetSeconds: 45 },
+  /** The daily report of the UTC day that just ended: once a day, at 00:00 (+ offset) UTC. */
+  report: { rateMinutes: 1440, offsetSeconds: 55 },
 } as const;
 
 /** Payload EventBridge Scheduler sends to a scheduled function (and the local scheduler sends too). */

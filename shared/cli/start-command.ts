@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { readCandleDir, replayDataDir } from '../local/candle-files.js';
 import { runEmbedded, type Progress } from '../local/embedded.js';
-import type { EmbeddedSummary } from '../local/summary.js';
+import { renderOperations, type EmbeddedSummary } from '../local/summary.js';
 import { parseTime } from './cli-args.js';
 
 /** Default replay: the 19 May 2021 crash day, real 1m candles (about a minute on 2 cores). */
@@ -25,7 +25,7 @@ export async function startCommand(values: {
   process.stderr.write(`stratus: replaying ${symbols.join(', ')} 1m from ${iso(from)} to ${iso(to)} on dynalite + fauxqs\n`);
   const summary = await runEmbedded({ candles, policy, onProgress: progressBar, logLevel: values['log-level'] ?? 'ERROR' });
   process.stderr.write('\n');
-  process.stdout.write(render(summary));
+  process.stdout.write(render(summary) + renderOperations(summary));
   if (values.json) await writeFile(values.json, `${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }

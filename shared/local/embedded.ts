@@ -123,16 +123,17 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
 }
 
 async function loadHandlers(deps: Awaited<ReturnType<typeof import('../runtime/deps.js')['buildDeps']>>) {
-  const [signal, risk, execution, metrics, reconcile] = await Promise.all([
+  const [signal, risk, execution, metrics, reconcile, report] = await Promise.all([
     import('../../functions/signal/handler.js'), import('../../functions/risk/handler.js'),
     import('../../functions/execution/handler.js'), import('../../functions/metrics/handler.js'),
-    import('../../functions/reconcile/handler.js'),
+    import('../../functions/reconcile/handler.js'), import('../../functions/report/handler.js'),
   ]);
   const ctx = <E>(name: string, h: Handler<E>) => (e: E, c?: Context) => h(e, c ?? lambdaContext(name, { timeoutSeconds: 60 }));
   return {
     signal: ctx('signal', signal.createSignalHandler(deps) as Handler<unknown>),
     metrics: ctx('metrics', metrics.createMetricsHandler(deps) as Handler<unknown>),
     reconcile: ctx('reconcile', reconcile.createReconcileHandler(deps) as Handler<unknown>),
+    report: ctx('report', report.createReportHandler(deps) as Handler<unknown>),
     risk: ctx('risk', risk.createRiskHandler(deps) as Handler<SQSEvent>),
     execution: ctx('execution', execution.createExecutionHandler(deps) as Handler<SQSEvent>),
   } as Record<string, (e: unknown, c?: Context) => Promise<unknown>>;

@@ -5,6 +5,10 @@ import { money } from '../domain/money.js';
 import type { Deps } from '../runtime/deps.js';
 import { loadLedger, marksFor } from '../services/portfolio.js';
 import type { Provisioned } from './provision.js';
+import { DynamoOpsRecords } from '../adapters/dynamo-ops-records.js';
+import { buildDailyReport, DAY_MS, type DailyReport } from '../services/daily-report.js';
+import { renderDailyReport } from '../services/daily-report-text.js';
+import { checkHealth, type HealthReport } from '../services/health-check.js';
 
 /** The end-of-run report of `stratus start` (also written as JSON with --json). Money as decimal strings. */
 export interface EmbeddedSummary {
@@ -35,6 +39,16 @@ export interface EmbeddedSummary {
   /** Local-runtime health: scheduled invocations that threw, handler invocations that threw, queues that did not drain. */
   readonly runtime: { readonly scheduledErrors: number; readonly handlerErrors: number; readonly undrainedPolls: number };
   readonly wallSeconds: number;
+  /** `stratus status` on the final state (alarms not checked: no CloudWatch here). Nothing persists after the run. */
+  readonly health: HealthReport;
+  /** The daily report of each replayed UTC day. */
+  readonly dailyReports: readonly DailyReport[];
+}
+
+/** The run's daily reports and health verdict as text, printed after the summary. */
+export function renderOperations(s: Pick<EmbeddedSummary, 'health' | 'dailyReports'>): string {
+  const checks = s.health.checks.filter((c) => c.state !== 'OK').map((c) => `    ${c.name}: ${c.state} (${c.detail})`);
+  return `${s.dailyReports.map(renderDailyReport).join('\n')}\nhealth (stratus status on the final state): ${s.health.verdict}\n${checks.map((l) => `${l}\n`).join('')}`;
 }
 
 /** Reads the final state out of the emulated tables and queues into the run summary. */
@@ -58,6 +72,13 @@ export async function summarize(input: {
   const v = valuation(ledger, await marksFor(deps.market, ledger));
   const alerts = await drainAlerts(sqs, provisioned.alertInboxUrl);
   const ks = await deps.state.getKillSwitch();
+  const ops = new DynamoOpsRecords({ tableName: provisioned.tables.state });
+  const dlqs = { names: Object.keys(provisioned.queues), depth: (id: string) => depth(sqs, provisioned.queues[id as keyof Provisioned['queues']].dlqUrl) };
+  const health = await checkHealth({ clock: deps.clock, state: deps.state, policies: deps.policies, market: deps.market, ops, dlqs });
+  const dailyReports: DailyReport[] = [];
+  for (let day = Math.floor(input.from / DAY_MS) * DAY_MS; day <= input.to; day += DAY_MS) {
+    dailyReports.push(await buildDailyReport({ ...deps, ops }, new Date(day).toISOString().slice(0, 10)));
+  }
   return {
     window: { from: new Date(input.from).toISOString(), to: new Date(input.to).toISOString() },
     symbols: loaded.policy.symbols,
@@ -86,6 +107,8 @@ export async function summarize(input: {
       scheduledErrors: input.schedulerErrors, handlerErrors: input.consumers.reduce((n, c) => n + c.errors, 0), undrainedPolls: input.undrained,
     },
     wallSeconds: Number(input.wallSeconds.toFixed(1)),
+    health,
+    dailyReports,
   };
 }
 

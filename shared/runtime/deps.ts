@@ -17,6 +17,7 @@ import { PaperExchange, paperOptionsFor } from '../adapters/paper-exchange.js';
 import { paperMarkets } from '../adapters/paper-markets.js';
 import { chargeCcxtRequests } from '../adapters/rate-limited-exchange.js';
 import { SnsAlerts } from '../adapters/sns-alerts.js';
+import { DynamoOpsRecords, recordingAlerts } from '../adapters/dynamo-ops-records.js';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue.js';
 import { emfExchangeMeter, meteredVenues, type ExchangeMeter } from '../adapters/metered-exchange.js';
 import { metrics } from './observability.js';
@@ -71,7 +72,7 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; met
     ...(overrides.clock ? {} : { candleFetcherFor: ccxtCandleFetcherFor() }),
     signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
     orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
-    alerts: new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }),
+    alerts: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
   };
 }
 

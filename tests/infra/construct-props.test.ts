@@ -33,7 +33,7 @@ describe('bad props are rejected before anything is built', () => {
 
   it('rejects a negative retry count and a missing schedule target', () => {
     const { stack, topic, fn } = scratch();
-    const targets = { signal: fn('S'), metrics: fn('M'), reconcile: fn('R') };
+    const targets = { signal: fn('S'), metrics: fn('M'), reconcile: fn('R'), report: fn('D') };
     expect(() => new PipelineSchedules(stack, 'A', { targets, alarmTopic: topic, retryAttempts: -1 })).toThrow(/retryAttempts must be an integer/);
     const { reconcile: _omitted, ...partial } = targets;
     expect(() => new PipelineSchedules(stack, 'B', { targets: partial as typeof targets, alarmTopic: topic })).toThrow(/no target function for the reconcile schedule/);

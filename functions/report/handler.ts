@@ -1,0 +1,25 @@
+import { DynamoOpsRecords } from '../../shared/adapters/dynamo-ops-records.js';
+import { lambdaDeps, type Deps } from '../../shared/runtime/deps.js';
+import { parseScheduled } from '../../shared/runtime/messages.js';
+import { withObservability } from '../../shared/runtime/middleware.js';
+import { logger } from '../../shared/runtime/observability.js';
+import { buildDailyReport, DAY_MS } from '../../shared/services/daily-report.js';
+import { renderDailyReport } from '../../shared/services/daily-report-text.js';
+import type { OpsRecordStore } from '../../shared/services/ops-records.js';
+
+/** Scheduled shortly after 00:00 UTC: builds the previous day's report and sends it on the alert topic (email, Slack). */
+export function createReportHandler(deps: Deps, ops: OpsRecordStore = new DynamoOpsRecords({ tableName: deps.config.tables.state })) {
+  return withObservability('report', async function report(event: unknown) {
+    const invocation = parseScheduled(event, 'report');
+    const day = new Date(Math.floor(Date.parse(invocation.scheduledTime) / DAY_MS) * DAY_MS - DAY_MS).toISOString().slice(0, 10);
+    const r = await buildDailyReport({ ...deps, ops }, day);
+    await deps.alerts.publish({
+      severity: 'info', kind: 'DAILY_REPORT', key: day, title: `Stratus daily report ${day}: equity ${r.equity}, day ${r.dayPnl}`,
+      message: renderDailyReport(r), details: { day, policyHash: r.policy.hash }, at: deps.clock.now(),
+    });
+    logger.info('daily report', { day, equity: r.equity, dayPnl: r.dayPnl, policyHash: r.policy.hash });
+    return { day, equity: r.equity, dayPnl: r.dayPnl, cumulativePnl: r.cumulativePnl, trades: r.tradesClosed, alerts: r.alerts.total };
+  });
+}
+
+export const handler = createReportHandler(lambdaDeps());
