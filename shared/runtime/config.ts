@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAlertOverrides, type AlertOverrides } from '../domain/alert-catalog.js';
 import { ENV } from '../resources.js';
 import { ConfigError } from './errors.js';
 
@@ -15,9 +16,12 @@ const ConfigSchema = z.object({
   exchangeSecretArn: z.string().min(1).optional(),
   policyCacheTtlSeconds: z.coerce.number().int().min(0).default(15),
   policyMaxAgeSeconds: z.coerce.number().int().positive().default(300),
+  alertOverrides: z.string().optional(),
 });
 
-const TUNABLES = { policyCacheTtlSeconds: 'POLICY_CACHE_TTL_SECONDS', policyMaxAgeSeconds: 'POLICY_MAX_AGE_SECONDS' } as const;
+const TUNABLES = {
+  policyCacheTtlSeconds: 'POLICY_CACHE_TTL_SECONDS', policyMaxAgeSeconds: 'POLICY_MAX_AGE_SECONDS', alertOverrides: 'ALERT_OVERRIDES',
+} as const;
 
 /** Resource names and tunables of a Stratus function, parsed once at cold start. Resource names have no defaults. */
 export interface StratusConfig {
@@ -27,6 +31,8 @@ export interface StratusConfig {
   readonly exchangeSecretArn?: string;
   readonly policyCacheTtlMs: number;
   readonly policyMaxAgeMs: number;
+  /** Per-kind dedup/escalation windows over the alert catalogue's defaults (ALERT_OVERRIDES, JSON). */
+  readonly alertOverrides: AlertOverrides;
 }
 
 /** Parses the environment into a frozen config; throws ConfigError naming every missing variable. */
@@ -39,6 +45,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StratusConfig 
     throw new ConfigError(`invalid function environment: ${problems}`);
   }
   const e = parsed.data;
+  const alerts = parseAlertOverrides(e.alertOverrides);
+  if ('problem' in alerts) throw new ConfigError(`invalid function environment: ${TUNABLES.alertOverrides}: ${alerts.problem}`);
   return Object.freeze({
     tables: Object.freeze({
       market: e.marketTable, state: e.stateTable, policy: e.policyTable, idempotency: e.idempotencyTable,
@@ -48,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StratusConfig 
     ...(e.exchangeSecretArn ? { exchangeSecretArn: e.exchangeSecretArn } : {}),
     policyCacheTtlMs: e.policyCacheTtlSeconds * 1000,
     policyMaxAgeMs: e.policyMaxAgeSeconds * 1000,
+    alertOverrides: alerts.overrides,
   });
 }

@@ -63,16 +63,16 @@ describe('SnsAlerts', () => {
       Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ severity: ['critical'] }) },
     }));
     const alerts = new SnsAlerts({ topicArn: p.alertTopicArn, client: sns });
-    await alerts.publish(alert({ severity: 'info', kind: 'DAILY_SUMMARY', title: 'Daily summary' }));
-    await alerts.publish(alert({ kind: 'BALANCE_DRIFT', title: 'Balance drift' }));
+    await alerts.publish(alert({ severity: 'info', kind: 'DAILY_REPORT', title: 'Daily report' }));
+    await alerts.publish(alert({ kind: 'RECONCILE_DRIFT', title: 'Balance drift' }));
 
     const first = await receiveOne(q.QueueUrl!);
-    expect(JSON.parse(first.Body!).kind).toBe('BALANCE_DRIFT');
+    expect(JSON.parse(first.Body!).kind).toBe('RECONCILE_DRIFT');
     const depth = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl!, AttributeNames: ['ApproximateNumberOfMessages'] }));
     expect(depth.Attributes?.ApproximateNumberOfMessages).toBe('0');
     // The unfiltered inbox got both.
     const inbox = [await receiveOne(p.alertInboxUrl), await receiveOne(p.alertInboxUrl)].map((m) => JSON.parse(m.Body!).kind);
-    expect(inbox.sort()).toEqual(['BALANCE_DRIFT', 'DAILY_SUMMARY']);
+    expect(inbox.sort()).toEqual(['DAILY_REPORT', 'RECONCILE_DRIFT']);
   });
 });
 
@@ -96,9 +96,9 @@ describe('alertSubject', () => {
 describe('MemoryAlerts', () => {
   it('records alerts in order, as the JSON a subscriber would get', async () => {
     const alerts = new MemoryAlerts();
-    await alerts.publish(alert({ kind: 'A', details: { when: undefined, n: 1 } }));
-    await alerts.publish(alert({ kind: 'B' }));
-    expect(alerts.published.map((a) => a.kind)).toEqual(['A', 'B']);
-    expect(Object.keys(alerts.ofKind('A')[0]?.details ?? {})).toEqual(['n']);
+    await alerts.publish(alert({ kind: 'ORDER_REJECTED', details: { when: undefined, n: 1 } }));
+    await alerts.publish(alert({ kind: 'RECONCILE_DRIFT' }));
+    expect(alerts.published.map((a) => a.kind)).toEqual(['ORDER_REJECTED', 'RECONCILE_DRIFT']);
+    expect(Object.keys(alerts.ofKind('ORDER_REJECTED')[0]?.details ?? {})).toEqual(['n']);
   });
 });
