@@ -4,7 +4,7 @@ import { redactDeep } from '../../shared/adapters/redaction.js';
 import { StratusError } from '../../shared/domain/errors.js';
 import { logger, metrics } from '../../shared/runtime/observability.js';
 import { SLACK_WEBHOOK_PLACEHOLDER } from './placeholder.js';
-import { parseNotice, toSlackPayload } from './slack-message.js';
+import { parseNotice, slackMention, toSlackPayload } from './slack-message.js';
 
 /** Slack did not accept a message. Retryable for 429 and 5xx (Lambda retries the async invoke). */
 export class SlackDeliveryError extends StratusError {
@@ -14,12 +14,17 @@ export class SlackDeliveryError extends StratusError {
   }
 }
 
+/** Optional environment variable of the notifier: who ESCALATED alerts mention (see slackMention). */
+export const SLACK_MENTION_ENV = 'SLACK_ESCALATION_MENTION';
+
 /** What the notifier needs from outside: the webhook URL (resolved once per environment) and an HTTP client. */
 export interface NotifierDeps {
   readonly webhookUrl: () => Promise<string>;
   readonly fetch?: typeof fetch;
   /** @default 5000 */
   readonly timeoutMs?: number;
+  /** Who ESCALATED messages mention (slackMention: here, channel, U…/W… user, S… group); @channel by default. */
+  readonly mention?: string;
 }
 
 /** Outcome of one invocation. */
@@ -32,6 +37,7 @@ export interface NotifierResult {
 export function createAlertNotifier(deps: NotifierDeps) {
   const post = deps.fetch ?? fetch;
   const timeoutMs = deps.timeoutMs ?? 5000;
+  const mention = slackMention(deps.mention);
   return async function notifySlack(event: SNSEvent): Promise<NotifierResult> {
     const url = await deps.webhookUrl();
     if (!isUsableWebhook(url)) {
@@ -46,7 +52,7 @@ export function createAlertNotifier(deps: NotifierDeps) {
         const res = await post(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(redactDeep(toSlackPayload(notice))),
+          body: JSON.stringify(redactDeep(toSlackPayload(notice, mention))),
           signal: AbortSignal.timeout(timeoutMs),
         });
         status = res.status;

@@ -10,6 +10,8 @@ import { measurePortfolio, type MetricsDeps } from '../../shared/services/measur
 export function createMetricsHandler(deps: MetricsDeps) {
   return withObservability('metrics', async function measure(event: unknown) {
     parseScheduled(event, 'metrics');
+    // Critical alerts unresolved past their window are re-sent ESCALATED before anything here can fail.
+    await deps.alerts.escalateDue(deps.clock.now()).catch((error: unknown) => logger.error('alert escalation sweep failed', { error }));
     const s = await measurePortfolio(deps);
     const g = s.gauges;
     emitMetric(M.equity, Number(s.equity));

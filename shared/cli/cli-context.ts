@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { dynamoDocumentClient } from '../adapters/aws-clients.js';
+import { dynamoDocumentClient, snsClient } from '../adapters/aws-clients.js';
+import { DedupingAlerts } from '../adapters/deduping-alerts.js';
+import { DynamoAlertStateStore } from '../adapters/dynamo-alert-state-store.js';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
 import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
 import type { PolicyRecords } from '../adapters/policy-codec.js';
-import type { Clock, PolicyStore, StateStore } from '../ports.js';
+import { SnsAlerts } from '../adapters/sns-alerts.js';
+import { parseAlertOverrides } from '../domain/alert-catalog.js';
+import type { Alerts, Clock, PolicyStore, StateStore } from '../ports.js';
 import { ENV } from '../resources.js';
 import { systemClock } from '../runtime/deps.js';
 
@@ -21,12 +25,15 @@ export interface CliContext {
   readonly readText: (path: string) => Promise<string>;
   /** Who is running the command when --by is not given (kill only). */
   readonly user?: string;
+  /** Where kill/reset alerts go (SNS through the dedup layer); undefined when no topic is configured. */
+  readonly alerts?: () => Alerts | undefined;
 }
 
 /** The context of a real `stratus` process: DynamoDB tables named by POLICY_TABLE / STATE_TABLE, stdout/stderr. */
 export function processContext(env: NodeJS.ProcessEnv = process.env): CliContext {
   let policies: OperatorPolicyStore | undefined;
   let state: StateStore | undefined;
+  let alerts: Alerts | undefined;
   const table = (name: string, output: string) => {
     const value = env[name];
     if (!value) throw new Error(`set ${name} to the deployed table name (stack output ${output})`);
@@ -38,12 +45,28 @@ export function processContext(env: NodeJS.ProcessEnv = process.env): CliContext
       validation: env[ENV.exchangeSecretArn] ? { exchangeKeysConfigured: true } : {},
     })),
     state: () => (state ??= new DynamoStateStore({ tableName: table(ENV.stateTable, 'StateTableName'), client: dynamoDocumentClient() })),
+    alerts: () => (alerts ??= operatorAlerts(env, table(ENV.stateTable, 'StateTableName'))),
     clock: systemClock,
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     readText: (path) => readFile(path, 'utf8'),
     ...(env.USER ? { user: env.USER } : {}),
   };
+}
+
+/**
+ * The functions' alert path for the operator's commands: SNS on ALERT_TOPIC_ARN through the dedup layer on
+ * the state table, with ALERT_OVERRIDES; undefined when ALERT_TOPIC_ARN is unset.
+ */
+function operatorAlerts(env: NodeJS.ProcessEnv, stateTable: string): Alerts | undefined {
+  const topicArn = env[ENV.alertTopicArn];
+  if (!topicArn) return undefined;
+  const parsed = parseAlertOverrides(env.ALERT_OVERRIDES);
+  if ('problem' in parsed) throw new Error(`ALERT_OVERRIDES: ${parsed.problem}`);
+  return new DedupingAlerts({
+    inner: new SnsAlerts({ topicArn, client: snsClient() }),
+    store: new DynamoAlertStateStore({ tableName: stateTable, client: dynamoDocumentClient() }), overrides: parsed.overrides,
+  });
 }
 
 /** Epoch ms as an ISO time to the second. */

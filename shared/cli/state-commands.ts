@@ -2,36 +2,46 @@ import { effectiveStatus, initialKillSwitch, resetKillSwitch, tripKillSwitch, ty
 import { money } from '../domain/money.js';
 import type { StateStore } from '../ports.js';
 import { iso, type CliContext } from './cli-context.js';
+import { manualTripAlert, resetAlert, sendSwitchAlert } from './switch-alerts.js';
 
-async function updateSwitch(state: StateStore, change: (s: KillSwitchState) => KillSwitchState): Promise<KillSwitchState> {
+async function updateSwitch(state: StateStore, change: (s: KillSwitchState) => KillSwitchState): Promise<{ next: KillSwitchState; changed: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await state.getKillSwitch();
     const next = change(current?.value ?? initialKillSwitch());
-    if (next === current?.value) return next;
-    if (await state.putKillSwitch(next, current?.version ?? 0)) return next;
+    if (next === current?.value || (!current && next.history.length === 0)) return { next, changed: false };
+    if (await state.putKillSwitch(next, current?.version ?? 0)) return { next, changed: true };
   }
   throw new Error('kill switch kept changing under us; try again');
 }
 
-/** `stratus kill --reason [--by]`: trips the kill switch by hand; no opening order leaves the pipeline until a reset. */
+/** `stratus kill --reason [--by]`: trips the kill switch by hand (alert KILL_SWITCH_TRIPPED, code MANUAL); no opening order leaves the pipeline until a reset. */
 export async function killCommand(ctx: CliContext, values: { reason?: string; by?: string }): Promise<number> {
   if (!values.reason) throw new Error('kill needs --reason <text>');
   const by = values.by ?? ctx.user ?? 'operator';
-  const next = await updateSwitch(ctx.state(), (s) => tripKillSwitch(s, { reason: values.reason!, by, at: ctx.clock.now() }));
+  const at = ctx.clock.now();
+  const { next, changed } = await updateSwitch(ctx.state(), (s) => tripKillSwitch(s, { reason: values.reason!, by, at }));
   ctx.out(`kill switch ${next.status} (${next.reason}, by ${next.changedBy}); trips so far ${next.tripCount}\n`);
-  return 0;
+  if (!changed) {
+    ctx.out('already TRIPPED: no new alert\n');
+    return 0;
+  }
+  return sendSwitchAlert(ctx, manualTripAlert(next, by, values.reason, at));
 }
 
-/** `stratus reset --by --reason`: the only way a tripped switch re-arms, through the policy's killSwitch.cooldownSeconds. */
+/** `stratus reset --by --reason`: the only way a tripped switch re-arms, through the policy's killSwitch.cooldownSeconds (alert KILL_SWITCH_RESET). */
 export async function resetCommand(ctx: CliContext, values: { reason?: string; by?: string }): Promise<number> {
   if (!values.reason || !values.by) throw new Error('reset needs --by <who> and --reason <text>');
   const { policy } = await ctx.policies().peek();
   const at = ctx.clock.now();
-  const next = await updateSwitch(ctx.state(), (s) =>
-    resetKillSwitch(s, { by: values.by!, reason: values.reason!, at, cooldownSeconds: policy.killSwitch.cooldownSeconds }));
+  const { cooldownSeconds } = policy.killSwitch;
+  const { next, changed } = await updateSwitch(ctx.state(), (s) => resetKillSwitch(s, { by: values.by!, reason: values.reason!, at, cooldownSeconds }));
   const until = next.status === 'COOLDOWN' && next.cooldownUntil !== undefined ? ` until ${iso(next.cooldownUntil)}` : '';
   ctx.out(`kill switch ${next.status}${until}\n`);
-  return 0;
+  if (!changed) {
+    ctx.out('not tripped: nothing reset, no alert\n');
+    return 0;
+  }
+  return sendSwitchAlert(ctx, resetAlert(next, values.by, values.reason, at, cooldownSeconds));
 }
 
 /** `stratus status`: kill switch, cash, positions. */

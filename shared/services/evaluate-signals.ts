@@ -65,6 +65,7 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
   const view = await viewMarketData(deps.market, fetcherFor && (() => fetcherFor(policy.exchange.id)), policy.marketQuality, now);
   const marketStale = view.stale;
   if (marketStale) await alertStale(deps.alerts, view, policy.marketQuality, now);
+  else await deps.alerts.resolve('MARKET_DATA_STALE', undefined, now);
   const latestClose = Math.floor(now / timeframeMs(tf)) * timeframeMs(tf);
   const skipped: Skip[] = [];
   const scope = signalScope(policy, holdings);
