@@ -1,15 +1,14 @@
-import { recordFailure, recordSuccess, type CircuitPolicy } from '../domain/circuit-breaker.js';
 import { StratusError } from '../domain/errors.js';
-import type { ExchangeHealth } from '../domain/exchange-health.js';
 import { limitPriceFor } from '../domain/fill-model.js';
 import { effectiveStatus } from '../domain/kill-switch.js';
 import type { MarketInfo } from '../domain/market.js';
 import { money } from '../domain/money.js';
 import { isTerminal, newOrderRecord, transitionOrder, type OrderRecord, type OrderRequest, type TradingMode } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
-import type { Alerts, Clock, Exchange, ExchangeOrder, PolicyStore, StateStore, Versioned } from '../ports.js';
-import { QUEUES } from '../resources.js';
-import { applyExchangeState, bookExchangeFills, followUpAttempt, type MarketOf } from './book-fills.js';
+import type { Alerts, Clock, Exchange, PolicyStore, StateStore, Versioned } from '../ports.js';
+import { bookExchangeFills, followUpAttempt, type MarketOf } from './book-fills.js';
+import { submit } from './send-order.js';
+import { watched } from './watch-exchange.js';
 import { admissionRefusal, refuseOrder } from './admit-order.js';
 
 /** Ports order execution needs. */
@@ -90,111 +89,6 @@ async function admit(deps: ExecutionDeps, order: OrderRecord, policy: Policy, ma
   return transitionOrder({ ...order, type: 'limit', limitPrice }, 'SUBMITTING', now, {}, `limit ${limitPrice}: ${offset} bps from ${order.referencePrice}`);
 }
 
-/**
- * How long a send belongs to the delivery that claimed it (wrote SUBMITTING): longer than a delivery can
- * live (the execution function's timeout) plus a margin for the exchange's recvWindow, after which a
- * request signed by that delivery can no longer be executed. Shorter than the queue's visibility timeout.
- */
-export const SUBMIT_LEASE_MS = (QUEUES.orders.consumerTimeoutSeconds + 60) * 1000;
-
-/** History note of a send that failed before reaching the exchange: the lease is free at once. */
-const NOT_SENT = 'not sent: ';
-
-/**
- * SUBMITTING → exchange outcome. Asks the exchange about the client order id first. Only the delivery that
- * claimed the send places the order: another delivery that finds it SUBMITTING and unknown to the exchange
- * claims it (a conditional write, so one wins) once the claimant's lease has run out or its send is known
- * not to have been made, and until then throws a retryable ORDER_IN_FLIGHT. So two deliveries of one
- * message never both send, even where the exchange accepts a reused client id (Binance: once it is closed).
- */
-async function submit(
-  deps: ExecutionDeps, exchange: Exchange, current: Versioned<OrderRecord>, policy: Policy, marketOf: MarketOf, claimed: boolean,
-): Promise<OrderRecord> {
-  const order = current.value;
-  const lookUp = () => watched(deps, policy, 'read', () => exchange.fetchOrderByClientId(order.symbol, order.clientOrderId));
-  let placed: ExchangeOrder | undefined = await lookUp();
-  if (!placed && !claimed) return claimSend(order, deps.clock.now());
-  if (!placed) {
-    try {
-      placed = await watched(deps, policy, 'order', () => exchange.placeOrder(order));
-    } catch (error) {
-      if (!(error instanceof StratusError) || error.retryable) {
-        if (error instanceof StratusError && !(error as { outcomeUnknown?: boolean }).outcomeUnknown) await noteNotSent(deps, current, error);
-        throw error;
-      }
-      placed = await lookUp();
-      if (!placed) {
-        await bookExchangeFills(deps, order, [], true);
-        await deps.alerts.publish({
-          severity: 'warning', kind: 'ORDER_REJECTED', at: deps.clock.now(),
-          title: `Order ${order.clientOrderId} rejected`, message: error.message, details: { symbol: order.symbol, code: error.code },
-        });
-        return transitionOrder(order, 'REJECTED', deps.clock.now(), { rejectReason: `${error.code}: ${error.message}` });
-      }
-    }
-  }
-  return applyExchangeState(deps, order, placed, marketOf);
-}
-
-/** The claim of a send another delivery began: allowed once its lease ran out or it noted the send was not made. */
-function claimSend(order: OrderRecord, now: number): OrderRecord {
-  const last = order.history.at(-1);
-  const since = last?.at ?? order.updatedAt;
-  if (!last?.note?.startsWith(NOT_SENT) && now - since < SUBMIT_LEASE_MS) {
-    throw new StratusError('ORDER_IN_FLIGHT', `order ${order.clientOrderId} is being sent by another delivery since ${since}; retry later`, true);
-  }
-  return { ...order, updatedAt: now, history: [...order.history, { status: 'SUBMITTING', at: now, note: 'send claimed by a redelivery' }] };
-}
-
-/** Records that this delivery's send failed before reaching the exchange, freeing the lease (best effort). */
-async function noteNotSent(deps: ExecutionDeps, current: Versioned<OrderRecord>, error: StratusError): Promise<void> {
-  const at = deps.clock.now();
-  const o = current.value;
-  const next = { ...o, updatedAt: at, history: [...o.history, { status: o.status, at, note: `${NOT_SENT}${error.code}` }] };
-  await deps.state.updateOrder(next, current.version).catch(() => false);
-}
-
-/**
- * Runs one exchange call and notes its outcome on the exchange-health item: a retryable failure (or any
- * non-Stratus error) counts toward the circuit breaker and the error burst, then is rethrown. A success
- * closes the breaker only for `kind` 'order' (place, cancel): the breaker guards the order path, and a
- * lookup that works between failing placements must not reset their count. A permanent error (the
- * venue answered "no") changes nothing.
- */
-export async function watched<T>(
-  deps: Pick<ExecutionDeps, 'clock' | 'state'>, policy: CircuitPolicy, kind: 'order' | 'read', call: () => Promise<T>,
-): Promise<T> {
-  let result: T;
-  try {
-    result = await call();
-  } catch (error) {
-    // Our own rate budget running out is not the exchange failing: it must not open the breaker.
-    const exchangeFault = !(error instanceof StratusError) || (error.retryable && error.code !== 'RATE_BUDGET_EXHAUSTED');
-    if (exchangeFault) await noteHealth(deps, (h, now) => recordFailure(h, now, policy));
-    throw error;
-  }
-  if (kind === 'order') await noteHealth(deps, recordSuccess);
-  return result;
-}
-
-/**
- * Applies `change` to the health item with a conditional write, a few times on conflict, then gives up:
- * the health item is advisory, so losing its race (or failing to read or write it) never fails the caller.
- */
-async function noteHealth(
-  deps: Pick<ExecutionDeps, 'clock' | 'state'>, change: (h: ExchangeHealth | undefined, now: number) => ExchangeHealth,
-): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const stored = await deps.state.getExchangeHealth();
-      const next = change(stored?.value, deps.clock.now());
-      if (stored && next === stored.value) return;
-      if (!stored && next.consecutiveFailures === 0 && next.recentErrors.length === 0) return;
-      if (await deps.state.putExchangeHealth(next, stored?.version ?? 0)) return;
-    } catch {
-      return;
-    }
-  }
-}
-
+export { SUBMIT_LEASE_MS } from './send-order.js';
+export { watched } from './watch-exchange.js';
 export { applyExchangeState, type ApplyDeps } from './book-fills.js';

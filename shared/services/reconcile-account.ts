@@ -5,11 +5,13 @@ import { dec, Decimal, money, ZERO } from '../domain/money.js';
 import {
   isTerminal, newOrderRecord, statusFromExchange, transitionOrder, type OrderRecord, type OrderRequest, type TradingMode,
 } from '../domain/order.js';
+import { lastSendActivity, sendState } from '../domain/placement.js';
 import type { LoadedPolicy, Policy } from '../domain/policy.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, ExchangeOrder, PolicyStore, StateStore, Versioned } from '../ports.js';
 import { CLIENT_ORDER_PREFIX } from '../resources.js';
 import { bookExchangeFills } from './book-fills.js';
 import { applyExchangeState, watched } from './execute-order.js';
+import { alertIfUnresolved, notFoundAnswer, SUBMIT_LEASE_MS } from './send-order.js';
 import { loadLedger } from './portfolio.js';
 import { tripKillSwitchNow } from './trip-kill-switch.js';
 
@@ -36,6 +38,8 @@ export interface ReconcileReport {
   readonly adoptedOrders: readonly string[];
   /** Open orders carrying our prefix that could not be adopted (see problems). */
   readonly unknownOpenOrders: readonly string[];
+  /** SUBMITTING orders whose send may have reached the exchange, which does not show them yet (kept, not re-sent). */
+  readonly unresolvedOrders: readonly string[];
   /** Currency → exchange total minus ledger amount, where above reconcile.driftAlertPct. */
   readonly drift: Readonly<Record<string, string>>;
   /** Currency → that difference in % of the ledger amount (of one unit when the ledger holds none). */
@@ -46,16 +50,16 @@ export interface ReconcileReport {
 }
 
 /**
- * A NEW or SUBMITTING order the exchange has never seen after this long will never be sent (its
- * message was dead-lettered): it is expired and its reservation released. Well above the orders
- * queue's retry span, so a live retry is never overtaken.
+ * A NEW or SUBMITTING order the exchange has never seen this long after its last send activity will never be
+ * sent (its message was dead-lettered): it is expired and its reservation released (a send of unknown outcome
+ * only once the settle window resolved it). Well above the orders queue's retry span, so a live retry is never overtaken.
  */
 export const STUCK_ORDER_MS = 30 * 60_000;
 
 /** Strategy (and exit reason) recorded on orders adopted from the exchange. */
 export const ADOPTED = 'reconcile-adopted';
 
-type Tally = { checked: number; updated: number; booked: number; problems: { clientOrderId: string; error: string }[] };
+type Tally = { checked: number; updated: number; booked: number; unresolved: string[]; problems: { clientOrderId: string; error: string }[] };
 
 /**
  * Brings the ledger in line with the exchange: refreshes every non-final order on its venue (booking fills that
@@ -71,7 +75,7 @@ export async function reconcileAccount(deps: ReconcileDeps): Promise<ReconcileRe
   const { policy } = loaded;
   const { driftAlertPct, driftTripPct } = policy.reconcile;
   const exchange = deps.exchangeFor(policy);
-  const tally: Tally = { checked: 0, updated: 0, booked: 0, problems: [] };
+  const tally: Tally = { checked: 0, updated: 0, booked: 0, unresolved: [], problems: [] };
   await refreshPending(deps, policy, tally);
   const ordersChecked = tally.checked;
   const { adopted, unknown } = await adoptStrays(deps, exchange, loaded, tally);
@@ -98,6 +102,7 @@ export async function reconcileAccount(deps: ReconcileDeps): Promise<ReconcileRe
   }) : undefined;
   return {
     at: now, ordersChecked, ordersUpdated: tally.updated, fillsBooked: tally.booked, adoptedOrders: adopted, unknownOpenOrders: unknown,
+    unresolvedOrders: [...new Set(tally.unresolved)],
     drift, driftPct, killSwitchTripped: trip?.tripped ?? false, problems: tally.problems,
   };
 }
@@ -114,21 +119,50 @@ async function refresh(deps: ReconcileDeps, orderId: string, policy: Policy, tal
   if (!stored || isTerminal(stored.value.status)) return;
   const order = stored.value;
   const exchange = deps.exchangeFor(policy, order.mode);
-  const ex = await watched(deps, policy, 'read', () => exchange.fetchOrderByClientId(order.symbol, order.clientOrderId));
-  const now = deps.clock.now();
-  if (!ex) {
-    if (!['NEW', 'SUBMITTING'].includes(order.status) || now - order.updatedAt < STUCK_ORDER_MS) return;
-    await bookExchangeFills(deps, order, [], true);
-    const expired = transitionOrder(order, order.status === 'NEW' ? 'CANCELED' : 'EXPIRED', now,
-      { rejectReason: 'NEVER_REACHED_EXCHANGE' }, `not on the exchange ${Math.round((now - order.updatedAt) / 60_000)} min after ${order.status}`);
-    if (await deps.state.updateOrder(expired, stored.version)) tally.updated++;
-    return;
+  let ex: ExchangeOrder | undefined;
+  try {
+    ex = await watched(deps, policy, 'read', () => exchange.fetchOrderByClientId(order.symbol, order.clientOrderId));
+  } catch (error) {
+    await alertIfUnresolved(deps, stored, policy.execution); // the operator hears of it even while the exchange cannot be asked
+    throw error;
   }
+  if (!ex) return settleMissing(deps, stored, policy, tally);
   const applied = new Set((await deps.state.getLedger())?.value.appliedFillIds ?? []);
   const fresh = ex.trades.filter((t) => !applied.has(`${order.symbol}#${t.tradeId}`)).length;
   const next = await applyExchangeState(deps, order, ex);
   tally.booked += fresh;
   if (next !== order && (await deps.state.updateOrder(next, stored.version))) tally.updated++;
+}
+
+/**
+ * An order its venue does not show. NEW: cancelled STUCK_ORDER_MS after it was created (nothing was sent).
+ * SUBMITTING with a send of unknown outcome: one more not-found answer is recorded (and the critical
+ * ORDER_UNRESOLVED alert once it is due); it is expired only once resolved "never placed" by the settle
+ * window (sendState) and STUCK_ORDER_MS after its last send activity, so no live retry is overtaken. The
+ * order is written before its reservation is released: a lost race releases nothing.
+ */
+async function settleMissing(deps: ReconcileDeps, stored: Versioned<OrderRecord>, policy: Policy, tally: Tally): Promise<void> {
+  let order = stored.value;
+  const now = deps.clock.now();
+  if (order.status !== 'NEW' && order.status !== 'SUBMITTING') return;
+  const state = order.status === 'SUBMITTING' ? sendState(order, now, SUBMIT_LEASE_MS) : { kind: 'free' as const };
+  if (state.kind === 'in-flight') return;
+  if (state.kind === 'unresolved') {
+    const noted = await notFoundAnswer(deps, order, state, policy.execution);
+    if (!noted.resolved) tally.unresolved.push(order.clientOrderId);
+    if (!noted.resolved || now - lastSendActivity(order) < STUCK_ORDER_MS) {
+      await deps.state.updateOrder(noted.next, stored.version);
+      return;
+    }
+    order = noted.next;
+  }
+  const idle = now - lastSendActivity(order);
+  if (idle < STUCK_ORDER_MS) return;
+  const expired = transitionOrder(order, order.status === 'NEW' ? 'CANCELED' : 'EXPIRED', now,
+    { rejectReason: 'NEVER_REACHED_EXCHANGE' }, `not on the exchange ${Math.round(idle / 60_000)} min after ${order.status}`);
+  if (!(await deps.state.updateOrder(expired, stored.version))) return;
+  tally.updated++;
+  await bookExchangeFills(deps, order, [], true);
 }
 
 /** Adopts every open order carrying our prefix that the ledger lacks; finishes adoptions a crash cut short (reservation). */

@@ -373,7 +373,7 @@ describe('executeOrder: dust never blocks an exit', () => {
 });
 
 describe('executeOrder: one send per order, whatever the deliveries', () => {
-  it('lets a delivery that finds the order SUBMITTING by another, and unknown to the exchange, send nothing until the lease runs out', async () => {
+  it('lets a delivery that finds the order SUBMITTING by another, and unknown to the exchange, send nothing while the lease runs, then only after not-found answers span the settle window', async () => {
     const request = await approve(w, intentFor(BTC, 'entry', close));
     const at = w.clock.now();
     await w.state.createOrder(transitionOrder(newOrderRecord(request, at), 'SUBMITTING', at)); // another delivery is sending it
@@ -384,11 +384,62 @@ describe('executeOrder: one send per order, whatever the deliveries', () => {
 
     w.clock.advance(SUBMIT_LEASE_MS - 1);
     await expect(executeOrder(w, request)).rejects.toMatchObject({ code: 'ORDER_IN_FLIGHT' });
+    // The claimant may have died after the exchange accepted: its outcome is unknown, one "not found" settles nothing.
+    w.clock.advance(1);
+    await expect(executeOrder(w, request)).rejects.toMatchObject({ code: 'ORDER_UNRESOLVED', retryable: true });
+    w.clock.advance(300_000);
+    await expect(executeOrder(w, request)).rejects.toMatchObject({ code: 'ORDER_UNRESOLVED' });
+    w.clock.advance(299_999); // three answers, but 1 ms short of settleWindowSeconds (600) after the lease
+    await expect(executeOrder(w, request)).rejects.toMatchObject({ code: 'ORDER_UNRESOLVED' });
+    expect(w.placements).toEqual([]);
+    const unresolved = (await w.state.getOrder(request.orderId))!.value;
+    expect(unresolved.status).toBe('SUBMITTING');
+    expect(unresolved.history.map((h) => h.note).filter((n) => n?.startsWith('not found'))).toHaveLength(3);
+    expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([request.orderId]);
+
     w.clock.advance(1);
     await seedMarket(w, BTC, '49999.99', '50000');
     const record = await executeOrder(w, request);
     expect(record.status).toBe('FILLED');
-    expect(record.history.map((h) => h.note)).toContain('send claimed by a redelivery');
+    expect(record.history.map((h) => h.note)).toEqual(expect.arrayContaining(['never placed: 4 not-found answers over 600 s', 'send claimed by a redelivery']));
+    expect(w.placements).toEqual([request.clientOrderId]);
+  });
+
+  it('needs settleNotFoundChecks not-found answers before re-sending, however long ago the unknown send was', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    const at = w.clock.now();
+    await w.state.createOrder(transitionOrder(newOrderRecord(request, at), 'SUBMITTING', at));
+    w.clock.advance(3_600_000);
+    await seedMarket(w, BTC, '49999.99', '50000');
+    for (let i = 0; i < 2; i++) await expect(executeOrder(w, request)).rejects.toMatchObject({ code: 'ORDER_UNRESOLVED' });
+    expect(w.placements).toEqual([]);
+    expect((await executeOrder(w, request)).status).toBe('FILLED');
+    expect(w.placements).toEqual([request.clientOrderId]);
+  });
+
+  it('never re-sends a placement whose outcome is unknown (timed out) on a redelivery until the settle window has passed', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    const timeouts = { left: 1 };
+    const base = w.exchangeFor;
+    w = { ...w, exchangeFor: (...args: Parameters<World['exchangeFor']>) => {
+      const ex = base(...args);
+      return Object.assign(Object.create(ex) as typeof ex, {
+        placeOrder: async (r: typeof request) => {
+          if (timeouts.left-- > 0) throw new ExchangeApiError('EXCHANGE_TIMEOUT', 'timed out (the order may have reached the exchange)', true, { outcomeUnknown: true });
+          return ex.placeOrder(r);
+        },
+      });
+    } };
+    await expect(executeOrder(w, request)).rejects.toMatchObject({ code: 'EXCHANGE_TIMEOUT' });
+    expect((await w.state.getOrder(request.orderId))!.value.history.at(-1)?.note).toBe('outcome unknown: EXCHANGE_TIMEOUT');
+    for (const redelivery of [1, 2]) {
+      w.clock.advance(360_000); // the orders queue's visibility timeout
+      await expect(executeOrder(w, request), `redelivery ${redelivery}`).rejects.toMatchObject({ code: 'ORDER_UNRESOLVED' });
+    }
+    expect(w.placements).toEqual([]);
+    w.clock.advance(360_000);
+    await seedMarket(w, BTC, '49999.99', '50000');
+    expect((await executeOrder(w, request)).status).toBe('FILLED');
     expect(w.placements).toEqual([request.clientOrderId]);
   });
 
@@ -408,5 +459,48 @@ describe('executeOrder: one send per order, whatever the deliveries', () => {
     expect(w.placements).toEqual([request.clientOrderId]);
     expect(results.some((r) => r.status === 'fulfilled' && r.value.status === 'FILLED')).toBe(true);
     expect((await storedLedger(w)).value.fillCount).toBe(1);
+  });
+});
+
+describe('executeOrder: the kill switch is read again right before every send', () => {
+  /** The order as a delivery left it: SUBMITTING, its send known not made (so a redelivery may send at once). */
+  async function leftUnsent(request: Awaited<ReturnType<typeof approve>>): Promise<void> {
+    const at = w.clock.now();
+    const submitting = transitionOrder(newOrderRecord(request, at), 'SUBMITTING', at);
+    await w.state.createOrder({ ...submitting, history: [...submitting.history, { status: 'SUBMITTING', at, note: 'not sent: EXCHANGE_UNAVAILABLE' }] });
+  }
+
+  it('cancels a redelivered entry the switch tripped on while it was SUBMITTING, releasing its reservation, and never sends it', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    await leftUnsent(request);
+    await trip();
+
+    const record = await executeOrder(w, request);
+    expect(record).toMatchObject({ status: 'CANCELED', rejectReason: 'KILL_SWITCH_NOT_ARMED' });
+    expect(w.placements).toEqual([]);
+    expect((await storedLedger(w)).value.reservations).toEqual({});
+  });
+
+  it('sends a redelivered exit the switch tripped on while it was SUBMITTING when exits are allowed while halted', async () => {
+    await trade(w, intentFor(BTC, 'entry', close));
+    w.clock.advance(M);
+    await seedMarket(w, BTC, '49999.99', '50000');
+    const exit = await approve(w, intentFor(BTC, 'exit', close + M));
+    await leftUnsent(exit);
+    await trip();
+    expect((await executeOrder(w, exit)).status).toBe('FILLED');
+  });
+
+  it('cancels a redelivered exit the switch tripped on while it was SUBMITTING when the policy holds exits while halted', async () => {
+    await trade(w, intentFor(BTC, 'entry', close));
+    w.clock.advance(M);
+    await seedMarket(w, BTC, '49999.99', '50000');
+    const exit = await approve(w, intentFor(BTC, 'exit', close + M));
+    await leftUnsent(exit);
+    await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH], risk: { allowExitsWhenHalted: false } });
+    await trip();
+    expect(await executeOrder(w, exit)).toMatchObject({ status: 'CANCELED', rejectReason: 'KILL_SWITCH_NOT_ARMED' });
+    expect(w.placements).not.toContain(exit.clientOrderId);
+    expect(money(held((await storedLedger(w)).value, BTC))).toBe('0.004');
   });
 });

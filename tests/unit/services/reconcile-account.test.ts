@@ -220,15 +220,22 @@ describe('reconcileAccount', () => {
     expect((await storedLedger(w)).value.fillCount).toBe(1);
   });
 
-  it('expires a SUBMITTING order the venue never saw once it is older than STUCK_ORDER_MS, releasing its reservation', async () => {
+  it('expires a SUBMITTING order the venue never saw only once not-found answers span the settle window and STUCK_ORDER_MS has passed, releasing its reservation', async () => {
     const request = await approve(w, intentFor(BTC, 'entry', close));
     const at = w.clock.now();
     await w.state.createOrder(transitionOrder(newOrderRecord(request, at), 'SUBMITTING', at)); // its message then dead-lettered
     expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([request.orderId]);
 
-    w.clock.advance(STUCK_ORDER_MS - M);
-    await reconcileAccount(w);
-    expect((await w.state.getOrder(request.orderId))!.value.status).toBe('SUBMITTING'); // a live retry may still come
+    for (let minute = 5; minute < 30; minute += 5) { // the reconcile schedule
+      w.clock.advance(5 * M);
+      await reconcileAccount(w);
+    }
+    w.clock.advance(4 * M);
+    await reconcileAccount(w); // 29 min: resolved "never placed", but a live retry may still come
+    const kept = (await w.state.getOrder(request.orderId))!.value;
+    expect(kept.status).toBe('SUBMITTING');
+    expect(kept.history.map((h) => h.note)).toContain('never placed: 3 not-found answers over 780 s');
+    expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([request.orderId]);
 
     w.clock.advance(2 * M);
     const report = await reconcileAccount(w);
@@ -236,6 +243,50 @@ describe('reconcileAccount', () => {
     expect((await w.state.getOrder(request.orderId))!.value).toMatchObject({ status: 'EXPIRED', rejectReason: 'NEVER_REACHED_EXCHANGE' });
     expect((await storedLedger(w)).value.reservations).toEqual({});
     expect(w.placements).toHaveLength(0);
+  });
+
+  it('keeps an unresolved SUBMITTING order and its reservation past STUCK_ORDER_MS until settleNotFoundChecks not-found answers were recorded', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    const at = w.clock.now();
+    await w.state.createOrder(transitionOrder(newOrderRecord(request, at), 'SUBMITTING', at));
+    w.clock.advance(STUCK_ORDER_MS + M); // reconcile did not run meanwhile
+    for (let run = 1; run <= 2; run++) {
+      const report = await reconcileAccount(w);
+      expect(report.unresolvedOrders, `run ${run}`).toEqual([request.clientOrderId]);
+      expect((await w.state.getOrder(request.orderId))!.value.status).toBe('SUBMITTING');
+    }
+    expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([request.orderId]);
+    await reconcileAccount(w);
+    expect((await w.state.getOrder(request.orderId))!.value.status).toBe('EXPIRED');
+  });
+
+  it('alerts ORDER_UNRESOLVED (critical) once when a send of unknown outcome stays unresolved past unresolvedAlertSeconds, with no redelivery', async () => {
+    await setPolicy(w, { ...UNPACED, symbols: [BTC, ETH], execution: { settleWindowSeconds: 1200, settleNotFoundChecks: 10, unresolvedAlertSeconds: 1500 } });
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    const at = w.clock.now();
+    await w.state.createOrder(transitionOrder(newOrderRecord(request, at), 'SUBMITTING', at));
+    for (let minute = 5; minute < 25; minute += 5) { w.clock.advance(5 * M); await reconcileAccount(w); }
+    expect(w.alerts.ofKind('ORDER_UNRESOLVED')).toEqual([]);
+    for (let minute = 25; minute <= 45; minute += 5) { w.clock.advance(5 * M); await reconcileAccount(w); }
+    const alerts = w.alerts.ofKind('ORDER_UNRESOLVED');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ severity: 'critical', at: at + 25 * M, details: { clientOrderId: request.clientOrderId, symbol: BTC } });
+    expect((await w.state.getOrder(request.orderId))!.value.status).toBe('SUBMITTING');
+  });
+
+  it('alerts ORDER_UNRESOLVED for an unresolved send also while the exchange cannot be asked about it', async () => {
+    const request = await approve(w, intentFor(BTC, 'entry', close));
+    const at = w.clock.now();
+    await w.state.createOrder(transitionOrder(newOrderRecord(request, at), 'SUBMITTING', at));
+    const down = new ExchangeApiError(EXCHANGE_ERROR.unavailable, 'exchange down', true);
+    const unreachable = { ...w, exchangeFor: (...args: Parameters<World['exchangeFor']>) => {
+      const ex = w.exchangeFor(...args);
+      return Object.assign(Object.create(ex) as typeof ex, { fetchOrderByClientId: async () => { throw down; } });
+    } };
+    w.clock.advance(1200 * 1000);
+    await expect(reconcileAccount(unreachable)).rejects.toBe(down);
+    await expect(reconcileAccount(unreachable)).rejects.toBe(down);
+    expect(w.alerts.ofKind('ORDER_UNRESOLVED')).toHaveLength(1);
   });
 
   it('notes a retryable exchange failure on the health item (for the error-burst trigger) and rethrows it', async () => {
