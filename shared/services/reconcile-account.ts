@@ -94,7 +94,7 @@ export async function reconcileAccount(deps: ReconcileDeps): Promise<ReconcileRe
         `balance drift (exchange - ledger): ${flagged.map((d) => `${d.currency} ${money(d.diff)} (${driftPct[d.currency]}%)`).join(', ') || 'none'}`].join('; '),
       details: { adoptedOrders: adopted, unknownOpenOrders: unknown, drift, driftPct, problems: tally.problems },
     });
-  }
+  } else await deps.alerts.resolve('RECONCILE_DRIFT', undefined, now);
   const tripping = flagged.filter((d) => d.pct.gt(driftTripPct));
   const trip = tripping.length ? await tripKillSwitchNow(deps, {
     by: 'reconcile', code: 'BALANCE_DRIFT', details: { drift, driftPct },
