@@ -56,12 +56,13 @@ const SPECS: Record<TradingFunctionName, FunctionSpec> = {
   metrics: {
     description: 'Stratus: publishes equity, PnL, exposure and drawdown; trips the kill switch on loss limits',
     memorySize: 512, timeout: Duration.seconds(30),
-    tables: { market: 'read', state: 'rw', policy: 'rw' },
+    // Sends the kill switch's cancel-entry instructions (execution cancels LIVE entries with its keys; it places only decided orders).
+    tables: { market: 'read', state: 'rw', policy: 'rw' }, sendsTo: 'orders',
   },
   reconcile: {
     description: 'Stratus: compares exchange orders and balances with the ledger and alerts on drift',
     memorySize: 1024, timeout: Duration.seconds(120),
-    tables: { market: 'read', state: 'rw', policy: 'rw' }, readsExchangeSecret: true,
+    tables: { market: 'read', state: 'rw', policy: 'rw' }, readsExchangeSecret: true, sendsTo: 'orders',
   },
   report: {
     description: 'Stratus: sends the daily report (PnL, equity, drawdown, Sharpe, trades, rejections, alerts) after 00:00 UTC',

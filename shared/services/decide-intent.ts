@@ -10,7 +10,7 @@ import { orderIdFor, type TradingMode } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, OrderQueue, PolicyStore, StateStore } from '../ports.js';
 import { loadLedger, marksFor } from './portfolio.js';
-import { tripKillSwitchNow } from './trip-kill-switch.js';
+import { tripKillSwitchNow, type KillSwitchDeps } from './trip-kill-switch.js';
 import type { Timeframe } from '../domain/candle.js';
 import { circuitState, claimProbe } from '../domain/circuit-breaker.js';
 import { atr } from '../domain/indicators.js';
@@ -27,6 +27,8 @@ export interface RiskDeps {
   readonly alerts: Alerts;
   /** The venue whose market rules apply (paper or live, by policy mode). */
   readonly exchangeFor: (policy: Policy, mode?: TradingMode) => Exchange;
+  /** Where a trip at decision time sends LIVE entry cancels (execution holds the exchange keys; this function does not). */
+  readonly cancels?: KillSwitchDeps['cancels'];
 }
 
 const MAX_ATTEMPTS = 8;

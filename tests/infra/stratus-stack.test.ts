@@ -95,8 +95,9 @@ describe('least privilege', () => {
     ['metrics', 'sqs:SendMessage', 'signalsQueue', false],
     ['metrics', 'dynamodb:PutItem', 'idempotencyTable', false],
     ['metrics', 'secretsmanager:GetSecretValue', 'exchangeSecret', false],
+    ['metrics', 'sqs:SendMessage', 'ordersQueue', true], // kill-switch cancel-entry instructions for execution
     ['reconcile', 'secretsmanager:GetSecretValue', 'exchangeSecret', true],
-    ['reconcile', 'sqs:SendMessage', 'ordersQueue', false],
+    ['reconcile', 'sqs:SendMessage', 'ordersQueue', true],
     ['reconcile', 'dynamodb:UpdateItem', 'stateTable', true],
     ['alert-notifier', 'dynamodb:GetItem', 'stateTable', false],
   ] as const)('%s may %s on %s: %s', (fn, action, resource, expected) => {
