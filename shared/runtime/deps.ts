@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EntryCancelRequest } from '../domain/decision.js';
 import type { MarketInfo } from '../domain/market.js';
 import type { OrderRequest, TradingMode } from '../domain/order.js';
 import { policyHash, type Policy } from '../domain/policy.js';
@@ -21,7 +22,7 @@ import { DynamoOpsRecords, recordingAlerts } from '../adapters/dynamo-ops-record
 import { SqsMessageQueue } from '../adapters/sqs-message-queue.js';
 import { emfExchangeMeter, meteredVenues, type ExchangeMeter } from '../adapters/metered-exchange.js';
 import { metrics } from './observability.js';
-import type { Alerts, Clock, Exchange, MarketDataStore, OrderQueue, PolicyStore, SignalQueue, StateStore } from '../ports.js';
+import type { Alerts, Clock, Exchange, MarketDataStore, MessageQueue, OrderQueue, PolicyStore, SignalQueue, StateStore } from '../ports.js';
 import { loadConfig, type StratusConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
@@ -34,6 +35,8 @@ export interface Deps {
   readonly policies: PolicyStore;
   readonly signals: SignalQueue;
   readonly orders: OrderQueue;
+  /** orders.fifo for the kill switch's cancel-entry instructions: execution cancels LIVE entries with its keys. */
+  readonly cancels?: MessageQueue<EntryCancelRequest>;
   readonly alerts: Alerts;
   /** REST candles for the signal function's degraded mode; absent in the embedded runtime (never calls an exchange). */
   readonly candleFetcherFor?: (exchangeId: string) => CandleFetcher;
@@ -72,6 +75,7 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; met
     ...(overrides.clock ? {} : { candleFetcherFor: ccxtCandleFetcherFor() }),
     signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
     orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
+    cancels: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
     alerts: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
   };
 }
