@@ -6,14 +6,14 @@
  * effect. Rules: policy-codec.ts.
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LoadedPolicy, ValidationContext } from '../domain/policy.js';
+import type { LoadedPolicy } from '../domain/policy.js';
 import type { Clock, PolicyStore } from '../ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import type { Item } from './codec.js';
 import {
-  hashIfValid, historyItem, lastValidItem, policyDocumentAttribute, policyKeys, promotedHistoryItem, readHistoryItem,
-  readRejectionItem, rejectionItem, resolvePolicy, versionOf,
-  type PolicyRecords, type PolicyResolution, type PolicyRejection, type PolicyVersion,
+  hashIfValidWith, historyItem, lastValidItem, policyDocumentAttribute, policyKeys, promotedHistoryItem, readHistoryItem,
+  readRejectionItem, rejectionItem, resolvePolicyWith, versionOf,
+  type PolicyRecords, type PolicyResolution, type ValidationSource, type PolicyRejection, type PolicyVersion,
 } from './policy-codec.js';
 import { PolicyWriteConflictError, conditionalWrite, translateAwsErrors } from './errors.js';
 
@@ -27,12 +27,12 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #clock: Clock;
-  readonly #validation: ValidationContext;
+  readonly #validation: ValidationSource;
   /** Rejections this container could not record, so each is still reported as first seen only once. */
   readonly #unrecorded = new Set<string>();
 
   constructor(props: {
-    readonly tableName: string; readonly client?: DynamoDBDocumentClient; readonly clock?: Clock; readonly validation?: ValidationContext;
+    readonly tableName: string; readonly client?: DynamoDBDocumentClient; readonly clock?: Clock; readonly validation?: ValidationSource;
   }) {
     this.#client = props.client ?? dynamoDocumentClient();
     this.#table = props.tableName;
@@ -43,7 +43,7 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   /** The policy in force; sets `rejected` (firstSeen on the load that recorded it) when ACTIVE is invalid. */
   async load(): Promise<LoadedPolicy> {
     const [active, lastValid] = await Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
-    const resolution = resolvePolicy(active, lastValid, this.#validation);
+    const resolution = await resolvePolicyWith(active, lastValid, this.#validation);
     const { promote, reject } = resolution;
     if (promote && active) {
       await conditionalWrite('policy last-valid', () => this.#client.send(new PutCommand({
@@ -92,7 +92,7 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
    */
   async peek(): Promise<LoadedPolicy> {
     const [active, lastValid] = await Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
-    return resolvePolicy(active, lastValid, this.#validation).loaded;
+    return (await resolvePolicyWith(active, lastValid, this.#validation)).loaded;
   }
 
   /**
@@ -110,7 +110,7 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
       TableName: this.#table, Item: { ...policyKeys.active, ...body }, ...unchangedSince(active),
     })));
     if (!won) throw new PolicyWriteConflictError(versionOf(active));
-    const history = historyItem(version, stored, meta, hashIfValid(stored, this.#validation));
+    const history = historyItem(version, stored, meta, await hashIfValidWith(stored, this.#validation));
     await translateAwsErrors('policy history', () => this.#client.send(new PutCommand({ TableName: this.#table, Item: history })));
     return { version };
   }

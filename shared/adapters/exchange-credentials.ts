@@ -63,3 +63,47 @@ export function loadExchangeCredentials(secretArn: string, client?: SecretsManag
 export function clearExchangeCredentialsCache(): void {
   cache.clear();
 }
+
+/** Reads a secret's string by id; a port so the LIVE key check can be wired to a fake in tests. */
+export interface SecretReader {
+  read(secretId: string): Promise<string | undefined>;
+}
+
+/** Secrets Manager GetSecretValue as a SecretReader. */
+export function secretsManagerReader(client?: SecretsManagerClient): SecretReader {
+  return {
+    read: async (secretId) => {
+      const sm = client ?? (defaultClient ??= new SecretsManagerClient({}));
+      return (await sm.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    },
+  };
+}
+
+/** How long an answer of exchangeKeysValidation is reused: keys present, and keys absent or unreadable. */
+export const KEYS_CHECK_TTL_MS = { present: 15 * 60_000, absent: 60_000 } as const;
+
+/**
+ * Deployment facts for LIVE validation: whether the secret holds a non-empty apiKey and secret. Read lazily (on the
+ * first LIVE document) and cached per KEYS_CHECK_TTL_MS; a failed read counts as not configured. The content is never
+ * logged or returned.
+ */
+export function exchangeKeysValidation(secretArn: string, reader: SecretReader, clock: { now(): number }): () => Promise<{ exchangeKeysConfigured: boolean }> {
+  let cached: { answer: Promise<boolean>; until: number } | undefined;
+  const check = async (): Promise<boolean> => {
+    try {
+      parseExchangeCredentials(secretArn, await reader.read(secretArn));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return async () => {
+    const now = clock.now();
+    if (!cached || now >= cached.until) {
+      const answer = check();
+      cached = { answer, until: Infinity };
+      cached.until = now + ((await answer) ? KEYS_CHECK_TTL_MS.present : KEYS_CHECK_TTL_MS.absent);
+    }
+    return { exchangeKeysConfigured: await cached.answer };
+  };
+}

@@ -1,15 +1,15 @@
 /**
  * PolicyStore in memory, for service unit tests and the backtester. Holds the
- * same items as DynamoPolicyStore and applies the same rules (codec.ts
- * resolvePolicy) and the same conditional writes.
+ * same items as DynamoPolicyStore and applies the same rules (policy-codec.ts
+ * resolvePolicyWith) and the same conditional writes.
  */
-import type { LoadedPolicy, ValidationContext } from '../domain/policy.js';
+import type { LoadedPolicy } from '../domain/policy.js';
 import type { Clock, PolicyStore } from '../ports.js';
 import type { Item } from './codec.js';
 import {
-  hashIfValid, historyItem, lastValidItem, policyDocumentAttribute, policyKeys, promotedHistoryItem, readHistoryItem,
-  readRejectionItem, rejectionItem, resolvePolicy, versionOf,
-  type PolicyRecords, type PolicyRejection, type PolicyVersion,
+  hashIfValidWith, historyItem, lastValidItem, policyDocumentAttribute, policyKeys, promotedHistoryItem, readHistoryItem,
+  readRejectionItem, rejectionItem, resolvePolicyWith, versionOf,
+  type PolicyRecords, type PolicyRejection, type ValidationSource, type PolicyVersion,
 } from './policy-codec.js';
 import { PolicyWriteConflictError } from './errors.js';
 
@@ -17,9 +17,9 @@ import { PolicyWriteConflictError } from './errors.js';
 export class MemoryPolicyStore implements PolicyStore, PolicyRecords {
   readonly #items = new Map<string, Item>();
   readonly #clock: Clock;
-  readonly #validation: ValidationContext;
+  readonly #validation: ValidationSource;
 
-  constructor(props: { readonly clock?: Clock; readonly validation?: ValidationContext } = {}) {
+  constructor(props: { readonly clock?: Clock; readonly validation?: ValidationSource } = {}) {
     this.#clock = props.clock ?? { now: () => Date.now() };
     this.#validation = props.validation ?? {};
   }
@@ -37,7 +37,7 @@ export class MemoryPolicyStore implements PolicyStore, PolicyRecords {
 
   async load(): Promise<LoadedPolicy> {
     const active = this.rawItem(policyKeys.active.pk, policyKeys.active.sk);
-    const resolution = resolvePolicy(active, this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk), this.#validation);
+    const resolution = await resolvePolicyWith(active, this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk), this.#validation);
     const { promote, reject, loaded } = resolution;
     if (promote && active) {
       const lv = this.#items.get(id(policyKeys.lastValid));
@@ -58,8 +58,8 @@ export class MemoryPolicyStore implements PolicyStore, PolicyRecords {
 
   /** The policy in force, read-only: nothing is recorded and `rejected.firstSeen` stays unset (see DynamoPolicyStore.peek). */
   async peek(): Promise<LoadedPolicy> {
-    return resolvePolicy(this.rawItem(policyKeys.active.pk, policyKeys.active.sk),
-      this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk), this.#validation).loaded;
+    return (await resolvePolicyWith(this.rawItem(policyKeys.active.pk, policyKeys.active.sk),
+      this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk), this.#validation)).loaded;
   }
 
   /** Stores `document` as ACTIVE at the next version; PolicyWriteConflictError when another writer won meanwhile. */
@@ -68,6 +68,7 @@ export class MemoryPolicyStore implements PolicyStore, PolicyRecords {
     const active = this.rawItem(policyKeys.active.pk, policyKeys.active.sk);
     const version = Math.max(versionOf(active), versionOf(this.rawItem(policyKeys.lastValid.pk, policyKeys.lastValid.sk)),
       ...this.#query(policyKeys.active.pk, policyKeys.historyPrefix).map(versionOf)) + 1;
+    const hash = await hashIfValidWith(stored, this.#validation);
     // The reads and the conditional write are separate round trips on DynamoDB; let other writers interleave here too.
     await Promise.resolve();
     const current = this.#items.get(id(policyKeys.active));
@@ -75,7 +76,7 @@ export class MemoryPolicyStore implements PolicyStore, PolicyRecords {
     if (!unchanged) throw new PolicyWriteConflictError(versionOf(active));
     const body = { version, document: stored, updatedBy: meta.by, updatedAt: meta.at };
     this.plantItem({ ...policyKeys.active, ...body });
-    this.plantItem(historyItem(version, stored, meta, hashIfValid(stored, this.#validation)));
+    this.plantItem(historyItem(version, stored, meta, hash));
     return { version };
   }
 

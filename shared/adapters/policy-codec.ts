@@ -115,6 +115,23 @@ function staleness(a: { version: number; digest: string }, lv: { version: number
   };
 }
 
+/** Deployment facts, given, or read on demand (whether the exchange secret holds keys is read only for a LIVE policy). */
+export type ValidationSource = ValidationContext | (() => Promise<ValidationContext>);
+
+/** resolvePolicy under `source`; a lazy source is asked only when the policy that would be in force is LIVE. */
+export async function resolvePolicyWith(active: Item | undefined, lastValid: Item | undefined, source: ValidationSource): Promise<PolicyResolution> {
+  if (typeof source !== 'function') return resolvePolicy(active, lastValid, source);
+  const first = resolvePolicy(active, lastValid, {});
+  return first.loaded.policy.mode === 'LIVE' ? resolvePolicy(active, lastValid, await source()) : first;
+}
+
+/** hashIfValid under `source`, asking a lazy source only for a LIVE document. */
+export async function hashIfValidWith(stored: unknown, source: ValidationSource): Promise<string | null> {
+  if (typeof source !== 'function') return hashIfValid(stored, source);
+  const r = readPolicyItem({ version: 1, document: stored });
+  return r.ok && r.policy.mode === 'LIVE' ? hashIfValid(stored, await source()) : r.ok ? r.hash : null;
+}
+
 /** The LAST_VALID item for a promoted policy (document stored as canonical JSON, after defaults). */
 export function lastValidItem(p: NonNullable<PolicyResolution['promote']>, at: number): Item {
   return { ...policyKeys.lastValid, version: p.version, hash: p.hash, documentDigest: p.digest, document: canonicalJson(p.policy), savedAt: at };

@@ -13,7 +13,7 @@ import { DynamoPaperVenueStore } from '../adapters/dynamo-paper-venue-store.js';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
-import { loadExchangeCredentials } from '../adapters/exchange-credentials.js';
+import { exchangeKeysValidation, loadExchangeCredentials, secretsManagerReader, type SecretReader } from '../adapters/exchange-credentials.js';
 import { PaperExchange, paperOptionsFor } from '../adapters/paper-exchange.js';
 import { paperMarkets } from '../adapters/paper-markets.js';
 import { chargeCcxtRequests } from '../adapters/rate-limited-exchange.js';
@@ -48,12 +48,14 @@ export interface Deps {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** Builds the adapters for a config. The embedded runtime passes its virtual clock; a deployed function a meter for exchange calls. */
-export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; meter?: ExchangeMeter } = {}): Deps {
+export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; meter?: ExchangeMeter; secrets?: SecretReader } = {}): Deps {
   const clock = overrides.clock ?? systemClock;
   const client = dynamoDocumentClient();
   const market = new DynamoMarketStore({ tableName: config.tables.market, client });
   const state = new DynamoStateStore({ tableName: config.tables.state, client });
-  const validation = { exchangeKeysConfigured: config.exchangeSecretArn !== undefined };
+  // LIVE needs keys in the secret, not just its ARN: read (lazily, cached) only when a LIVE policy is validated.
+  const validation = config.exchangeSecretArn === undefined ? { exchangeKeysConfigured: false }
+    : exchangeKeysValidation(config.exchangeSecretArn, overrides.secrets ?? secretsManagerReader(), clock);
   const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock, validation }), clock, {
     ttlMs: config.policyCacheTtlMs, maxAgeMs: config.policyMaxAgeMs,
   });

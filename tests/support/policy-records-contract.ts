@@ -105,6 +105,26 @@ export function describePolicyRecordsContract(name: string, setup: RecordsSetup)
       expect((await keyed.store.history())[0]!.hash).toBe(hashOf(live, { exchangeKeysConfigured: true }));
     });
 
+    it('rejects a valid ACTIVE version at or below the one in force (STALE_VERSION): the policy in force stays, the history is untouched', async () => {
+      const h = await setup(clock);
+      await h.store.write(A, { by: 'alice', at: T0 });
+      await h.store.write(B, { by: 'alice', at: T0 + 1 });
+      const inForce = await h.store.load();
+      const C = { mode: 'DRY_RUN', symbols: ['SOL/USDT'] };
+      for (const version of [1, 2]) {
+        await h.plant({ pk: 'POLICY', sk: 'ACTIVE', version, document: JSON.stringify(C) });
+        const loaded = await h.store.load();
+        expect(loaded).toMatchObject({ version: 2, hash: inForce.hash, source: 'last-valid', rejected: { version, firstSeen: true } });
+        expect(loaded.rejected!.problems).toEqual([expect.objectContaining({ path: 'version', code: 'STALE_VERSION' })]);
+        expect((await h.store.load()).rejected?.firstSeen).toBe(false);
+      }
+      expect((await h.store.rejections()).map((r) => [r.version, r.problems[0]!.code])).toEqual([[2, 'STALE_VERSION'], [1, 'STALE_VERSION']]);
+      expect((await h.store.history()).map((v) => [v.version, v.hash])).toEqual([[2, hashOf(B)], [1, hashOf(A)]]);
+      await h.plant({ pk: 'POLICY', sk: 'ACTIVE', version: 2, document: B });
+      expect(await h.store.load()).toMatchObject({ version: 2, hash: inForce.hash, source: 'active' });
+      expect((await h.store.load()).rejected).toBeUndefined();
+    });
+
     it('peek() reports the policy in force under the same validation as load()', async () => {
       const { store } = await setup(clock, { exchangeKeysConfigured: false });
       await store.write({ mode: 'LIVE', liveTradingConfirmed: true }, { by: 'alice', at: T0 });
