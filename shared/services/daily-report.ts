@@ -1,6 +1,6 @@
 import { computeMetrics } from '../backtest/metrics.js';
 import type { MetricsTrade } from '../backtest/metrics-types.js';
-import { effectiveStatus, type KillSwitchStatus } from '../domain/kill-switch.js';
+import { effectiveStatus, type KillSwitchState, type KillSwitchStatus } from '../domain/kill-switch.js';
 import { applyFill, newLedger, valuation, type Ledger } from '../domain/ledger.js';
 import { splitSymbol } from '../domain/market.js';
 import { dec, money, type Decimal } from '../domain/money.js';
@@ -42,6 +42,7 @@ export interface DailyReport {
   readonly fills: number;
   readonly feesPaid: string;
   readonly decisions: { readonly approved: number; readonly rejected: number; readonly rejectedByReason: Readonly<Record<string, number>> };
+  /** As at the day's end (now, for today): status, why, trips on the day and in all. */
   readonly killSwitch: { readonly status: KillSwitchStatus; readonly reason?: string; readonly tripsToday: number; readonly tripsTotal: number };
   readonly policy: { readonly version: number; readonly hash: string };
   readonly openPositions: readonly { readonly symbol: string; readonly quantity: string; readonly mark: string; readonly value: string; readonly unrealizedPnl: string }[];
@@ -110,7 +111,7 @@ export async function buildDailyReport(deps: DailyReportDeps, day: string): Prom
     feesPaid: m8(dayFills.reduce((s, f) => s.add(feeInQuote(f)), dec(0))),
     decisions: { approved: todays.filter((d) => d.approved).length, rejected: todays.filter((d) => !d.approved).length, rejectedByReason },
     killSwitch: {
-      status: effectiveStatus(ks?.value, now), ...(ks?.value.reason && ks.value.status !== 'ARMED' ? { reason: ks.value.reason } : {}),
+      ...switchAt(ks?.value, Math.min(now, end)),
       tripsToday: (ks?.value.history ?? []).filter((e) => e.event === 'TRIP' && e.at >= start && e.at < end).length,
       tripsTotal: ks?.value.tripCount ?? 0,
     },
@@ -122,6 +123,16 @@ export async function buildDailyReport(deps: DailyReportDeps, day: string): Prom
     }),
     alerts: { total: alerts.length, byKind, list: alerts.slice(0, 50) },
   };
+}
+
+/** The switch at `at`: the stored state when `at` is now, else the last trip or reset before `at` in its history (a reset reads ARMED). */
+function switchAt(ks: KillSwitchState | undefined, at: number): { status: KillSwitchStatus; reason?: string } {
+  if (!ks || (ks.changedAt ?? 0) < at) {
+    const status = effectiveStatus(ks, at);
+    return { status, ...(ks?.reason && status !== 'ARMED' ? { reason: ks.reason } : {}) };
+  }
+  const last = ks.history.filter((e) => e.at < at).at(-1);
+  return last?.event === 'TRIP' ? { status: 'TRIPPED', reason: last.reason } : { status: 'ARMED' };
 }
 
 function book(ledger: Ledger, fill: Fill, seenOrders: Set<string>): Ledger {

@@ -88,6 +88,10 @@ describe('the daily report on a replay-produced state (dynalite + fauxqs)', () =
     expect(byKind).toEqual(summary.alerts.byKind);
     expect(d2.alerts.byKind.DAILY_REPORT).toBe(1);
     expect(d2.killSwitch.status).toBe(summary.killSwitch);
+    if (summary.killSwitch === 'TRIPPED') { // it tripped on the 19th: the 18th's report shows it as it was at that day's end
+      expect(d1.killSwitch).toMatchObject({ status: 'ARMED', tripsToday: 0 });
+      expect(d2.killSwitch.tripsToday).toBe(1);
+    }
     expect(summary.dailyReports.map((r) => r.day)).toEqual([...DAYS]);
     expect(summary.dailyReports[1]!.equity).toBe(d2.equity);
     expect(renderDailyReport(d2)).toMatch(new RegExp(`^Stratus daily report 2021-05-19 \\(UTC\\)\\n  equity +${d2.equity.replace('.', '\\.')} \\(start 10000\\)`));
