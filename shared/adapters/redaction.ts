@@ -3,6 +3,7 @@
  * rules of domain/redact.ts plus the secret values this process has loaded (registered at credential load).
  */
 import { redactText, redactValue } from '../domain/redact.js';
+import type { Alert } from '../ports.js';
 
 const known = new Set<string>();
 
@@ -40,4 +41,21 @@ export function redactError<T>(err: T): T {
     }
   }
   return err;
+}
+
+/**
+ * Wraps the outermost alert publisher (dedup, recording, SNS) so that every layer below, the stores of
+ * alert episodes and records included, only ever sees the redacted alert; other methods pass through.
+ */
+export function redactingAlerts<A extends { publish(alert: Alert): Promise<void> }>(inner: A): A {
+  function publishRedacted(alert: Alert): Promise<void> {
+    return inner.publish(redactDeep(alert));
+  }
+  return new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'publish') return publishRedacted;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -15,6 +15,7 @@ import { webhookFromSecret } from '../../../functions/alert-notifier/webhook-sec
 import { snsClient, sqsClient } from '../../../shared/adapters/aws-clients.js';
 import { parseExchangeCredentials } from '../../../shared/adapters/exchange-credentials.js';
 import { MemoryAlerts } from '../../../shared/adapters/memory-alerts.js';
+import { redactingAlerts } from '../../../shared/adapters/redaction.js';
 import { SnsAlerts } from '../../../shared/adapters/sns-alerts.js';
 import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { provision, type Provisioned } from '../../../shared/local/provision.js';
@@ -113,6 +114,17 @@ describe('credentials never leave the process', () => {
     await alerts.publish(hostileAlert());
     expect(alerts.published).toHaveLength(1);
     expect(leaked(JSON.stringify(alerts.published))).toEqual([]);
+  });
+
+  it('a publisher wrapped by redactingAlerts hands its inner layers (dedup and record stores) only the redacted alert', async () => {
+    const seen: Alert[] = [];
+    const chain = { publish: async (a: Alert) => { seen.push(a); }, escalateDue: async () => 7 };
+    const wrapped = redactingAlerts(chain);
+    await wrapped.publish(hostileAlert());
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.kind).toBe('KILL_SWITCH_CANCEL_FAILED');
+    expect(leaked(JSON.stringify(seen))).toEqual([]);
+    expect(await wrapped.escalateDue()).toBe(7);
   });
 
   it('the Slack notifier forwards an alert without credentials, whatever its text carries', async () => {
