@@ -193,15 +193,6 @@ describe('evaluateSignals: risk exits', () => {
     expect(cycle.evaluated).toBe(1); // ETH only: no strategy ran on BTC
   });
 
-  it('still exits a position whose strategy the policy no longer has', async () => {
-    await editLedger(w, (l) => ({ ...l, positions: { [BTC]: { ...l.positions[BTC]!, strategy: 'retired-strategy' } } }));
-    await setPolicy(w, { symbols: [BTC, ETH], strategies: [{ name: 'momentum', symbols: [ETH], params: {} }] });
-    await seedSymbol(w, BTC, [...trend(30, 0), 44_000]);
-    await heartbeat(w);
-    const cycle = await evaluateSignals(w);
-    expect(cycle.intents.map((i) => [i.symbol, i.strategy, i.reason])).toEqual([[BTC, RISK_EXIT_STRATEGY, 'stop-loss']]);
-  });
-
   it.each([
     [0, ['time-stop']],
     [1, []], // 60 min before the clock, but 1 ms short of 60 min before the candle's close
