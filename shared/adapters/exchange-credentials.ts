@@ -28,7 +28,7 @@ export function parseExchangeCredentials(secretArn: string, secretString: string
     throw new ExchangeCredentialsError(secretArn, 'SecretString is not JSON');
   }
   const { apiKey, secret, password } = (doc ?? {}) as Record<string, unknown>;
-  if (typeof apiKey !== 'string' || !apiKey || typeof secret !== 'string' || !secret) {
+  if (typeof apiKey !== 'string' || !apiKey.trim() || typeof secret !== 'string' || !secret.trim()) {
     throw new ExchangeCredentialsError(secretArn, 'expected non-empty string fields "apiKey" and "secret"');
   }
   registerSecret(apiKey, secret, typeof password === 'string' ? password : undefined);
