@@ -2,7 +2,7 @@ import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -50,6 +50,8 @@ export function scheduledInput(job: ScheduledJob): ScheduleTargetInput {
 export class PipelineSchedules extends Construct {
   /** Each schedule by job. */
   public readonly schedules: Record<ScheduledJob, Schedule>;
+  /** The stack's own schedule group: the AWS/Scheduler metrics of Stratus's schedules alone (ScheduleGroup dimension). */
+  public readonly group: ScheduleGroup;
   /** Receives invocations the scheduler gave up on. */
   public readonly dlq: Queue;
   public readonly dlqAlarm: Alarm;
@@ -78,6 +80,7 @@ export class PipelineSchedules extends Construct {
     this.dlqAlarm = dlqAlarm(this, 'DlqAlarm', this.dlq, props.alarmTopic, 'a scheduled invocation');
 
     const stack = Stack.of(this);
+    this.group = new ScheduleGroup(this, 'Group');
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: 'EventBridge Scheduler: invokes the Stratus scheduled functions',
@@ -89,6 +92,7 @@ export class PipelineSchedules extends Construct {
         description: `Stratus: invokes the ${job} function every ${rateMinutes} minute(s)`,
         schedule: scheduleExpressionFor(rateMinutes),
         enabled: props.enabled ?? true,
+        scheduleGroup: this.group,
         target: new LambdaInvoke(props.targets[job], {
           role: this.role,
           input: scheduledInput(job),

@@ -6,12 +6,13 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../shared/metrics-catalog.js';
 
 /** Root of the repository (projectRoot for esbuild, the lock file's folder). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 
-/** CloudWatch metrics namespace of every Stratus function (Powertools EMF). */
-export const METRICS_NAMESPACE = 'Stratus';
+/** CloudWatch metrics namespace of every Stratus function (Powertools EMF); defined by the metric catalog. */
+export { METRICS_NAMESPACE };
 
 /**
  * Prepended to every ESM bundle: CommonJS code inside it (ccxt's dependencies) calls require('events')

@@ -1,7 +1,11 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { alarmThresholds, type AlarmThresholds } from './alarm-thresholds.js';
 import { Alerts } from './alerts.js';
+import { OperatorDashboard } from './dashboard.js';
+import { FunctionAlarms, scheduleAlarms } from './function-alarms.js';
+import { PortfolioAlarms } from './portfolio-alarms.js';
 import { ExchangeSecret } from './exchange-secret.js';
 import { MarketStream } from './market-stream.js';
 import { PipelineQueues } from './pipeline-queues.js';
@@ -33,10 +37,16 @@ export class StratusStack extends Stack {
   public readonly functions: TradingFunctions;
   public readonly schedules: PipelineSchedules;
   public readonly marketStream: MarketStream;
+  /** Alarm thresholds from the context (lib/alarm-thresholds.ts). */
+  public readonly alarmThresholds: AlarmThresholds;
+  public readonly functionAlarms: FunctionAlarms;
+  public readonly portfolioAlarms: PortfolioAlarms;
+  public readonly dashboard: OperatorDashboard;
 
   constructor(scope: Construct, id: string, props: StratusStackProps = {}) {
     super(scope, id, props);
     const exchangeId = props.exchangeId ?? 'binance';
+    this.alarmThresholds = alarmThresholds(this.node);
     this.alerts = new Alerts(this, 'Alerts', { alertEmail: props.alertEmail, slack: props.slack, logRetention: props.logRetention });
     this.tables = new StateTables(this, 'Tables');
     this.queues = new PipelineQueues(this, 'Queues', { alarmTopic: this.alerts.topic });
@@ -64,6 +74,18 @@ export class StratusStack extends Stack {
       alarmTopic: this.alerts.topic,
     });
 
+    const topic = this.alerts.topic;
+    const schedulesEnabled = props.schedulesEnabled ?? true;
+    this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', { topic, durationPctOfTimeout: this.alarmThresholds.durationPctOfTimeout });
+    scheduleAlarms(this.schedules, { topic, group: this.schedules.group, enabled: schedulesEnabled });
+    this.portfolioAlarms = new PortfolioAlarms(this, 'PortfolioAlarms', {
+      topic, thresholds: this.alarmThresholds, signalFunction: fns.signal.fn, schedulesEnabled,
+    });
+    this.dashboard = new OperatorDashboard(this, 'Dashboard', {
+      dlqs: { 'signals DLQ': this.queues.signals.dlq, 'orders DLQ': this.queues.orders.dlq, 'schedules DLQ': this.schedules.dlq },
+    });
+
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The operator dashboard (CloudWatch)' });
     new CfnOutput(this, 'PolicyTableName', { value: this.tables.policy.tableName, description: 'Write the trading policy item here' });
     new CfnOutput(this, 'StateTableName', { value: this.tables.state.tableName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
