@@ -7,7 +7,7 @@ import { SCHEDULES, type ScheduledInvocation } from '../resources.js';
 import { MalformedMessageError } from './errors.js';
 
 /** A plain non-negative decimal string as money() writes it: no sign, no exponent, bounded digits. */
-const decimal = z.string().max(40).regex(/^\d{1,24}(\.\d{1,18})?$/);
+const decimal = z.string().max(64).regex(/^\d{1,30}(\.\d{1,32})?$/);
 /** A decimal string above zero (quantities and prices). */
 const positive = decimal.refine((s) => /[1-9]/.test(s), 'must be above zero');
 const side = z.enum(['buy', 'sell']);

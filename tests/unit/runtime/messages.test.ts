@@ -46,6 +46,11 @@ describe('orders.fifo message parsing', () => {
     expect(parseOrderRequest(record(order)).reservedNotional).toBe('0');
   });
 
+  it('keeps the long decimals money() writes for a reservation (quantity × price × (1 + fee rate))', () => {
+    const buy = { ...order, side: 'buy', kind: 'entry', exitReason: undefined, quantity: '1234.56789012', reservedNotional: '0.000000987654321098765432' };
+    expect(parseOrderRequest(record(buy)).reservedNotional).toBe('0.000000987654321098765432');
+  });
+
   it('reads a kill-switch cancel instruction and an order from the same queue', () => {
     const cancel = { instruction: 'cancel-entry', orderId: order.orderId, clientOrderId: order.clientOrderId, symbol: 'BTC/USDT', tripCount: 2, requestedAt: 5 };
     expect(parseOrdersMessage(record(cancel))).toEqual(cancel);
