@@ -87,6 +87,6 @@ describe('positions whose symbol or strategy the policy drops keep their exits (
     expect((await e.deps.state.listFills()).filter((f) => f.side === 'sell')).toHaveLength(2);
     const ledger = (await e.deps.state.getLedger())!.value;
     expect(ledger.positions).toEqual({});
-    expect(ledger.trades.map((t) => [t.symbol, t.strategy, t.exitReason]).sort()).toEqual([[BTC, 'momentum', 'stop-loss'], [ETH, 'momentum', 'stop-loss']]);
+    expect((ledger.trades ?? []).map((t) => [t.symbol, t.strategy, t.exitReason]).sort()).toEqual([[BTC, 'momentum', 'stop-loss'], [ETH, 'momentum', 'stop-loss']]);
   }, 60_000);
 });
