@@ -8,6 +8,9 @@ import { policyHash, validatePolicy, type ValidationContext } from '../../shared
 import type { Clock, PolicyStore } from '../../shared/ports.js';
 import { ManualClock, T0, type Harness } from './store-contracts.js';
 
+/** A real 5,000-problem document: 2,500 ROI steps missing both fields (7.5 KB of JSON text). */
+export const FIVE_THOUSAND_PROBLEMS = JSON.stringify({ symbols: ['BTC/USDT'], exits: { roi: Array.from({ length: 2500 }, () => ({})) } });
+
 /** A store with records, built fresh per test on `clock`, validating against `validation`. */
 export type RecordsSetup = (clock: Clock, validation?: ValidationContext) => Promise<Harness<PolicyStore & PolicyRecords>>;
 

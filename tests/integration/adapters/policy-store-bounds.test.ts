@@ -11,6 +11,7 @@ import { CachedPolicyStore } from '../../../shared/adapters/cached-policy-store.
 import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
 import { provision } from '../../../shared/local/provision.js';
 import { MAX_LISTED_PROBLEMS } from '../../../shared/domain/policy-document.js';
+import { FIVE_THOUSAND_PROBLEMS } from '../../support/policy-records-contract.js';
 import { ManualClock } from '../../support/store-contracts.js';
 import { useDynalite } from '../../support/dynalite-suite.js';
 
@@ -19,8 +20,6 @@ let suite = 0;
 const clients: DynamoDBDocumentClient[] = [];
 afterAll(() => clients.forEach((c) => c.destroy()));
 
-/** 2,500 ROI steps missing both fields: 5,000 schema problems in a 7.5 KB document. */
-export const FIVE_THOUSAND_PROBLEMS = JSON.stringify({ symbols: ['BTC/USDT'], exits: { roi: Array.from({ length: 2500 }, () => ({})) } });
 
 /** A table with a valid v1 in force, a store on it, and a raw put of the ACTIVE item. */
 async function withValidV1(client?: DynamoDBDocumentClient) {
