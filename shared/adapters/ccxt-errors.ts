@@ -6,7 +6,7 @@
 // (~16 MB unbundled) into whatever imports this file, including the paper exchange.
 import {
   AuthenticationError, BadSymbol, BaseError, DDoSProtection, DuplicateOrderId, ExchangeError as CcxtExchangeError,
-  ExchangeNotAvailable, InsufficientFunds, InvalidOrder, NetworkError, OperationFailed, OrderNotFound, PermissionDenied,
+  ExchangeNotAvailable, InsufficientFunds, InvalidNonce, InvalidOrder, NetworkError, OperationFailed, OrderNotFound, PermissionDenied,
   RateLimitExceeded, RequestTimeout,
 } from '../../node_modules/ccxt/js/src/base/errors.js';
 import type { Exchange as CcxtClient } from 'ccxt';
@@ -18,6 +18,7 @@ export const EXCHANGE_ERROR = {
   rateLimited: 'EXCHANGE_RATE_LIMITED',
   ipBanned: 'EXCHANGE_IP_BANNED',
   throttled: 'EXCHANGE_THROTTLED',
+  clockSkew: 'EXCHANGE_CLOCK_SKEW',
   unavailable: 'EXCHANGE_UNAVAILABLE',
   timeout: 'EXCHANGE_TIMEOUT',
   network: 'EXCHANGE_NETWORK_ERROR',
@@ -67,7 +68,9 @@ export function isOutcomeUnknown(err: unknown): boolean {
  * Failures where the exchange refused the request before acting on it (rate limit, IP ban, throttling):
  * re-sending even an order is safe. Every other retryable failure of an order leaves its outcome unknown.
  */
-const REFUSED_BEFORE_ACTING: ReadonlySet<string> = new Set([EXCHANGE_ERROR.rateLimited, EXCHANGE_ERROR.ipBanned, EXCHANGE_ERROR.throttled]);
+const REFUSED_BEFORE_ACTING: ReadonlySet<string> = new Set([
+  EXCHANGE_ERROR.rateLimited, EXCHANGE_ERROR.ipBanned, EXCHANGE_ERROR.throttled, EXCHANGE_ERROR.clockSkew,
+]);
 
 /** True when the exchange definitely did not act on the request (see REFUSED_BEFORE_ACTING). */
 export function refusedBeforeActing(err: StratusError): boolean {
@@ -112,6 +115,13 @@ const MAPPINGS: readonly (readonly [CcxtErrorClass, ExchangeErrorCode, boolean])
  * raises as a plain InvalidOrder; recognise it so a duplicate is never mistaken for a bad order.
  */
 const DUPLICATE_MESSAGE = /duplicate order sent/i;
+
+/**
+ * Binance -1021 "Timestamp for this request is outside of the recvWindow": the request was refused for its
+ * timestamp before anything was executed (clock skew or a slow path). ccxt raises InvalidNonce or, on some
+ * routes, a plain BadRequest; either way it is retryable and never means the order was refused for good.
+ */
+const RECV_WINDOW_CODE = /"code"\s*:\s*-1021\b/;
 
 /** How long an IP ban is waited out when the exchange gives no Retry-After: Binance bans last 2 min to 3 days. */
 export const IP_BAN_DEFAULT_RETRY_AFTER_MS = 120_000;
@@ -227,6 +237,9 @@ export function fromCcxtError(err: unknown, context: string, response: ExchangeR
   const message = redact(`${context}: ${err instanceof Error ? err.message : String(err)}`);
   if (err instanceof InvalidOrder && !(err instanceof DuplicateOrderId) && DUPLICATE_MESSAGE.test(err.message)) {
     return new ExchangeApiError(EXCHANGE_ERROR.duplicateOrder, message, false, { cause: err });
+  }
+  if (err instanceof InvalidNonce || (err instanceof BaseError && RECV_WINDOW_CODE.test(err.message))) {
+    return new ExchangeApiError(EXCHANGE_ERROR.clockSkew, message, true, { cause: err });
   }
   if (err instanceof DDoSProtection || err instanceof RateLimitExceeded) {
     const throttled = fromThrottle(err, message, response);

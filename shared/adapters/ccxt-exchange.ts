@@ -69,7 +69,10 @@ function pointAt(client: CcxtClient, origin: string): void {
 
 /** The ccxt calls CcxtExchange makes, as named to a beforeRequest hook (e.g. a shared rate limiter). */
 export type CcxtOperation =
-  | 'loadMarkets' | 'fetchOrder' | 'fetchOrderTrades' | 'createOrder' | 'cancelOrder' | 'fetchOpenOrders' | 'fetchBalance';
+  | 'loadMarkets' | 'fetchOrder' | 'fetchOrders' | 'fetchOrderTrades' | 'createOrder' | 'cancelOrder' | 'fetchOpenOrders' | 'fetchBalance';
+
+/** Orders of a symbol's history searched for a client order id the direct query does not find (Binance allOrders' maximum). */
+export const ORDER_HISTORY_LIMIT = 1000;
 
 /** Retry and pacing of CcxtExchange's calls. */
 export interface CcxtExchangeOptions {
@@ -139,11 +142,21 @@ export class CcxtExchange implements Exchange {
     } catch (err) {
       throw sent && err instanceof StratusError && err.retryable && !refusedBeforeActing(err) ? withUnknownOutcome(err) : err;
     }
+    if (order.clientOrderId !== undefined && order.clientOrderId !== clientOrderId) {
+      // Never book an answer naming another order as ours; ours may or may not have been placed.
+      throw new ExchangeApiError(EXCHANGE_ERROR.unexpected, `${context}: the exchange answered for client order id ${order.clientOrderId}`
+        + ' (the order may have reached the exchange)', true, { outcomeUnknown: true });
+    }
     return toExchangeOrder(order, { clientOrderId, symbol, side, type });
   }
 
+  /**
+   * The order with this client order id: the direct query, then (when that says "not found") the symbol's
+   * order history (Binance allOrders: open, filled, canceled and expired, newest ORDER_HISTORY_LIMIT), matched
+   * on the client order id. Undefined only when neither shows it.
+   */
   async fetchOrderByClientId(symbol: string, clientOrderId: string): Promise<ExchangeOrder | undefined> {
-    const order = await this.#fetchOrder(symbol, clientOrderId);
+    const order = (await this.#fetchOrder(symbol, clientOrderId)) ?? (await this.#fromHistory(symbol, clientOrderId));
     if (!order) return undefined;
     const fallback = { clientOrderId, symbol };
     if (!((order.filled ?? 0) > 0) || order.trades?.length || !this.client.has.fetchOrderTrades) return toExchangeOrder(order, fallback);
@@ -179,9 +192,19 @@ export class CcxtExchange implements Exchange {
       .map(([currency, total]) => [currency, { free: str(balances[currency]?.free), used: str(balances[currency]?.used), total: str(total) }]));
   }
 
-  #fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
-    return this.#call('fetchOrder', `fetchOrder ${symbol} ${clientOrderId}`, () => this.client.fetchOrder('', symbol, { clientOrderId }))
+  async #fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    const order = await this.#call('fetchOrder', `fetchOrder ${symbol} ${clientOrderId}`, () => this.client.fetchOrder('', symbol, { clientOrderId }))
       .catch((err: unknown) => { if (isExchangeError(err, EXCHANGE_ERROR.orderNotFound)) return undefined; throw err; });
+    if (order?.clientOrderId !== undefined && order.clientOrderId !== clientOrderId) {
+      throw new ExchangeApiError(EXCHANGE_ERROR.unexpected, `fetchOrder ${symbol} ${clientOrderId}: the exchange answered for ${order.clientOrderId}`, true);
+    }
+    return order;
+  }
+
+  async #fromHistory(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    const orders = await this.#call('fetchOrders', `fetchOrders ${symbol} (history, for ${clientOrderId})`,
+      () => this.client.fetchOrders(symbol, undefined, ORDER_HISTORY_LIMIT));
+    return orders.findLast((o) => o.clientOrderId === clientOrderId);
   }
 
   /** One ccxt call: paced by beforeRequest, errors translated by ccxt-errors.ts, retried per exchange-retry.ts. */

@@ -13,6 +13,7 @@
  * | GET    /api/v3/openOrders (all)  | 80     |
  * | GET    /api/v3/account           | 20     |
  * | GET    /api/v3/myTrades          | 20     |
+ * | GET    /api/v3/allOrders         | 20     |
  * | GET    /api/v3/exchangeInfo      | 20     |
  *
  * and what each port call is charged (its requests, worst case, before the call):
@@ -21,7 +22,7 @@
  * |----------------------------|------------------------------------------------------|-----------|
  * | loadMarket                 | exchangeInfo (sent once: ccxt caches the markets)    | 0 (+20)   |
  * | placeOrder                 | query (duplicate check) + place                      | 5 (+20)   |
- * | fetchOrderByClientId       | query + myTrades (sent when the order has fills)     | 24        |
+ * | fetchOrderByClientId       | query + allOrders (not found) + myTrades (fills)     | 44        |
  * | fetchOpenOrders(symbol?)   | openOrders                                           | 6 / 80    |
  * | cancelOrder                | cancel                                               | 1         |
  * | fetchBalances              | account                                              | 20        |
@@ -29,7 +30,7 @@
  * (+20): ccxt loads the markets before the first call of any kind, so each port call adds exchangeInfo
  * until one has succeeded. One decorator per ccxt instance, as the market cache is per instance.
  *
- * Charging the worst case up front over-counts a little (a lookup with no fills costs 4, not 24); the
+ * Charging the worst case up front over-counts a little (a lookup found at once with no fills costs 4, not 44); the
  * budget is a ceiling, so that costs throughput, never a ban. Retries inside the wrapped exchange are not
  * seen by the decorator: CcxtExchange retries internally, so the LIVE wiring charges its requests one by
  * one through its beforeRequest hook instead (chargeCcxtRequests below, same table, every attempt).
@@ -48,12 +49,13 @@ export interface RequestWeights {
   readonly openOrdersAll: number;
   readonly account: number;
   readonly myTrades: number;
+  readonly allOrders: number;
   readonly exchangeInfo: number;
 }
 
 /** Binance spot request weights (developers.binance.com, spot REST API, REQUEST_WEIGHT). */
 export const BINANCE_REQUEST_WEIGHTS: RequestWeights = Object.freeze({
-  placeOrder: 1, cancelOrder: 1, queryOrder: 4, openOrdersForSymbol: 6, openOrdersAll: 80, account: 20, myTrades: 20, exchangeInfo: 20,
+  placeOrder: 1, cancelOrder: 1, queryOrder: 4, openOrdersForSymbol: 6, openOrdersAll: 80, account: 20, myTrades: 20, allOrders: 20, exchangeInfo: 20,
 });
 
 /** The weight charged for each Exchange port call (the lower table above). */
@@ -61,7 +63,7 @@ export function callWeights(w: RequestWeights = BINANCE_REQUEST_WEIGHTS) {
   return {
     loadMarkets: w.exchangeInfo,
     placeOrder: w.queryOrder + w.placeOrder,
-    fetchOrderByClientId: w.queryOrder + w.myTrades,
+    fetchOrderByClientId: w.queryOrder + w.allOrders + w.myTrades,
     fetchOpenOrders: (symbol?: string) => (symbol ? w.openOrdersForSymbol : w.openOrdersAll),
     cancelOrder: w.cancelOrder,
     fetchBalances: w.account,
@@ -115,7 +117,7 @@ export class RateLimitedExchange implements Exchange {
 /** Weight of each request CcxtExchange sends, by its beforeRequest operation; openOrders as the all-symbols call (the hook sees no symbol). */
 export function ccxtOperationWeights(w: RequestWeights = BINANCE_REQUEST_WEIGHTS): Readonly<Record<CcxtOperation, number>> {
   return {
-    loadMarkets: w.exchangeInfo, fetchOrder: w.queryOrder, fetchOrderTrades: w.myTrades, createOrder: w.placeOrder,
+    loadMarkets: w.exchangeInfo, fetchOrder: w.queryOrder, fetchOrders: w.allOrders, fetchOrderTrades: w.myTrades, createOrder: w.placeOrder,
     cancelOrder: w.cancelOrder, fetchOpenOrders: w.openOrdersAll, fetchBalance: w.account,
   };
 }

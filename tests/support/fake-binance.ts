@@ -18,7 +18,7 @@ export { fault, type Fault, type FaultHook, type FakeRequest } from './fake-bina
 export type { FakeFill, FakeMarket, FakeOrder, FakeOrderStatus, FakeTrade } from './fake-binance/wire.js';
 
 const PRIVATE = new Set(['POST /api/v3/order', 'GET /api/v3/order', 'DELETE /api/v3/order', 'GET /api/v3/openOrders',
-  'GET /api/v3/account', 'GET /api/v3/myTrades']);
+  'GET /api/v3/allOrders', 'GET /api/v3/account', 'GET /api/v3/myTrades']);
 
 /** BTCUSDT and ETHUSDT with Binance's real filters. */
 export function defaultFakeMarkets(): Record<string, FakeMarket> {
@@ -144,6 +144,15 @@ export class FakeBinance {
     this.#engine.expire(this.#openOrder(clientOrderId));
   }
 
+  /**
+   * Makes queries (GET order, openOrders, allOrders, myTrades) show each order accepted from now on only
+   * `lag(order)` ms (fake clock) after it was accepted, as a lagging exchange does; the matching engine
+   * (placement's duplicate check, cancel) knows it at once. Cleared by reset().
+   */
+  setQueryLag(lag: (order: FakeOrder) => number): void {
+    this.#engine.queryLag = lag;
+  }
+
   /** Moves a market's book (no matching: fill resting orders with fillOrder). */
   setBook(symbol: string, bid: string, ask: string): void {
     Object.assign(this.#engine.market(symbol), { bid, ask });
@@ -189,7 +198,7 @@ export class FakeBinance {
     if (f?.kind === 'respond') return send(res, f.status, f.body ?? '', f.headers);
     if (f?.kind === 'delay') await sleep(f.ms);
     if (!res.socket || res.socket.destroyed) return;
-    send(res, status, payload);
+    send(res, status, f?.kind === 'rewrite' && status === 200 ? f.rewrite(payload) : payload);
   }
 
   #authenticate(request: FakeRequest, raw: string): void {
@@ -212,25 +221,44 @@ export class FakeBinance {
       case 'GET /api/v3/exchangeInfo': return exchangeInfoView(e.markets, this.opts.now());
       case 'GET /api/v3/ticker/24hr': return tickerView(p.symbol!, e.market(p.symbol), this.opts.now());
       case 'POST /api/v3/order': return fullOrderView(e.place(p, partial), this.opts.now());
-      case 'GET /api/v3/order': return orderView(e.find(p, -2013, 'Order does not exist.'));
+      case 'GET /api/v3/order': return orderView(e.find(p, -2013, 'Order does not exist.', true));
+      case 'GET /api/v3/allOrders': return this.#allOrders(p);
       case 'DELETE /api/v3/order': {
         const order = e.cancel(p);
         const { time: _t, updateTime: _u, ...view } = orderView(order);
         // Binance answers with the cancel request's own client id; ours comes back as origClientOrderId.
         return { ...view, origClientOrderId: order.clientOrderId, clientOrderId: p.newClientOrderId ?? `cancel-${order.orderId}`, transactTime: this.opts.now() };
       }
-      case 'GET /api/v3/openOrders': return e.orders.filter((o) => isOpen(o) && (!p.symbol || o.symbol === p.symbol)).map(orderView);
+      case 'GET /api/v3/openOrders': return e.orders.filter((o) => isOpen(o) && e.visible(o) && (!p.symbol || o.symbol === p.symbol)).map(orderView);
       case 'GET /api/v3/myTrades': return this.#myTrades(p);
       case 'GET /api/v3/account': return accountView(e.balances(), this.opts.now());
       default: throw new BinanceError(404, -1, `fake-binance has no route ${r.route}`);
     }
   }
 
+  /**
+   * GET /api/v3/allOrders (open, filled, canceled, expired): symbol required; orderId (from it on; else the
+   * newest), startTime/endTime (at most 24 h apart), limit ≤ 1000 (default 500); oldest first, as Binance.
+   */
+  #allOrders(p: Record<string, string>): unknown {
+    this.#engine.market(p.symbol);
+    const limit = Math.min(Number(p.limit ?? 500), 1000);
+    if (p.startTime && p.endTime && Number(p.endTime) - Number(p.startTime) > 86_400_000) {
+      throw new BinanceError(400, -1127, 'More than 24 hours between startTime and endTime.');
+    }
+    const matching = this.orders.filter((o) => o.symbol === p.symbol && this.#engine.visible(o)
+      && (!p.orderId || o.orderId >= Number(p.orderId))
+      && (!p.startTime || o.time >= Number(p.startTime))
+      && (!p.endTime || o.time <= Number(p.endTime)));
+    return (p.orderId || p.startTime ? matching.slice(0, limit) : matching.slice(-limit)).map(orderView);
+  }
+
   /** GET /api/v3/myTrades: symbol required; orderId, fromId (oldest first from it; else the newest), startTime/endTime, limit ≤ 1000. */
   #myTrades(p: Record<string, string>): unknown {
     this.#engine.market(p.symbol);
     const limit = Math.min(Number(p.limit ?? 500), 1000);
-    return this.trades().filter((t) => t.symbol === p.symbol
+    const shown = new Set(this.orders.filter((o) => this.#engine.visible(o)).map((o) => o.orderId));
+    return this.trades().filter((t) => t.symbol === p.symbol && shown.has(t.orderId)
       && (!p.orderId || String(t.orderId) === p.orderId)
       && (!p.fromId || t.tradeId >= Number(p.fromId))
       && (!p.startTime || t.time >= Number(p.startTime))

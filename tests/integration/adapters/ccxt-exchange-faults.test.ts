@@ -236,3 +236,74 @@ describe('CcxtExchange cancels', () => {
     expect(err).toMatchObject({ code: EXCHANGE_ERROR.orderNotFound, retryable: false });
   });
 });
+
+describe('CcxtExchange against a lagging or misanswering exchange', () => {
+  const HISTORY = 'GET /api/v3/allOrders';
+
+  it('finds an order the direct query says does not exist in the closed-order history (allOrders), by client order id', async () => {
+    const ex = venue();
+    const placed = request();
+    await ex.placeOrder(placed);
+    fake.script(QUERY, fault.reject(-2013, 'Order does not exist.'));
+    const found = await ex.fetchOrderByClientId('BTC/USDT', placed.clientOrderId);
+    expect(found).toMatchObject({ clientOrderId: placed.clientOrderId, status: 'closed', filledQuantity: '0.002' });
+    expect(found?.trades).toHaveLength(1);
+    expect(fake.calls(HISTORY).map((r) => [r.params.symbol, r.params.limit])).toEqual([['BTCUSDT', '1000']]);
+  });
+
+  it('does not see an accepted order in either the order query or the history while the exchange lags, and sees it after', async () => {
+    let now = 1_000_000;
+    await fake.stop();
+    fake = await FakeBinance.start({ apiKey: 'k', secret: 's', balances: { USDT: '1000', BTC: '0' }, now: () => now });
+    fake.setQueryLag(() => 900_000);
+    const ex = venue();
+    const placed = request();
+    expect((await ex.placeOrder(placed)).status).toBe('closed'); // the placement's own answer is not lagged
+    now += 899_999;
+    expect(await ex.fetchOrderByClientId('BTC/USDT', placed.clientOrderId)).toBeUndefined();
+    expect(await ex.fetchOpenOrders('BTC/USDT')).toEqual([]);
+    now += 1;
+    expect(await ex.fetchOrderByClientId('BTC/USDT', placed.clientOrderId)).toMatchObject({ status: 'closed', filledQuantity: '0.002' });
+  });
+
+  it.each([
+    ['a placement', ORDER],
+    ['an order query', QUERY],
+    ['a balance read', ACCOUNT],
+  ])('maps Binance -1021 (timestamp outside recvWindow) on %s to a retryable EXCHANGE_CLOCK_SKEW, never a rejection', async (_what, route) => {
+    const ex = venue({ retry: { maxRetries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 1 } });
+    await ex.loadMarket('BTC/USDT');
+    fake.script(route, fault.timestampOutsideRecvWindow());
+    const call = route === ORDER ? ex.placeOrder(request()) : route === QUERY ? ex.fetchOrderByClientId('BTC/USDT', 'stx-none') : ex.fetchBalances();
+    const err = await failure(call);
+    expect(err).toMatchObject({ code: EXCHANGE_ERROR.clockSkew, retryable: true, outcomeUnknown: false });
+  });
+
+  it('re-sends a placement refused with -1021 at once (nothing was executed) and places it once', async () => {
+    const ex = venue();
+    const placed = request();
+    fake.script(ORDER, fault.timestampOutsideRecvWindow());
+    expect((await ex.placeOrder(placed)).status).toBe('closed');
+    expect(fake.calls(ORDER)).toHaveLength(2);
+    expect(fake.ordersByClientId(placed.clientOrderId)).toHaveLength(1);
+  });
+
+  it('never takes a placement answer that names another client order id as our order: outcome unknown, retryable', async () => {
+    const ex = venue();
+    const placed = request();
+    fake.script(ORDER, fault.foreignClientOrderId('web_someone_else'));
+    const err = await failure(ex.placeOrder(placed));
+    expect(err).toMatchObject({ code: EXCHANGE_ERROR.unexpected, retryable: true, outcomeUnknown: true });
+    expect(err.message).toMatch(/web_someone_else/);
+    expect(fake.calls(ORDER)).toHaveLength(1); // not re-sent: it may have been placed (it was)
+    expect(await ex.fetchOrderByClientId('BTC/USDT', placed.clientOrderId)).toMatchObject({ clientOrderId: placed.clientOrderId, status: 'closed' });
+  });
+
+  it('never takes an order query answer that names another client order id as our order', async () => {
+    const ex = venue({ retry: { maxRetries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 1 } });
+    const placed = request();
+    await ex.placeOrder(placed);
+    fake.script(QUERY, fault.foreignClientOrderId('web_someone_else'));
+    expect(await failure(ex.fetchOrderByClientId('BTC/USDT', placed.clientOrderId))).toMatchObject({ code: EXCHANGE_ERROR.unexpected, retryable: true });
+  });
+});

@@ -21,6 +21,7 @@ const ROUTE_WEIGHT: Readonly<Record<string, (params: Readonly<Record<string, str
   'GET /api/v3/openOrders': (p) => (p.symbol ? 6 : 80),
   'GET /api/v3/account': () => 20,
   'GET /api/v3/myTrades': () => 20,
+  'GET /api/v3/allOrders': () => 20,
 };
 
 /** Records every acquire. */
@@ -79,6 +80,10 @@ function tour(exchange: Exchange): [string, () => Promise<unknown>][] {
     ['fetchOrderByClientId (unknown)', () => exchange.fetchOrderByClientId('BTC/USDT', placed.clientOrderId)],
     ['placeOrder (market, fills)', () => exchange.placeOrder(placed)],
     ['fetchOrderByClientId (filled: with trades)', () => exchange.fetchOrderByClientId('BTC/USDT', placed.clientOrderId)],
+    ['fetchOrderByClientId (only in the history, filled)', () => {
+      fake.script('GET /api/v3/order', fault.reject(-2013, 'Order does not exist.'));
+      return exchange.fetchOrderByClientId('BTC/USDT', placed.clientOrderId);
+    }],
     ['placeOrder (limit, rests)', () => exchange.placeOrder(resting)],
     ['fetchOpenOrders (symbol)', () => exchange.fetchOpenOrders('BTC/USDT')],
     ['fetchOpenOrders (all)', () => exchange.fetchOpenOrders()],
@@ -100,8 +105,8 @@ describe('RateLimitedExchange over CcxtExchange against the fake Binance', () =>
   it('charges every port call at least the weight Binance counts for the requests it sends', async () => {
     const rows = await measureTour(exchange);
     for (const row of rows) expect(row.charged, row.step).toBeGreaterThanOrEqual(row.actual);
-    // The fills look-up is the one that really costs myTrades: the worst case charged is the weight sent.
-    expect(rows.find((r) => r.step.startsWith('fetchOrderByClientId (filled'))).toMatchObject({ charged: 24, actual: 24 });
+    // A look-up the direct query misses costs allOrders, then myTrades for its fills: the worst case charged is the weight sent.
+    expect(rows.find((r) => r.step.startsWith('fetchOrderByClientId (only in the history'))).toMatchObject({ charged: 44, actual: 44 });
     expect(rows.find((r) => r.step === 'fetchOpenOrders (all)')).toMatchObject({ charged: 80, actual: 80 });
   });
 
@@ -144,7 +149,7 @@ describe('CcxtExchange charged per request through its beforeRequest hook (the L
     const rows = await measureTour(hooked());
     for (const row of rows) expect(row.charged, row.step).toBeGreaterThanOrEqual(row.actual);
     expect(rows.find((r) => r.step === 'loadMarket (cached)')).toMatchObject({ charged: 0, actual: 0 });
-    expect(rows.find((r) => r.step === 'fetchOrderByClientId (unknown)')).toMatchObject({ charged: 4, actual: 4 });
+    expect(rows.find((r) => r.step === 'fetchOrderByClientId (unknown)')).toMatchObject({ charged: 24, actual: 24 });
   });
 
   it('charges each retry of a rate-limited request as the request it is', async () => {

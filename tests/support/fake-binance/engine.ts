@@ -18,6 +18,8 @@ export interface PartialExecution {
 /** Balances, orders and trades of one fake account. */
 export class BinanceEngine {
   readonly orders: FakeOrder[] = [];
+  /** How long queries do not show an order after it was accepted (ms, fake clock); 0 = at once. */
+  queryLag: (order: FakeOrder) => number = () => 0;
   readonly #balances = new Map<string, Wallet>();
   #nextOrderId = 1000;
   #nextTradeId = 5000;
@@ -72,7 +74,9 @@ export class BinanceEngine {
     const order: FakeOrder = {
       symbol: p.symbol!, orderId: this.#nextOrderId++, clientOrderId, side, type, price: f8(limit ?? ZERO), origQty: f8(qty),
       executedQty: f8(ZERO), cummulativeQuoteQty: f8(ZERO), status: 'NEW', time: now, updateTime: now, fills: [], lockPrice: f8(lockPrice),
+      visibleAt: now,
     };
+    order.visibleAt = now + this.queryLag(order);
     this.#lock(order, qty);
     this.orders.push(order);
     if (marketable) {
@@ -131,10 +135,18 @@ export class BinanceEngine {
     Object.assign(order, { status: 'EXPIRED', updateTime: this.now() });
   }
 
-  /** The newest order matching origClientOrderId (or orderId) on the symbol; Binance `code` when none. */
-  find(p: Record<string, string>, code: number, msg: string): FakeOrder {
+  /** True when queries show the order by now (see queryLag). */
+  visible(order: FakeOrder): boolean {
+    return this.now() >= order.visibleAt;
+  }
+
+  /**
+   * The newest order matching origClientOrderId (or orderId) on the symbol; Binance `code` when none. A query
+   * (`queried`) does not see an order still inside its lag; the matching engine (a cancel) does.
+   */
+  find(p: Record<string, string>, code: number, msg: string, queried = false): FakeOrder {
     this.market(p.symbol);
-    const found = this.orders.filter((o) => o.symbol === p.symbol
+    const found = this.orders.filter((o) => o.symbol === p.symbol && (!queried || this.visible(o))
       && (p.origClientOrderId ? o.clientOrderId === p.origClientOrderId : String(o.orderId) === p.orderId)).at(-1);
     if (!found) throw new BinanceError(400, code, msg);
     return found;

@@ -24,7 +24,9 @@ export type Fault =
   /** Hold the request, unhandled, until `until` settles (deterministic interleavings: "this request arrives late"). */
   | { readonly kind: 'hold'; readonly until: Promise<unknown> }
   /** POST /api/v3/order only: fill just `quantity` (or `fraction` of it, to the step); the rest stays open or expires. */
-  | { readonly kind: 'partial'; readonly quantity?: string; readonly fraction?: string; readonly remainder?: 'open' | 'expire' };
+  | { readonly kind: 'partial'; readonly quantity?: string; readonly fraction?: string; readonly remainder?: 'open' | 'expire' }
+  /** Handle the request, then answer with the JSON body `rewrite` makes of the real one (a venue answering wrongly). */
+  | { readonly kind: 'rewrite'; readonly label: string; readonly rewrite: (body: unknown) => unknown };
 
 /** Decides per request whether to inject a fault; undefined means handle normally. */
 export type FaultHook = (request: FakeRequest) => Fault | undefined;
@@ -60,6 +62,15 @@ export const fault = {
   reject: (code: number, msg: string, status = 400): Fault => ({ kind: 'respond', status, body: { code, msg } }),
   /** Holds the request until `until` settles, then handles it normally. */
   hold: (until: Promise<unknown>): Fault => ({ kind: 'hold', until }),
+  /** HTTP 400 -1021: the request's timestamp is outside recvWindow (clock skew); Binance refused it, nothing executed. */
+  timestampOutsideRecvWindow: (): Fault => ({
+    kind: 'respond', status: 400, body: { code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' },
+  }),
+  /** The order IS placed, but the answer names another client order id than the one sent. */
+  foreignClientOrderId: (clientOrderId = 'web_6f1c2e0a9b8d4c3e'): Fault => ({
+    kind: 'rewrite', label: 'foreign client order id in the response',
+    rewrite: (body) => (typeof body === 'object' && body !== null ? { ...body, clientOrderId } : body),
+  }),
   /** The order fills only partly; the rest stays open (fill it with FakeBinance.fillOrder) or expires. */
   partialFill: (fraction = '0.5', remainder: 'open' | 'expire' = 'open'): Fault => ({ kind: 'partial', fraction, remainder }),
 };

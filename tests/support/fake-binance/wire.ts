@@ -38,6 +38,8 @@ export interface FakeOrder {
   fills: FakeFill[];
   /** Quote per unit held locked for the unfilled rest of a buy (its limit, or the ask a market buy was placed at). */
   lockPrice: string;
+  /** Fake clock time from which queries (order, openOrders, allOrders, myTrades) show the order: a lagging exchange. */
+  visibleAt: number;
 }
 
 /** A trade with its order's identity, as `FakeBinance.trades()` lists them. */
