@@ -6,7 +6,9 @@
  * the send: of two Lambdas publishing the same alert at once, the one whose write lands sends it.
  */
 import { alertRules, alertSpec, type AlertKind, type AlertOverrides } from '../domain/alert-catalog.js';
-import { closeStep, escalateStep, publishStep, resolveStep, type AlertEpisode, type AlertStep } from '../domain/alert-dedup.js';
+import {
+  closeStep, escalateStep, isRepeat, publishStep, resolveStep, type AlertEpisode, type AlertLike, type AlertStep,
+} from '../domain/alert-dedup.js';
 import type { Alert, Alerts } from '../ports.js';
 import type { AlertStateStore } from './memory-alert-state-store.js';
 
@@ -21,7 +23,7 @@ export interface DedupingAlertsOptions {
   readonly onStoreError?: (error: unknown, kind: AlertKind) => void;
 }
 
-/** Conditional-write attempts per decision; losing them all means others are writing the same episode. */
+/** Conditional-write attempts per decision; only sends, escalations and resolves of the same episode contend. */
 const ATTEMPTS = 10;
 
 /** Alerts with dedup, escalation and resolution (README "Alert matrix"). */
@@ -39,7 +41,7 @@ export class DedupingAlerts implements Alerts {
     try {
       const closed = spec.resolves ? await this.#close(spec.resolves as AlertKind, alert) : false;
       const marked = closed ? { ...keyed, resolved: true } : keyed;
-      await this.#decide(alert.kind, keyed.key, (prev) => publishStep(prev, marked, rules));
+      await this.#decide(alert.kind, keyed.key, (prev) => publishStep(prev, marked, rules), (prev) => isRepeat(prev, marked, rules));
     } catch (error) {
       if (!(error instanceof StoreStepError)) throw error;
       this.#o.onStoreError?.(error.cause, alert.kind);
@@ -76,22 +78,28 @@ export class DedupingAlerts implements Alerts {
 
   /**
    * Reads the episode, applies `step`, stores the result conditionally and, once stored, sends what the step
-   * says. A failed send puts the previous episode back, so a retry sends again. True when a step was stored.
+   * says; a repeat inside the window is only counted (store.suppress). A failed send puts the previous
+   * episode back, so a retry sends again. True when a step was stored.
    */
-  async #decide(kind: AlertKind, key: string, step: (prev: AlertEpisode | undefined) => AlertStep<Alert | AlertEpisode['last']> | undefined): Promise<boolean> {
+  async #decide(
+    kind: AlertKind, key: string, step: (prev: AlertEpisode | undefined) => AlertStep<AlertLike> | undefined, repeat?: (prev: AlertEpisode | undefined) => boolean,
+  ): Promise<boolean> {
     const { store, inner } = this.#o;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const current = await guard(() => store.get(kind, key));
       const s = step(current?.value);
       if (!s) return false;
-      const version = current?.version ?? 0;
-      if (!(await guard(() => store.put(s.next, version)))) continue;
+      if (current && repeat?.(current.value)) {
+        if (await guard(() => store.suppress(current, s.next.last))) return true;
+        continue;
+      }
+      if (!(await guard(() => store.put(s.next, current)))) continue;
       if (s.send) {
         try {
           await inner.publish(s.send as Alert);
         } catch (error) {
           const back = current?.value ?? { ...s.next, resolvedAt: s.next.lastSeenAt };
-          await store.put(back, version + 1).catch(() => false);
+          await store.put(back, { value: s.next, version: (current?.version ?? 0) + 1 }).catch(() => false);
           throw error;
         }
       }

@@ -1,11 +1,13 @@
 /**
  * Alert dedup episodes in the state table: one item per (kind, key), pk ALERT#{kind}#{key}, sk ALERT, the
- * episode as JSON, `version` (N) for conditional writes and `expiresAt` (epoch s, TTL) a week after the
- * episode's last activity. An episode due to escalate is also on the byType index (gsi1pk ALERT_ESCALATION,
- * gsi1sk its escalateAt), so the sweep is one Query. Single-item conditional Put only: works on dynalite.
+ * episode's decision state as JSON, `version` (N, moved by each send, escalation or resolve), the report
+ * counters `seen`/`suppressed` (N, ADDed by repeats without moving the version, so concurrent repeats never
+ * conflict) and `expiresAt` (epoch s, TTL) a week after the episode's last activity. An episode due to
+ * escalate is also on the byType index (gsi1pk ALERT_ESCALATION, gsi1sk its escalateAt), so the sweep is one
+ * Query. Single-item conditional Put/Update only: works on dynalite.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AlertEpisode } from '../domain/alert-dedup.js';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AlertEpisode, AlertLike } from '../domain/alert-dedup.js';
 import type { Versioned } from '../ports.js';
 import { KEY, STATE_BY_TYPE_INDEX, TABLES } from '../resources.js';
 import { dynamoDocumentClient } from './aws-clients.js';
@@ -27,6 +29,22 @@ export function alertStatePk(kind: string, key: string): string {
   return `${ALERT_STATE_TYPE}#${kind}#${key}`;
 }
 
+const TTL = TABLES.state.ttlAttribute!;
+
+/** TTL (epoch s): a week after the episode's last activity. */
+function expiresAt(e: AlertEpisode, lastSeenAt: number): number {
+  return Math.ceil((Math.max(lastSeenAt, e.escalateAt ?? 0, e.resolvedAt ?? 0) + ALERT_STATE_RETAIN_MS) / 1000);
+}
+
+/** The episode of an item: the decision state (JSON) with the counters kept as their own attributes. */
+function fromItem(item: Record<string, unknown>): AlertEpisode {
+  const episode = JSON.parse(String(item.episode)) as Omit<AlertEpisode, 'seen' | 'suppressed' | 'suppressedSince' | 'lastSeenAt' | 'last'>;
+  return {
+    ...episode, seen: Number(item.seen), suppressed: Number(item.suppressed), lastSeenAt: Number(item.lastSeenAt),
+    last: JSON.parse(String(item.last)) as AlertLike, ...(item.suppressedSince === undefined ? {} : { suppressedSince: Number(item.suppressedSince) }),
+  };
+}
+
 /** AlertStateStore on DynamoDB (or dynalite): the state table named in the config. */
 export class DynamoAlertStateStore implements AlertStateStore {
   readonly #client: DynamoDBDocumentClient;
@@ -37,29 +55,49 @@ export class DynamoAlertStateStore implements AlertStateStore {
     this.#table = props.tableName;
   }
 
-  async get(kind: string, key: string): Promise<Versioned<AlertEpisode> | undefined> {
-    const out = await translateAwsErrors(`get alert state ${kind}`, () => this.#client.send(new GetCommand({
-      TableName: this.#table, Key: { [KEY.pk]: alertStatePk(kind, key), [KEY.sk]: ALERT_STATE_TYPE }, ConsistentRead: true,
-    })));
-    const item = out.Item;
-    return item ? { value: JSON.parse(String(item.episode)) as AlertEpisode, version: Number(item.version) } : undefined;
+  #key(kind: string, key: string) {
+    return { [KEY.pk]: alertStatePk(kind, key), [KEY.sk]: ALERT_STATE_TYPE };
   }
 
-  async put(episode: AlertEpisode, expected: number): Promise<boolean> {
-    const lastActivity = Math.max(episode.lastSeenAt, episode.escalateAt ?? 0, episode.resolvedAt ?? 0);
+  async get(kind: string, key: string): Promise<Versioned<AlertEpisode> | undefined> {
+    const out = await translateAwsErrors(`get alert state ${kind}`, () => this.#client.send(new GetCommand({
+      TableName: this.#table, Key: this.#key(kind, key), ConsistentRead: true,
+    })));
+    return out.Item ? { value: fromItem(out.Item), version: Number(out.Item.version) } : undefined;
+  }
+
+  async put(next: AlertEpisode, prev: Versioned<AlertEpisode> | undefined): Promise<boolean> {
+    const { seen, suppressed, suppressedSince, lastSeenAt, last, ...episode } = next;
     const item = {
-      [KEY.pk]: alertStatePk(episode.kind, episode.key), [KEY.sk]: ALERT_STATE_TYPE,
-      episode: JSON.stringify(episode), version: expected + 1,
-      [TABLES.state.ttlAttribute!]: Math.ceil((lastActivity + ALERT_STATE_RETAIN_MS) / 1000),
-      ...(episode.escalateAt === undefined || episode.resolvedAt !== undefined ? {} : {
-        [STATE_BY_TYPE_INDEX.pk]: ALERT_ESCALATION_TYPE, [STATE_BY_TYPE_INDEX.sk]: pad13(episode.escalateAt),
+      ...this.#key(next.kind, next.key), episode: JSON.stringify(episode), version: (prev?.version ?? 0) + 1,
+      seen, suppressed, lastSeenAt, last: JSON.stringify(last), ...(suppressedSince === undefined ? {} : { suppressedSince }),
+      [TTL]: expiresAt(next, lastSeenAt),
+      ...(next.escalateAt === undefined || next.resolvedAt !== undefined ? {} : {
+        [STATE_BY_TYPE_INDEX.pk]: ALERT_ESCALATION_TYPE, [STATE_BY_TYPE_INDEX.sk]: pad13(next.escalateAt),
       }),
     };
-    return conditionalWrite(`put alert state ${episode.kind}`, () => this.#client.send(new PutCommand({
+    return conditionalWrite(`put alert state ${next.kind}`, () => this.#client.send(new PutCommand({
       TableName: this.#table, Item: item,
-      ...(expected === 0
+      ...(prev === undefined
         ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': KEY.pk } }
-        : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expected } }),
+        : {
+          ConditionExpression: '#v = :v AND #seen = :seen', ExpressionAttributeNames: { '#v': 'version', '#seen': 'seen' },
+          ExpressionAttributeValues: { ':v': prev.version, ':seen': prev.value.seen },
+        }),
+    })));
+  }
+
+  async suppress(prev: Versioned<AlertEpisode>, repeat: AlertLike): Promise<boolean> {
+    return conditionalWrite(`count alert repeat ${prev.value.kind}`, () => this.#client.send(new UpdateCommand({
+      TableName: this.#table, Key: this.#key(prev.value.kind, prev.value.key),
+      UpdateExpression: 'ADD #seen :one, #sup :one SET #since = if_not_exists(#since, :at), #lastSeen = :at, #last = :last, #ttl = :ttl',
+      ConditionExpression: '#v = :v',
+      ExpressionAttributeNames: {
+        '#seen': 'seen', '#sup': 'suppressed', '#since': 'suppressedSince', '#lastSeen': 'lastSeenAt', '#last': 'last', '#ttl': TTL, '#v': 'version',
+      },
+      ExpressionAttributeValues: {
+        ':one': 1, ':at': repeat.at, ':last': JSON.stringify(repeat), ':ttl': expiresAt(prev.value, repeat.at), ':v': prev.version,
+      },
     })));
   }
 
@@ -74,7 +112,7 @@ export class DynamoAlertStateStore implements AlertStateStore {
         ExpressionAttributeValues: { ':type': ALERT_ESCALATION_TYPE, ':now': pad13(Math.max(0, Math.floor(now))) },
         ExclusiveStartKey: startKey,
       })));
-      episodes.push(...(out.Items ?? []).map((i) => JSON.parse(String(i.episode)) as AlertEpisode));
+      episodes.push(...(out.Items ?? []).map(fromItem));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return episodes;

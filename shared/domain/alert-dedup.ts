@@ -55,6 +55,11 @@ export function isOpen(e: AlertEpisode | undefined): e is AlertEpisode {
   return e !== undefined && e.resolvedAt === undefined;
 }
 
+/** True when the report is suppressed: the episode is open, inside its dedup window, and the report is no more severe. */
+export function isRepeat(prev: AlertEpisode | undefined, alert: AlertLike, rules: AlertRules): boolean {
+  return isOpen(prev) && alert.at - prev.lastSentAt < rules.dedupMs && RANK[alert.severity] <= RANK[prev.sentSeverity];
+}
+
 /**
  * A report of the condition at alert.at: sent when no episode is open, when the window since the last send
  * has passed, or when it is more severe than the last send; otherwise counted as suppressed.
@@ -62,7 +67,7 @@ export function isOpen(e: AlertEpisode | undefined): e is AlertEpisode {
 export function publishStep<A extends AlertLike>(prev: AlertEpisode | undefined, alert: A & { key: string }, rules: AlertRules): AlertStep<A> {
   const now = alert.at;
   const open = isOpen(prev);
-  if (open && now - prev.lastSentAt < rules.dedupMs && RANK[alert.severity] <= RANK[prev.sentSeverity]) {
+  if (open && isRepeat(prev, alert, rules)) {
     return {
       next: {
         ...prev, lastSeenAt: Math.max(prev.lastSeenAt, now), seen: prev.seen + 1, suppressed: prev.suppressed + 1,
