@@ -75,7 +75,9 @@ describe('positions whose symbol or strategy the policy drops keep their exits (
       { by: 'operator', at: e.clock.now() });
     e.clock.set(T + 60_000 + 5_000);
     await closeCandles(e, T, { [BTC]: 37_000, [ETH]: 2_780 }); // about −7.8 % and −7.4 % from the fills
-    expect(await p.metrics(T + 60_000)).toMatchObject({ openPositions: 2 });
+    const marked = await p.metrics(T + 60_000); // BTC is still marked (at the 37 000 book), though no longer listed
+    expect(marked).toMatchObject({ openPositions: 2 });
+    expect(Number(marked['unrealizedPnl'])).toBeLessThan(0);
     expect(await p.cycle(T + 60_000)).toMatchObject({ intents: 2 });
 
     const exits = (await e.deps.state.listDecisions()).filter((d) => d.kind === 'exit');
