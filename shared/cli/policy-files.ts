@@ -1,4 +1,5 @@
 import { validatePolicy, type Policy, type PolicyProblem, type ValidationContext } from '../domain/policy.js';
+import { parseDocumentText } from '../domain/policy-document.js';
 import type { CliContext } from './cli-context.js';
 
 /** The outcome of checking a document: the policy it means, or every problem with its path. */
@@ -6,7 +7,7 @@ export type CheckedDocument =
   | { readonly ok: true; readonly document: unknown; readonly policy: Policy; readonly warnings: readonly PolicyProblem[] }
   | { readonly ok: false; readonly problems: readonly PolicyProblem[]; readonly warnings: readonly PolicyProblem[] };
 
-/** Reads a policy file and validates it; a file that is not JSON is one problem at (root). */
+/** Reads a policy file and validates it; its JSON is parsed strictly (duplicate and prototype keys refused, BOM accepted). */
 export async function checkFile(ctx: CliContext, file: string, context: ValidationContext = {}): Promise<CheckedDocument> {
   return checkDocument(await ctx.readText(file), context);
 }
@@ -15,9 +16,9 @@ export async function checkFile(ctx: CliContext, file: string, context: Validati
 export function checkDocument(document: unknown, context: ValidationContext = {}): CheckedDocument {
   let value = document;
   if (typeof document === 'string') {
-    try { value = JSON.parse(document); } catch (e) {
-      return { ok: false, problems: [{ path: '(root)', code: 'UNREADABLE_DOCUMENT', severity: 'error', message: `not valid JSON: ${(e as Error).message}` }], warnings: [] };
-    }
+    const parsed = parseDocumentText(document);
+    if (!parsed.ok) return { ok: false, problems: parsed.problems, warnings: [] };
+    value = parsed.value;
   }
   const r = validatePolicy(value, context);
   return r.ok ? { ok: true, document: value, policy: r.policy, warnings: r.warnings } : { ok: false, problems: r.problems, warnings: r.warnings };
