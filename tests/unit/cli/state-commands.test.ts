@@ -2,6 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../../shared/domain/decision.js';
 import { effectiveStatus } from '../../../shared/domain/kill-switch.js';
 import { newLedger, type Lock } from '../../../shared/domain/ledger.js';
+import { MemoryAlerts } from '../../../shared/adapters/memory-alerts.js';
+import type { CliContext } from '../../../shared/cli/cli-context.js';
+import { runCli } from '../../../shared/cli/run-cli.js';
 import { cliHarness } from './cli-harness.js';
 
 let h: ReturnType<typeof cliHarness>;
@@ -52,6 +55,40 @@ describe('stratus kill and reset', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(message);
     expect(await h.state.getKillSwitch()).toBeUndefined();
+  });
+});
+
+describe('stratus kill and reset alerts', () => {
+  async function runWith(alerts: MemoryAlerts | undefined, ...argv: string[]) {
+    let out = '';
+    const ctx: CliContext = { ...h.ctx, alerts: () => alerts, out: (t) => { out += t; } };
+    return { code: await runCli(argv, ctx), out };
+  }
+
+  it('kill publishes KILL_SWITCH_TRIPPED with by and code MANUAL, reset publishes KILL_SWITCH_RESET; a repeated kill sends nothing', async () => {
+    const alerts = new MemoryAlerts();
+    await runWith(alerts, 'kill', '--reason', 'exchange incident');
+    await runWith(alerts, 'kill', '--reason', 'again');
+    await runWith(alerts, 'reset', '--by', 'alice', '--reason', 'incident closed');
+    expect(alerts.published.map((a) => [a.kind, a.severity, a.details?.by, a.details?.code])).toEqual([
+      ['KILL_SWITCH_TRIPPED', 'critical', 'tester', 'MANUAL'], ['KILL_SWITCH_RESET', 'warning', 'alice', undefined],
+    ]);
+    expect(alerts.published[0]).toMatchObject({ title: 'Kill switch tripped: MANUAL by tester', at: h.clock.now() });
+  });
+
+  it('says plainly that no alert went out when no topic is configured', async () => {
+    const r = await runWith(undefined, 'kill', '--reason', 'exchange incident');
+    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('no alert sent: ALERT_TOPIC_ARN is not set') });
+  });
+
+  it('exits 1 when the alert cannot be sent, and the trip stands', async () => {
+    const failing = new MemoryAlerts();
+    failing.publish = async () => { throw new Error('SNS down'); };
+    let err = '';
+    const ctx: CliContext = { ...h.ctx, alerts: () => failing, err: (t) => { err += t; } };
+    expect(await runCli(['kill', '--reason', 'x'], ctx)).toBe(1);
+    expect(err).toContain('the KILL_SWITCH_TRIPPED alert was not sent: SNS down');
+    expect((await h.state.getKillSwitch())!.value.status).toBe('TRIPPED');
   });
 });
 
