@@ -5,7 +5,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAlertNotifier, isUsableWebhook, SlackDeliveryError } from '../../functions/alert-notifier/notifier.js';
 import { SLACK_WEBHOOK_PLACEHOLDER } from '../../functions/alert-notifier/placeholder.js';
-import { parseNotice, toSlackPayload } from '../../functions/alert-notifier/slack-message.js';
+import { parseNotice, slackMention, toSlackPayload } from '../../functions/alert-notifier/slack-message.js';
 import { parseWebhookSecret } from '../../functions/alert-notifier/webhook-secret.js';
 import type { Alert } from '../../shared/ports.js';
 
@@ -85,6 +85,34 @@ describe('alert notifier against a local webhook server', () => {
     expect(JSON.stringify(received[0]!.body.blocks)).toContain('Threshold Crossed');
   });
 
+  it('mentions @channel in an ESCALATED alert, and in no other', async () => {
+    const notify = createAlertNotifier({ webhookUrl: async () => baseUrl });
+    await notify(snsEvent(JSON.stringify({ ...killSwitch, title: 'ESCALATED: Kill switch tripped', escalated: true })));
+    await notify(snsEvent(JSON.stringify(killSwitch)));
+
+    expect(received).toHaveLength(2);
+    expect(received[0]!.body.text).toMatch(/^<!channel> 🚨 \[CRITICAL\] KILL_SWITCH_TRIPPED: ESCALATED: Kill switch tripped/);
+    expect(JSON.stringify(received[0]!.body.blocks)).toContain('<!channel> *ESCALATED*: still unresolved');
+    expect(JSON.stringify(received[0]!.body.blocks)).toContain('*ESCALATED*  ·  *CRITICAL*');
+    expect(JSON.stringify(received[1]!.body)).not.toContain('<!channel>');
+  });
+
+  it('mentions the configured user group or user instead of @channel', async () => {
+    await createAlertNotifier({ webhookUrl: async () => baseUrl, mention: 'S0123ABC' })(snsEvent(JSON.stringify({ ...killSwitch, escalated: true })));
+    await createAlertNotifier({ webhookUrl: async () => baseUrl, mention: 'U42' })(snsEvent(JSON.stringify({ ...killSwitch, escalated: true })));
+    expect(received.map((r) => r.body.text.split(' ')[0])).toEqual(['<!subteam^S0123ABC>', '<@U42>']);
+  });
+
+  it('marks a RESOLVED alert, and an alarm back to OK, as RESOLVED without a mention', async () => {
+    const notify = createAlertNotifier({ webhookUrl: async () => baseUrl });
+    await notify(snsEvent(JSON.stringify({ ...killSwitch, severity: 'info', title: 'RESOLVED: Market data is stale', resolved: true })));
+    await notify(snsEvent(JSON.stringify({ AlarmName: 'Stratus-OrdersDlqAlarm', NewStateValue: 'OK', NewStateReason: 'back to 0' })));
+    for (const r of received) {
+      expect(JSON.stringify(r.body.blocks)).toContain('*RESOLVED*  ·  *INFO*');
+      expect(r.body.text).not.toContain('<!');
+    }
+  });
+
   it('skips without any request while the secret still holds the placeholder', async () => {
     const notify = createAlertNotifier({ webhookUrl: async () => SLACK_WEBHOOK_PLACEHOLDER });
     const result = await notify(snsEvent(JSON.stringify(killSwitch)));
@@ -141,6 +169,23 @@ describe('Slack message formatting', () => {
   it('keeps the header within Slack’s 150-character limit', () => {
     const payload = toSlackPayload(parseNotice(null, JSON.stringify({ ...killSwitch, title: 'x'.repeat(400) })));
     expect((payload.blocks[0] as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(150);
+  });
+});
+
+describe('escalation mention', () => {
+  it.each([
+    [undefined, '<!channel>'],
+    ['', '<!channel>'],
+    ['here', '<!here>'],
+    ['S0123ABC', '<!subteam^S0123ABC>'],
+    ['U024BE7LH', '<@U024BE7LH>'],
+    ['<!subteam^S1|oncall>', '<!subteam^S1|oncall>'],
+  ])('turns %j into %s', (target, mention) => {
+    expect(slackMention(target)).toBe(mention);
+  });
+
+  it('refuses a target that is not a Slack id, so a typo does not silently mention nobody', () => {
+    expect(() => slackMention('oncall team')).toThrow(RangeError);
   });
 });
 
