@@ -1,0 +1,41 @@
+import { writeFile } from 'node:fs/promises';
+import { estimateCost, type CostEstimate } from '../cost/estimate.js';
+import { inventoryOf, type CfnTemplate } from '../cost/inventory.js';
+import { loadPrices } from '../cost/prices.js';
+import { synthTemplate } from '../cost/synth.js';
+import { numberOption } from './cli-args.js';
+import { table, type CliContext } from './cli-context.js';
+
+/** `--cadence`: 1m, 5m, 15m, 1h... as minutes. */
+export function cadenceMinutes(text: string | undefined): number {
+  const m = /^(\d+)(m|h)$/.exec(text ?? '1m');
+  if (!m || Number(m[1]) <= 0) throw new Error(`--cadence must look like 1m, 5m or 1h, got ${text}`);
+  return Number(m[1]) * (m[2] === 'h' ? 60 : 1);
+}
+
+/** The estimate as a table: service, item, quantity, unit price, USD/month; then the total. */
+export function renderCost(e: CostEstimate): string {
+  const rows = e.lines.map((l) => [l.service, l.item, `${l.quantity} ${l.unit}`, `$${l.unitPrice}`, `$${Number(l.monthly).toFixed(2)}`]);
+  return `Stratus monthly AWS cost, ${e.workload.symbols} symbol(s) at ${e.workload.cadenceMinutes}m cadence, ${e.region} list prices as of ${e.pricesAsOf}\n`
+    + table([['SERVICE', 'ITEM', 'QUANTITY', 'UNIT PRICE', 'USD/MONTH'], ...rows])
+    + `TOTAL  $${Number(e.total).toFixed(2)} per month (exact sum of the lines: ${e.total})\n`;
+}
+
+/**
+ * `stratus cost [--symbols N] [--cadence 1m] [--spot] [--region us-east-1] [--json [file]]`: synthesizes the stack with that
+ * context, counts its resources and prices them with the region's list prices. `template` replaces the synth (tests).
+ */
+export async function costCommand(
+  ctx: CliContext, values: { symbols?: string; cadence?: string; spot?: boolean; region?: string; json?: string },
+  template: (context: Record<string, unknown>) => Promise<CfnTemplate> = synthTemplate,
+): Promise<number> {
+  const symbols = numberOption(values.symbols, '--symbols') ?? 5;
+  if (!Number.isInteger(symbols) || symbols < 1) throw new Error(`--symbols must be a whole number ≥ 1, got ${values.symbols}`);
+  const prices = await loadPrices(values.region ?? 'us-east-1');
+  const inventory = inventoryOf(await template({ spot: values.spot === true }));
+  const estimate = estimateCost(inventory, { symbols, cadenceMinutes: cadenceMinutes(values.cadence) }, prices);
+  if (values.json === undefined) ctx.out(renderCost(estimate));
+  else if (values.json === '-') ctx.out(`${JSON.stringify(estimate, null, 2)}\n`);
+  else { await writeFile(values.json, `${JSON.stringify(estimate, null, 2)}\n`); ctx.out(renderCost(estimate)); }
+  return 0;
+}
