@@ -31,9 +31,9 @@ export async function costCommand(
 ): Promise<number> {
   const symbols = numberOption(values.symbols, '--symbols') ?? 5;
   if (!Number.isInteger(symbols) || symbols < 1) throw new Error(`--symbols must be a whole number ≥ 1, got ${values.symbols}`);
+  const workload = { symbols, cadenceMinutes: cadenceMinutes(values.cadence) };
   const prices = await loadPrices(values.region ?? 'us-east-1');
-  const inventory = inventoryOf(await template({ spot: values.spot === true }));
-  const estimate = estimateCost(inventory, { symbols, cadenceMinutes: cadenceMinutes(values.cadence) }, prices);
+  const estimate = estimateCost(inventoryOf(await template({ spot: values.spot === true })), workload, prices);
   if (values.json === undefined) ctx.out(renderCost(estimate));
   else if (values.json === '-') ctx.out(`${JSON.stringify(estimate, null, 2)}\n`);
   else { await writeFile(values.json, `${JSON.stringify(estimate, null, 2)}\n`); ctx.out(renderCost(estimate)); }

@@ -8,7 +8,10 @@ import { reconcileCommand } from './reconcile-command.js';
 import { costSweepCommand, lookaheadCommand } from './research-commands.js';
 import { startCommand } from './start-command.js';
 import { walkForwardCommand } from './walk-forward-command.js';
-import { killCommand, resetCommand, statusCommand } from './state-commands.js';
+import { killCommand, resetCommand } from './state-commands.js';
+import { costCommand } from './cost-command.js';
+import { reportCommand } from './report-command.js';
+import { jsonFlagToStdout, statusCommand } from './status-command.js';
 
 const USAGE = `stratus — serverless crypto trading pipeline
 
@@ -41,7 +44,18 @@ Usage:
                                         Write an old version's document again, as a new version.
   stratus kill --reason <text> [--by <who>]      Trip the kill switch.
   stratus reset --by <who> --reason <text>       Reset a tripped kill switch (then the policy's cooldown).
-  stratus status                        Kill switch, ledger and open positions.
+  stratus status [--json [file]]        Health verdict OK / DEGRADED / CRITICAL (exit 0 / 1 / 2), one line per check:
+                                        kill switch, stream heartbeat, last signal and metrics runs, reconcile drift,
+                                        DLQ depths, circuit breaker, unresolved orders, alarms in ALARM, policy
+                                        rejections. Also needs MARKET_TABLE; STRATUS_STACK_NAME (default Stratus)
+                                        names the DLQs and the alarm prefix.
+  stratus report [--day YYYY-MM-DD] [--json [file]]
+                                        The daily report the 00:00 UTC schedule sends (default: yesterday): PnL,
+                                        equity, drawdown, Sharpe, win rate, trades, rejections, kill switch, policy,
+                                        positions, alerts. Also needs MARKET_TABLE.
+  stratus cost [--symbols 5] [--cadence 1m] [--spot] [--region us-east-1] [--json [file]]
+                                        Monthly AWS cost, line by line, of the stack as synthesized (offline), at
+                                        list prices kept in shared/cost/prices-<region>.json.
   stratus decisions [--symbol S] [--since ISO] [--limit N]
                                         Recent risk decisions with their reason codes.
   stratus locks                         Active protection locks.
@@ -56,7 +70,7 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
+      args: jsonFlagToStdout(argv), allowPositionals: true, strict: true,
       options: {
         symbols: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, policy: { type: 'string' },
         json: { type: 'string' }, html: { type: 'string' }, 'log-level': { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' },
@@ -66,6 +80,7 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
         'cost-sweep': { type: 'boolean' }, levels: { type: 'string' }, cuts: { type: 'string' },
         train: { type: 'string' }, test: { type: 'string' }, step: { type: 'string' }, grid: { type: 'string' },
         objective: { type: 'string' }, workers: { type: 'string' },
+        day: { type: 'string' }, cadence: { type: 'string' }, spot: { type: 'boolean' }, region: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,7 +101,9 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
       case 'policy': return await policyCommand(ctx, rest, values);
       case 'kill': return await killCommand(ctx, values);
       case 'reset': return await resetCommand(ctx, values);
-      case 'status': return await statusCommand(ctx);
+      case 'status': return await statusCommand(ctx, values);
+      case 'report': return await reportCommand(ctx, values);
+      case 'cost': return await costCommand(ctx, values);
       case 'decisions': return await decisionsCommand(ctx, values);
       case 'locks': return await locksCommand(ctx);
       case 'reconcile': return await reconcileCommand(ctx);
