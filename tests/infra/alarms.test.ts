@@ -34,8 +34,11 @@ beforeAll(() => {
 });
 
 describe('every alarm notifies the alert topic', () => {
-  it('sends ALARM and OK to the alert topic from each alarm, so a recovery is visible too', () => {
-    expect(alarms.length).toBeGreaterThan(0);
+  it('has 3 alarms per function, 3 on the schedule group, one per DLQ, the heartbeat and 7 portfolio alarms, each sending ALARM and OK to the topic', () => {
+    const dlqs = Object.values(template.findResources('AWS::SQS::Queue') as Resources).filter((q) => q.Properties.RedrivePolicy === undefined);
+    expect(byMetric(alarms, 'ApproximateNumberOfMessagesVisible')).toHaveLength(dlqs.length);
+    expect(byMetric(alarms, METRICS.heartbeatsWritten.name)).toHaveLength(1);
+    expect(alarms).toHaveLength(stackFunctions(template).length * 3 + 3 + dlqs.length + 1 + 7);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions, a.Properties.AlarmDescription).toEqual([{ Ref: topic }]);
       expect(a.Properties.OKActions, a.Properties.AlarmDescription).toEqual([{ Ref: topic }]);
@@ -90,7 +93,7 @@ describe('Lambda function alarms', () => {
   });
 });
 
-describe('schedule, DLQ and heartbeat alarms', () => {
+describe('schedule alarms', () => {
   it('puts every schedule in the stack\'s own schedule group and alarms on its target errors, drops and missing attempts', () => {
     const groups = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup') as Resources);
     expect(groups).toHaveLength(1);
@@ -109,11 +112,6 @@ describe('schedule, DLQ and heartbeat alarms', () => {
     expect(byMetric(alarmsIn(t), 'TargetErrorCount')).toHaveLength(1);
   });
 
-  it('keeps one alarm per dead-letter queue and the stream heartbeat alarm', () => {
-    const dlqs = Object.values(template.findResources('AWS::SQS::Queue') as Resources).filter((q) => q.Properties.RedrivePolicy === undefined);
-    expect(byMetric(alarms, 'ApproximateNumberOfMessagesVisible')).toHaveLength(dlqs.length);
-    expect(byMetric(alarms, METRICS.heartbeatsWritten.name)).toHaveLength(1);
-  });
 });
 
 describe('portfolio alarms', () => {
