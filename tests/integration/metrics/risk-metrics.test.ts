@@ -19,7 +19,7 @@ beforeAll(async () => {
   ({ env, deps } = await startMetricsEnv('risk', T + 5_000));
   await env.deps.policies.write({ symbols: ['BTC/USDT'] }, { by: 'test', at: T });
   await seedMarket(env, trendingCandles('BTC/USDT', T, 40, 40_000), '40000');
-  [intent] = (await evaluateSignals(env.deps)).intents as Intent[];
+  intent = (await evaluateSignals(env.deps)).intents[0]!;
   risk = (await import('../../../functions/risk/handler.js')).createRiskHandler(deps) as never;
 }, 60_000);
 afterAll(async () => env?.stop());
