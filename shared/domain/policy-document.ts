@@ -2,7 +2,8 @@
  * Rules for a policy document before the schema: how its text is parsed (strictly), which keys are refused
  * at any depth, how large and deep it may be, and how its problems are bounded wherever they are stored or sent.
  */
-import type { PolicyProblem } from './policy.js';
+import { createHash } from 'node:crypto';
+import type { Policy, PolicyProblem } from './policy.js';
 import { FORBIDDEN_KEYS, childPath, parseStrictJson, shownKey } from './strict-json.js';
 
 /** Largest document, in characters of JSON text (a full policy is ~5 KB; so its history copy stays far below 400 KB in UTF-8). */
@@ -77,4 +78,21 @@ export function boundedProblems(problems: readonly PolicyProblem[]): PolicyProbl
     path: cut(p.path, MAX_PATH_CHARS), message: cut(p.message, MAX_MESSAGE_CHARS),
     ...(p.code ? { code: shownKey(p.code) } : {}), ...(p.severity ? { severity: p.severity } : {}),
   }));
+}
+
+/** JSON with object keys sorted at every level: the input to the policy hash. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 hex of the canonical policy. Every decision, order and fill carries it. */
+export function policyHash(policy: Policy): string {
+  return createHash('sha256').update(canonicalJson(policy)).digest('hex');
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TIMEFRAMES } from './candle.js';
 import { documentProblems } from './policy-document.js';
+import { shownKey } from './strict-json.js';
 import { sanityOfValidParts } from './policy-partial.js';
 import { applyProfile } from './policy-profiles.js';
 import { deprecatedKeyProblems, sanityProblems, withoutDeprecatedKeys } from './policy-sanity.js';
@@ -227,6 +227,8 @@ export const PolicySchema = z.strictObject({
   paper: section(PaperConfig),
 });
 
+export { canonicalJson, policyHash } from './policy-document.js';
+
 /** The policy after defaults. */
 export type Policy = z.infer<typeof PolicySchema>;
 export type StrategyPolicy = z.infer<typeof StrategyConfig>;
@@ -296,7 +298,7 @@ export function validatePolicy(document: unknown, context: ValidationContext = {
 function schemaProblems(issue: z.core.$ZodIssue): PolicyProblem[] {
   const at = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)';
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: `unknown key "${key}"`, code: 'UNKNOWN_KEY', severity: 'error' }));
+    return issue.keys.map((key) => ({ path: at([...issue.path, shownKey(key)]), message: `unknown key "${shownKey(key)}"`, code: 'UNKNOWN_KEY', severity: 'error' }));
   }
   return [{ path: at(issue.path), message: issue.message, code: 'SCHEMA', severity: 'error' }];
 }
@@ -304,21 +306,4 @@ function schemaProblems(issue: z.core.$ZodIssue): PolicyProblem[] {
 /** The default policy (schema defaults). */
 export function defaultPolicy(): Policy {
   return PolicySchema.parse({});
-}
-
-/** JSON with object keys sorted at every level: the input to the policy hash. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** SHA-256 hex of the canonical policy. Every decision, order and fill carries it. */
-export function policyHash(policy: Policy): string {
-  return createHash('sha256').update(canonicalJson(policy)).digest('hex');
 }
