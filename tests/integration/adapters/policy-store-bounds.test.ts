@@ -11,6 +11,8 @@ import { CachedPolicyStore } from '../../../shared/adapters/cached-policy-store.
 import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
 import { provision } from '../../../shared/local/provision.js';
 import { MAX_LISTED_PROBLEMS } from '../../../shared/domain/policy-document.js';
+import type { Alert, Alerts } from '../../../shared/ports.js';
+import { alertPolicyRejection } from '../../../shared/services/policy-alerts.js';
 import { FIVE_THOUSAND_PROBLEMS } from '../../support/policy-records-contract.js';
 import { ManualClock } from '../../support/store-contracts.js';
 import { useDynalite } from '../../support/dynalite-suite.js';
@@ -85,14 +87,19 @@ describe('DynamoPolicyStore with a document of thousands of problems', () => {
     await cached.load();
     await h.putActive(2, { S: FIVE_THOUSAND_PROBLEMS });
     const seen: (boolean | undefined)[] = [];
+    const sent: Alert[] = [];
+    const alerts = { publish: async (a: Alert) => { sent.push(a); } } as unknown as Alerts;
     for (let i = 0; i < 30; i++) {
       h.clock.advance(15_000);
       const loaded = await cached.load();
       expect(loaded).toMatchObject({ version: 1, hash: h.v1.hash, rejected: { version: 2, recorded: false, problemCount: 5000 } });
       seen.push(loaded.rejected!.firstSeen);
+      await alertPolicyRejection(alerts, loaded, h.clock.now());
     }
     expect(seen.filter((s) => s)).toEqual([true]);
     expect(await h.raw('POLICY_REJECTION', '0000000000002')).toBeUndefined();
+    expect(sent).toEqual([expect.objectContaining({ kind: 'POLICY_REJECTED', details: expect.objectContaining({ recorded: false, problemCount: 5000 }) })]);
+    expect(sent[0]!.message).toContain('The rejection record could not be written');
   });
 });
 
