@@ -59,8 +59,8 @@ afterAll(() => {
 });
 
 describe('function bundles (real esbuild)', () => {
-  it('bundles all six functions', () => {
-    expect(bundles.map((b) => b.service).sort()).toEqual(['alert-notifier', 'execution', 'metrics', 'reconcile', 'risk', 'signal']);
+  it('bundles all seven functions', () => {
+    expect(bundles.map((b) => b.service).sort()).toEqual(['alert-notifier', 'execution', 'metrics', 'reconcile', 'report', 'risk', 'signal']);
   });
 
   it('emits minified ESM with the createRequire banner and a source map', () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, QUEUES, SCHEDULES, TABLES, type ScheduledInvocation } from '../../shared/resources.js';
 import { allows, buildForTest, functionId, onlyId, resourceIds, statementsOf, statementsOfRole } from './template-helpers.js';
 
-const PIPELINE = ['signal', 'risk', 'execution', 'metrics', 'reconcile'] as const;
+const PIPELINE = ['signal', 'risk', 'execution', 'metrics', 'reconcile', 'report'] as const;
 
 let template: Template;
 let ids: Record<string, string>;
@@ -81,7 +81,7 @@ describe('least privilege', () => {
   it.each([
     ['signal', 'sqs:SendMessage', 'signalsQueue', true],
     ['signal', 'sqs:SendMessage', 'ordersQueue', false],
-    ['signal', 'dynamodb:PutItem', 'stateTable', false],
+    ['signal', 'dynamodb:UpdateItem', 'stateTable', false],
     ['signal', 'dynamodb:PutItem', 'policyTable', true],
     ['signal', 'secretsmanager:GetSecretValue', 'exchangeSecret', false],
     ['risk', 'sqs:ReceiveMessage', 'signalsQueue', true],
@@ -102,6 +102,16 @@ describe('least privilege', () => {
     ['alert-notifier', 'dynamodb:GetItem', 'stateTable', false],
   ] as const)('%s may %s on %s: %s', (fn, action, resource, expected) => {
     expect(can(fn, action, resource)).toBe(expected);
+  });
+
+  it('lets signal and report, which only read trading state, put nothing on the state table but their RUN# marker and ALERT# records', () => {
+    for (const fn of ['signal', 'report']) {
+      const puts = statementsOf(template, ids[fn]!).filter((s) => [s.Action].flat().includes('dynamodb:PutItem') && resourceIds(s).includes(ids.stateTable!));
+      expect(puts, fn).toHaveLength(1);
+      expect((puts[0] as unknown as { Condition: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RUN#*', 'ALERT#*'] } });
+      expect(can(fn, 'dynamodb:UpdateItem', 'stateTable'), fn).toBe(false);
+      expect(can(fn, 'dynamodb:DeleteItem', 'stateTable'), fn).toBe(false);
+    }
   });
 
   it('lets every pipeline function publish alerts, with exact KMS actions and no wildcard actions', () => {
@@ -186,7 +196,8 @@ describe('schedules', () => {
     expect(JSON.parse(target.Input)).toEqual(expected);
     expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(target.DeadLetterConfig.Arn).toBeDefined();
-    expect(schedules[0]!.Properties.ScheduleExpression).toBe(SCHEDULES[job].rateMinutes === 1 ? 'cron(* * * * ? *)' : `cron(0/${SCHEDULES[job].rateMinutes} * * * ? *)`);
+    const { rateMinutes } = SCHEDULES[job];
+    expect(schedules[0]!.Properties.ScheduleExpression).toBe(rateMinutes === 1 ? 'cron(* * * * ? *)' : rateMinutes === 1440 ? 'cron(0 0 * * ? *)' : `cron(0/${rateMinutes} * * * ? *)`);
   });
 });
 
@@ -271,6 +282,6 @@ describe('options', () => {
 
   it('creates the schedules disabled when schedulesEnabled=false', () => {
     const t = Template.fromStack(buildForTest({ schedulesEnabled: false }).stack);
-    t.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { State: 'DISABLED' }, 3);
+    t.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { State: 'DISABLED' }, Object.keys(SCHEDULES).length);
   });
 });
