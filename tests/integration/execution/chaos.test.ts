@@ -1,27 +1,35 @@
 /**
  * Chaos test of exactly-once execution: LIVE orders through executeOrder → CcxtExchange → a fake Binance
- * on loopback that fails on purpose, with the process crashed at every step boundary, messages redelivered
- * (also after a lost ack) and delivered twice at once, fills made while the pipeline is down, then
- * reconcileAccount. Every run is replayable: CHAOS_SEED=<seed> CHAOS_ONLY=<run> CHAOS_TRACE=1 npx vitest run <this file>.
+ * on loopback that fails on purpose (and shows accepted orders to queries only after a lag of up to 15
+ * minutes), state in DynamoDB (dynalite) behind a proxy that throttles as DynamoDB does, with the process
+ * crashed at every step boundary, messages redelivered (also after a lost ack) and delivered twice at once,
+ * fills made while the pipeline is down, then reconcileAccount. Every run is replayable:
+ * CHAOS_SEED=<seed> CHAOS_ONLY=<run> CHAOS_TRACE=1 npx vitest run <this file>.
  */
-import { describe, expect, it } from 'vitest';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { CcxtExchange, createCcxtClient } from '../../../shared/adapters/ccxt-exchange.js';
+import { DynamoStateStore } from '../../../shared/adapters/dynamo-state-store.js';
 import { MemoryAlerts } from '../../../shared/adapters/memory-alerts.js';
 import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.js';
 import { MemoryStateStore } from '../../../shared/adapters/memory-state-store.js';
+import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { StratusError } from '../../../shared/domain/errors.js';
 import { reserve } from '../../../shared/domain/ledger.js';
 import { dec, ZERO, type Decimal } from '../../../shared/domain/money.js';
 import { recordApprovedDecision } from '../../support/approved-decision.js';
 import { clientOrderIdFor, isTerminal, orderIdFor, type OrderRecord, type OrderRequest, type OrderStatus } from '../../../shared/domain/order.js';
 import type { Policy } from '../../../shared/domain/policy.js';
-import type { Clock } from '../../../shared/ports.js';
-import { QUEUES } from '../../../shared/resources.js';
+import type { Clock, StateStore } from '../../../shared/ports.js';
+import { QUEUES, TABLES } from '../../../shared/resources.js';
 import { executeOrder, type ExecutionDeps } from '../../../shared/services/execute-order.js';
 import { loadLedger } from '../../../shared/services/portfolio.js';
 import { reconcileAccount } from '../../../shared/services/reconcile-account.js';
 import { FakeBinance, fault, type Fault, type FakeOrder } from '../../support/fake-binance.js';
 import { Crash, CrashPlan, Dice, crashable, seededRandom } from '../../support/fake-binance/crash.js';
+import { DynamoThrottleProxy } from './dynamo-throttle-proxy.js';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 45_2024);
 const RUNS = Number(process.env.CHAOS_RUNS ?? 200);
@@ -33,9 +41,17 @@ const TIMEOUT_MS = 60;
 /** More than SQS would ever deliver one message before its DLQ; reaching it means the order is stuck. */
 const MAX_DELIVERIES = 30;
 const T0 = Date.UTC(2024, 2, 1, 12, 0);
+/** The longest an accepted order stays invisible to queries (GET order, openOrders, allOrders, myTrades). */
+const MAX_QUERY_LAG_MS = 15 * 60_000;
+/** Share of accepted orders that lag, each by a uniform random time up to MAX_QUERY_LAG_MS. */
+const LAGGING = Number(process.env.CHAOS_LAGGING ?? 0.4);
+/** Share of runs whose state lives in DynamoDB (dynalite behind the throttling proxy); the others use the memory store (faster). */
+const ON_DYNAMO = Number(process.env.CHAOS_DYNAMO ?? 0.35);
+/** The settle window covers the worst lag (the rule: settleWindowSeconds above the exchange's worst query lag). */
 const POLICY = {
   mode: 'LIVE', liveTradingConfirmed: true, symbols: ['BTC/USDT', 'ETH/USDT'], paper: { startingCash: '10000' },
   exchange: { maxRetries: 2, retryBaseDelayMs: 100, retryMaxDelayMs: 1_000 },
+  execution: { settleWindowSeconds: 1200, settleNotFoundChecks: 3, unresolvedAlertSeconds: 1800 },
 };
 const START = { USDT: '10000', BTC: '0', ETH: '0' };
 const EXCHANGE_STATUS: Readonly<Record<FakeOrder['status'], OrderStatus>> = {
@@ -51,6 +67,8 @@ function trace(...lines: string[]): void {
 class Tally {
   runs = 0; orders = 0; deliveries = 0; concurrentDeliveries = 0; ackLost = 0; filledWhileDown = 0; expiredWhileDown = 0;
   dustWriteOffs = 0; dustWithoutNote = 0; duplicates = 0; lost = 0; doubleBooked = 0; ledgerMismatches = 0;
+  laggedOrders = 0; maxLagMs = 0; unresolvedAlerts = 0; dynamoRuns = 0;
+  readonly throttles: Record<string, number> = {};
   readonly crashes: Record<string, number> = {};
   readonly faults: Record<string, number> = {};
   readonly errors: Record<string, number> = {};
@@ -69,15 +87,14 @@ class FakeClock implements Clock {
   }
 }
 
-/** One run's world: the fake exchange, the memory stores, and a venue that is rebuilt after a crash (a cold start). */
+/** One run's world: the fake exchange, the state table (through the throttling proxy), and a venue rebuilt after a crash (a cold start). */
 class World {
-  readonly state = new MemoryStateStore();
   readonly alerts = new MemoryAlerts();
   readonly policies: MemoryPolicyStore;
   venue!: CcxtExchange;
   policy!: Policy;
 
-  constructor(readonly fake: FakeBinance, readonly clock: FakeClock, readonly dice: Dice, readonly tally: Tally) {
+  constructor(readonly fake: FakeBinance, readonly clock: FakeClock, readonly dice: Dice, readonly tally: Tally, readonly state: StateStore) {
     this.policies = new MemoryPolicyStore({ clock, validation: { exchangeKeysConfigured: true } });
   }
 
@@ -143,14 +160,14 @@ async function nextOrder(w: World, run: number, k: number): Promise<OrderRequest
 }
 
 const ORDER_FAULTS: readonly (() => Fault | undefined)[] = [
-  () => undefined, () => undefined, () => undefined,
+  () => undefined, () => undefined, () => undefined, () => fault.timestampOutsideRecvWindow(), () => fault.foreignClientOrderId(),
   () => fault.rateLimited(1), () => fault.ipBanned(120), () => fault.serverError(500, true), () => fault.serverError(503, false),
   () => fault.reset(), () => fault.responseLost(), () => fault.responseLost(), () => fault.slow(TIMEOUT_MS * 2, 'after'),
   () => fault.slow(10, 'before'), () => fault.reject(-2010, 'Account has insufficient balance for requested action.'),
   () => fault.partialFill('0.4'), () => fault.partialFill('0.7', 'expire'),
 ];
 const READ_FAULTS: readonly (() => Fault | undefined)[] = [
-  () => undefined, () => undefined, () => fault.rateLimited(1), () => fault.ipBanned(60), () => fault.serverError(503),
+  () => undefined, () => undefined, () => fault.timestampOutsideRecvWindow(), () => fault.rateLimited(1), () => fault.ipBanned(60), () => fault.serverError(503),
   () => fault.reset(), () => fault.slow(TIMEOUT_MS * 2, 'after'),
 ];
 
@@ -171,6 +188,7 @@ function faultName(f: Fault): string {
     case 'drop': return f.when === 'after' ? 'accepted, response lost' : 'connection reset';
     case 'partial': return `partial fill${f.remainder === 'expire' ? ' (rest expired)' : ''}`;
     case 'hold': return 'held';
+    case 'rewrite': return f.label;
   }
 }
 
@@ -309,11 +327,69 @@ async function check(w: World, run: number, requests: readonly OrderRequest[]): 
   }
 }
 
-async function chaosRun(fake: FakeBinance, run: number, tally: Tally): Promise<void> {
+/** Where runs keep their state: dynalite, reached through the throttling proxy with no SDK retries (each throttle reaches the service). */
+class Dynamo {
+  private constructor(readonly e: Emulators, readonly proxy: DynamoThrottleProxy, readonly client: DynamoDBDocumentClient, readonly admin: DynamoDBClient) {}
+
+  static async start(): Promise<Dynamo> {
+    const e = await startEmulators();
+    const proxy = await DynamoThrottleProxy.start(e.dynamoEndpoint);
+    const client = dynamoDocumentClient({ endpoint: proxy.endpoint, region: e.region, credentials: e.credentials, maxAttempts: 1 });
+    return new Dynamo(e, proxy, client, new DynamoDBClient({ endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials }));
+  }
+
+  /** A fresh state table for one run (the ledger and kill switch are single items). */
+  async stateStore(run: number): Promise<DynamoStateStore> {
+    const def = TABLES.state;
+    const index = def.indexes[0]!;
+    const TableName = `chaos-${SEED}-${run}`;
+    const attrs = [...new Set([def.partitionKey, def.sortKey!, index.pk, index.sk])].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const }));
+    await this.admin.send(new CreateTableCommand({
+      TableName, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: attrs,
+      KeySchema: [{ AttributeName: def.partitionKey, KeyType: 'HASH' }, { AttributeName: def.sortKey!, KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [{
+        IndexName: index.name, Projection: { ProjectionType: 'ALL' },
+        KeySchema: [{ AttributeName: index.pk, KeyType: 'HASH' }, { AttributeName: index.sk, KeyType: 'RANGE' }],
+      }],
+    }));
+    return new DynamoStateStore({ tableName: TableName, client: this.client });
+  }
+
+  async stop(): Promise<void> {
+    this.client.destroy();
+    this.admin.destroy();
+    await this.proxy.stop();
+    await this.e.stop();
+  }
+}
+
+/** Throttles DynamoDB requests at the run's rate while `on` (not while the test itself sets up or checks). */
+function throttling(dynamo: Dynamo, random: () => number, rate: number, tally: Tally): (on: boolean) => void {
+  return (on) => {
+    dynamo.proxy.throttle = on && rate > 0 ? (operation) => {
+      if (random() >= rate) return undefined;
+      const kind = random() < 0.7 ? 'provisioned' : 'throttling';
+      tally.bump(tally.throttles, `${kind === 'provisioned' ? 'ProvisionedThroughputExceeded' : 'Throttling'} ${operation}`);
+      return kind;
+    } : () => undefined;
+  };
+}
+
+async function chaosRun(fake: FakeBinance, dynamo: Dynamo, run: number, tally: Tally): Promise<void> {
   const dice = new Dice(seededRandom((SEED ^ Math.imul(run + 1, 0x9e3779b9)) >>> 0));
+  // The lag and the throttles draw from their own streams, so the scenario's dice do not depend on request counts.
+  const lagDice = new Dice(seededRandom((SEED ^ Math.imul(run + 1, 0x85ebca6b)) >>> 0));
+  const onDynamo = dice.chance(ON_DYNAMO);
+  const throttle = throttling(dynamo, seededRandom((SEED ^ Math.imul(run + 1, 0xc2b2ae35)) >>> 0), onDynamo ? dice.pick([0.02, 0.05]) : 0, tally);
+  if (onDynamo) tally.dynamoRuns++;
   clock.t = T0 + run * 86_400_000;
   fake.reset({ balances: START });
-  const w = new World(fake, clock, dice, tally);
+  fake.setQueryLag(() => {
+    const lag = lagDice.chance(LAGGING) ? lagDice.int(1, MAX_QUERY_LAG_MS) : 0;
+    if (lag > 0) { tally.laggedOrders++; tally.maxLagMs = Math.max(tally.maxLagMs, lag); }
+    return lag;
+  });
+  const w = new World(fake, clock, dice, tally, onDynamo ? await dynamo.stateStore(run) : new MemoryStateStore());
   await w.init();
   const requests: OrderRequest[] = [];
   for (let k = 0, n = dice.int(1, 3); k < n; k++) {
@@ -322,15 +398,20 @@ async function chaosRun(fake: FakeBinance, run: number, tally: Tally): Promise<v
     requests.push(request);
     tally.orders++;
     scriptFaults(w);
+    throttle(true);
     await deliverUntilDone(w, request, run);
+    throttle(false);
     for (const f of fake.injected.splice(0)) tally.bump(tally.faults, faultName(f.fault));
     fake.clearFaults();
   }
   pipelineDown(w);
-  clock.t += 60_000;
+  clock.t += MAX_QUERY_LAG_MS + 60_000; // ledger = exchange once the exchange shows what it did
+  throttle(true);
   await reconcileUntilDone(w, run);
+  throttle(false);
   for (const f of fake.injected.splice(0)) tally.bump(tally.faults, faultName(f.fault));
   fake.clearFaults();
+  tally.unresolvedAlerts += w.alerts.ofKind('ORDER_UNRESOLVED').length;
   await check(w, run, requests);
   tally.runs++;
 }
@@ -339,12 +420,16 @@ async function chaosRun(fake: FakeBinance, run: number, tally: Tally): Promise<v
 const clock = new FakeClock(T0);
 
 describe('chaos: exactly-once LIVE execution against a failing exchange', () => {
+  let dynamo: Dynamo;
+  beforeAll(async () => { dynamo = await Dynamo.start(); });
+  afterAll(async () => { await dynamo?.stop(); });
+
   it(`keeps zero duplicate, lost and double-booked orders over ${RUNS} randomized crash-and-fault runs, and reconciles to the exchange`, async () => {
     const tally = new Tally();
     const started = performance.now();
     const fake = await FakeBinance.start({ apiKey: 'k', secret: 's', balances: START, now: () => clock.now() });
     try {
-      for (let run = 0; run < RUNS; run++) if (ONLY === undefined || run === ONLY) await chaosRun(fake, run, tally);
+      for (let run = 0; run < RUNS; run++) if (ONLY === undefined || run === ONLY) await chaosRun(fake, dynamo, run, tally);
     } finally {
       await fake.stop();
     }
@@ -358,6 +443,8 @@ describe('chaos: exactly-once LIVE execution against a failing exchange', () => 
       `  crashes injected: ${Object.values(tally.crashes).reduce((a, b) => a + b, 0)} ${JSON.stringify(crashesBySend)}`,
       `  crash points: ${JSON.stringify(tally.crashes)}`,
       `  faults injected: ${Object.values(tally.faults).reduce((a, b) => a + b, 0)} ${JSON.stringify(tally.faults)}`,
+      `  query lag: ${tally.laggedOrders} accepted orders invisible to queries for up to ${Math.round(tally.maxLagMs / 1000)} s; ORDER_UNRESOLVED alerts ${tally.unresolvedAlerts}`,
+      `  DynamoDB throttles (${tally.dynamoRuns} runs on dynalite): ${Object.values(tally.throttles).reduce((a, b) => a + b, 0)} ${JSON.stringify(tally.throttles)}`,
       `  exchange-side while down: ${tally.filledWhileDown} fills, ${tally.expiredWhileDown} expiries; dust write-offs ${tally.dustWriteOffs} (${tally.dustWithoutNote} without a note on the order); retry sleeps ${tally.sleptMs} ms (virtual)`,
       `  errors seen by the queue: ${JSON.stringify(tally.errors)}`,
       `  outcomes: ${JSON.stringify(tally.outcomes)}`,
@@ -371,9 +458,16 @@ describe('chaos: exactly-once LIVE execution against a failing exchange', () => 
       for (const [kind, count] of Object.entries(crashesBySend)) expect(count, kind).toBeGreaterThan(0);
       expect(tally.concurrentDeliveries).toBeGreaterThan(0);
       expect(tally.filledWhileDown).toBeGreaterThan(0);
-      for (const kind of ['429 rate limited', '418 ip banned', '5xx (executed)', 'connection reset', 'accepted, response lost', 'slow response (timeout)', 'rejected -2010', 'partial fill']) {
+      for (const kind of ['429 rate limited', '418 ip banned', '5xx (executed)', 'connection reset', 'accepted, response lost', 'slow response (timeout)', 'rejected -2010', 'partial fill',
+        'rejected -1021', 'foreign client order id in the response']) {
         expect(tally.faults[kind] ?? 0, kind).toBeGreaterThan(0);
       }
+      expect(tally.maxLagMs, 'a query lag above 10 minutes').toBeGreaterThan(10 * 60_000);
+      expect(tally.errors.ORDER_UNRESOLVED ?? 0, 'deliveries that found an unknown send unresolved').toBeGreaterThan(0);
+      for (const kind of ['ProvisionedThroughputExceeded', 'Throttling']) {
+        expect(Object.keys(tally.throttles).some((k) => k.startsWith(kind)), kind).toBe(true);
+      }
+      expect(tally.errors.STORE_UNAVAILABLE ?? 0, 'throttles the service saw').toBeGreaterThan(0);
     }
   }, 120_000);
 });

@@ -470,25 +470,22 @@ describe('executeOrder: the kill switch is read again right before every send', 
     await w.state.createOrder({ ...submitting, history: [...submitting.history, { status: 'SUBMITTING', at, note: 'not sent: EXCHANGE_UNAVAILABLE' }] });
   }
 
-  it('cancels a redelivered entry the switch tripped on while it was SUBMITTING, releasing its reservation, and never sends it', async () => {
-    const request = await approve(w, intentFor(BTC, 'entry', close));
-    await leftUnsent(request);
-    await trip();
-
-    const record = await executeOrder(w, request);
-    expect(record).toMatchObject({ status: 'CANCELED', rejectReason: 'KILL_SWITCH_NOT_ARMED' });
-    expect(w.placements).toEqual([]);
-    expect((await storedLedger(w)).value.reservations).toEqual({});
-  });
-
-  it('sends a redelivered exit the switch tripped on while it was SUBMITTING when exits are allowed while halted', async () => {
+  it('cancels a redelivered entry the switch tripped on while it was SUBMITTING, releasing its reservation, and never sends it; a redelivered exit still goes', async () => {
     await trade(w, intentFor(BTC, 'entry', close));
     w.clock.advance(M);
     await seedMarket(w, BTC, '49999.99', '50000');
+    await seedMarket(w, ETH, '2999.99', '3000');
+    const entry = await approve(w, intentFor(ETH, 'entry', close + M));
     const exit = await approve(w, intentFor(BTC, 'exit', close + M));
+    await leftUnsent(entry);
     await leftUnsent(exit);
     await trip();
-    expect((await executeOrder(w, exit)).status).toBe('FILLED');
+
+    const record = await executeOrder(w, entry);
+    expect(record).toMatchObject({ status: 'CANCELED', rejectReason: 'KILL_SWITCH_NOT_ARMED' });
+    expect(w.placements).not.toContain(entry.clientOrderId);
+    expect((await executeOrder(w, exit)).status).toBe('FILLED'); // risk.allowExitsWhenHalted (default true)
+    expect((await storedLedger(w)).value.reservations).toEqual({});
   });
 
   it('cancels a redelivered exit the switch tripped on while it was SUBMITTING when the policy holds exits while halted', async () => {
