@@ -88,7 +88,7 @@ export function toSlackPayload(n: ParsedNotice, mention: string = DEFAULT_ESCALA
       { type: 'header', text: { type: 'plain_text', text: truncate(`${ICON[n.severity]} ${n.title}`, 150), emoji: true } },
       ...(n.escalated ? [{ type: 'section', text: { type: 'mrkdwn', text: `${mention} *ESCALATED*: still unresolved, needs a human` } }] : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },
-      ...(n.message ? [{ type: 'section', text: { type: 'mrkdwn', text: truncate(escape(n.message), 3000) } }] : []),
+      ...(n.message ? [{ type: 'section', text: { type: 'mrkdwn', text: n.kind === 'DAILY_REPORT' ? `\`\`\`${truncate(escape(n.message), 2990)}\`\`\`` : truncate(escape(n.message), 3000) } }] : []),
       ...(fields.length ? [{ type: 'section', fields }] : []),
     ],
   };
