@@ -102,7 +102,11 @@ async function settle(deps: ManageOrdersDeps, orderId: string, ex: ExchangeOrder
   throw new ContentionError(`order ${orderId}`);
 }
 
-/** Cancels on the venue, then settles from a fresh lookup (a cancel reply may omit trades); an order already closed just settles. */
+/**
+ * Cancels on the venue, then settles from a fresh lookup (a cancel reply may omit trades); an order already closed
+ * just settles. While the venue does not show the order yet (a query lag), a cancel reply reporting fills it
+ * carries no trades for is not settled on: the order stays working in the ledger and a later pass books them.
+ */
 async function cancelAndSettle(deps: ManageOrdersDeps, policy: Policy, order: OrderRecord): Promise<OrderRecord | undefined> {
   const exchange = deps.exchangeFor(policy, order.mode);
   let canceled: ExchangeOrder | undefined;
@@ -113,6 +117,9 @@ async function cancelAndSettle(deps: ManageOrdersDeps, policy: Policy, order: Or
   }
   const ex = (await watched(deps, policy, 'read', () => exchange.fetchOrderByClientId(order.symbol, order.clientOrderId))) ?? canceled;
   if (!ex) throw new StratusError('ORDER_NOT_ON_EXCHANGE', `cancel ${order.clientOrderId}: the exchange does not know it`, true);
+  if (ex === canceled && !ex.trades.length && dec(ex.filledQuantity).gt(order.filledQuantity)) {
+    throw new StratusError('ORDER_NOT_ON_EXCHANGE', `cancel ${order.clientOrderId}: canceled with fills the exchange does not show yet`, true);
+  }
   return settle(deps, order.orderId, ex);
 }
 

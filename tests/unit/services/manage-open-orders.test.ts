@@ -209,6 +209,38 @@ describe('manageOpenOrders: partial fills', () => {
   });
 });
 
+describe('manageOpenOrders: an exchange slow to show an order', () => {
+  it('does not settle a timed-out order on a cancel reply without its trades while the exchange does not show the order, and books its fill once it does', async () => {
+    await setup({ onLimitTimeout: 'cancel' });
+    const order = await restingEntry();
+    await tradeThrough(0.03); // partly filled on the venue, the ledger has not seen it
+    w.clock.advance(120_000);
+    const lagging = { on: true };
+    const base = w.exchangeFor;
+    const world: World = { ...w, exchangeFor: (...args: Parameters<World['exchangeFor']>) => {
+      const ex = base(...args);
+      return Object.assign(Object.create(ex) as typeof ex, {
+        fetchOrderByClientId: async (symbol: string, id: string) => (lagging.on ? undefined : ex.fetchOrderByClientId(symbol, id)),
+        cancelOrder: async (symbol: string, id: string) => ({ ...(await ex.cancelOrder(symbol, id)), trades: [] }),
+      });
+    } };
+
+    const first = await manageOpenOrders(world);
+    expect(first.failures.map((f) => f.clientOrderId)).toEqual([order.clientOrderId]);
+    expect(await stored(order.orderId)).toMatchObject({ status: 'OPEN', filledQuantity: '0' });
+    expect(Object.keys((await storedLedger(w)).value.reservations)).toEqual([order.orderId]);
+
+    lagging.on = false;
+    await manageOpenOrders(world);
+    const settled = await stored(order.orderId);
+    expect(settled.status).toBe('CANCELED');
+    expect(dec(settled.filledQuantity).gt(0)).toBe(true);
+    const ledger = (await storedLedger(w)).value;
+    expect(money(held(ledger, BTC))).toBe(settled.filledQuantity);
+    expect([ledger.fillCount, ledger.reservations]).toEqual([1, {}]);
+  });
+});
+
 describe('manageOpenOrders: dust after a partial exit', () => {
   /** Holds 0.004 BTC; an exit limit (sell 0.004 at 50 049.99) then fills all but 0.00001 BTC (0.5 USDT, under the 5 USDT minimum). */
   async function exitAllButDust(partialFill: string): Promise<OrderRecord> {
