@@ -24,13 +24,22 @@ export function sanityOfValidParts(input: unknown, issues: readonly Issue[], par
   for (let round = 0; round < ROUNDS; round++) {
     for (const issue of pending) {
       const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-      for (const path of paths) if (!remove(doc, path.map((p) => (typeof p === 'symbol' ? String(p) : p)), broken)) return [];
+      for (const path of paths) {
+        const at = path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+        if (within(at.join('.'), broken)) continue;
+        if (!remove(doc, at, broken)) return [];
+      }
     }
     const r = parse(doc);
     if (r.success) return checkUntainted(r.data, broken, context);
     pending = r.error.issues;
   }
   return [];
+}
+
+/** True when `path` is, or lies under, a path already removed. */
+function within(path: string, broken: readonly string[]): boolean {
+  return broken.some((b) => path === b || path.startsWith(`${b}.`));
 }
 
 /** Deletes the value at `path` (a whole array when an element is bad; the parent when the key is missing). */

@@ -229,3 +229,13 @@ describe('validatePolicy refuses prototype keys at any depth and with any profil
     expect(!r.ok && r.problems.map((p) => p.code)).toEqual(['DOCUMENT_TOO_DEEP']);
   });
 });
+
+describe('validatePolicy on a document with thousands of schema problems', () => {
+  it('removes only the broken list, so the sections around it are still checked', () => {
+    const r = validatePolicy({ exits: { roi: Array.from({ length: 2500 }, () => ({})), stopLossPct: 15, takeProfitPct: 12 } });
+    expect(!r.ok && r.problems.filter((p) => p.code === 'SCHEMA')).toHaveLength(5000);
+    expect(!r.ok && r.problems.slice(5000).map((p) => [p.path, p.code])).toEqual([
+      ['exits.stopLossPct', 'STOP_LOSS_BEYOND_TAKE_PROFIT'], ['exits.stopLossPct', 'STOP_NOT_NEGATIVE'],
+    ]);
+  });
+});
