@@ -7,7 +7,7 @@
  */
 import { alertRules, alertSpec, type AlertKind, type AlertOverrides } from '../domain/alert-catalog.js';
 import {
-  closeStep, escalateStep, isRepeat, publishStep, resolveStep, type AlertEpisode, type AlertLike, type AlertStep,
+  closeStep, escalateStep, publishStep, resolveStep, type AlertEpisode, type AlertLike, type AlertStep,
 } from '../domain/alert-dedup.js';
 import type { Alert, Alerts } from '../ports.js';
 import type { AlertStateStore } from './memory-alert-state-store.js';
@@ -23,8 +23,13 @@ export interface DedupingAlertsOptions {
   readonly onStoreError?: (error: unknown, kind: AlertKind) => void;
 }
 
-/** Conditional-write attempts per decision; only sends, escalations and resolves of the same episode contend. */
-const ATTEMPTS = 10;
+/** Conditional-write attempts per decision; losing them all drops one repeat from the count (others were writing it). */
+const ATTEMPTS = 25;
+
+/** Random pause before re-reading a contended episode, up to 2^attempt ms (at most 64 ms), so writers spread out. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 6)));
+}
 
 /** Alerts with dedup, escalation and resolution (README "Alert matrix"). */
 export class DedupingAlerts implements Alerts {
@@ -41,7 +46,7 @@ export class DedupingAlerts implements Alerts {
     try {
       const closed = spec.resolves ? await this.#close(spec.resolves as AlertKind, alert) : false;
       const marked = closed ? { ...keyed, resolved: true } : keyed;
-      await this.#decide(alert.kind, keyed.key, (prev) => publishStep(prev, marked, rules), (prev) => isRepeat(prev, marked, rules));
+      await this.#decide(alert.kind, keyed.key, (prev) => publishStep(prev, marked, rules));
     } catch (error) {
       if (!(error instanceof StoreStepError)) throw error;
       this.#o.onStoreError?.(error.cause, alert.kind);
@@ -78,22 +83,19 @@ export class DedupingAlerts implements Alerts {
 
   /**
    * Reads the episode, applies `step`, stores the result conditionally and, once stored, sends what the step
-   * says; a repeat inside the window is only counted (store.suppress). A failed send puts the previous
-   * episode back, so a retry sends again. True when a step was stored.
+   * says (a repeat inside the window is only counted). A lost write re-reads after a jittered pause; a failed
+   * send puts the previous episode back, so a retry sends again. True when a step was stored.
    */
-  async #decide(
-    kind: AlertKind, key: string, step: (prev: AlertEpisode | undefined) => AlertStep<AlertLike> | undefined, repeat?: (prev: AlertEpisode | undefined) => boolean,
-  ): Promise<boolean> {
+  async #decide(kind: AlertKind, key: string, step: (prev: AlertEpisode | undefined) => AlertStep<AlertLike> | undefined): Promise<boolean> {
     const { store, inner } = this.#o;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const current = await guard(() => store.get(kind, key));
       const s = step(current?.value);
       if (!s) return false;
-      if (current && repeat?.(current.value)) {
-        if (await guard(() => store.suppress(current, s.next.last))) return true;
+      if (!(await guard(() => store.put(s.next, current)))) {
+        await backOff(attempt);
         continue;
       }
-      if (!(await guard(() => store.put(s.next, current)))) continue;
       if (s.send) {
         try {
           await inner.publish(s.send as Alert);

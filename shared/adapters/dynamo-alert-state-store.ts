@@ -1,12 +1,11 @@
 /**
- * Alert dedup episodes in the state table: one item per (kind, key), pk ALERT#{kind}#{key}, sk ALERT, the
- * episode's decision state as JSON, `version` (N, moved by each send, escalation or resolve), the report
- * counters `seen`/`suppressed` (N, ADDed by repeats without moving the version, so concurrent repeats never
- * conflict) and `expiresAt` (epoch s, TTL) a week after the episode's last activity. An episode due to
+ * Alert dedup episodes in the state table: one item per (kind, key), pk ALERT#STATE#{kind}#{key}, sk ALERT, the
+ * episode's decision state as JSON with its counters (`seen`, `suppressed`) and latest report beside it,
+ * `version` (N, moved by every write) and `expiresAt` (epoch s, TTL) a week after the episode's last activity. An episode due to
  * escalate is also on the byType index (gsi1pk ALERT_ESCALATION, gsi1sk its escalateAt), so the sweep is one
- * Query. Single-item conditional Put/Update only: works on dynalite.
+ * Query. Single-item conditional Put only (PutItem is all a read-only function is granted on ALERT# keys): works on dynalite.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertEpisode, AlertLike } from '../domain/alert-dedup.js';
 import type { Versioned } from '../ports.js';
 import { KEY, STATE_BY_TYPE_INDEX, TABLES } from '../resources.js';
@@ -24,9 +23,9 @@ export const ALERT_ESCALATION_TYPE = 'ALERT_ESCALATION';
 /** How long an episode item outlives its last activity before TTL removes it. */
 export const ALERT_STATE_RETAIN_MS = 7 * 86_400_000;
 
-/** Partition key of the episode item of (kind, key). */
+/** Partition key of the episode item of (kind, key); under ALERT#, beside the daily ALERT#<day> records (one IAM prefix). */
 export function alertStatePk(kind: string, key: string): string {
-  return `${ALERT_STATE_TYPE}#${kind}#${key}`;
+  return `ALERT#STATE#${kind}#${key}`;
 }
 
 const TTL = TABLES.state.ttlAttribute!;
@@ -81,23 +80,8 @@ export class DynamoAlertStateStore implements AlertStateStore {
       ...(prev === undefined
         ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': KEY.pk } }
         : {
-          ConditionExpression: '#v = :v AND #seen = :seen', ExpressionAttributeNames: { '#v': 'version', '#seen': 'seen' },
-          ExpressionAttributeValues: { ':v': prev.version, ':seen': prev.value.seen },
+          ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': prev.version },
         }),
-    })));
-  }
-
-  async suppress(prev: Versioned<AlertEpisode>, repeat: AlertLike): Promise<boolean> {
-    return conditionalWrite(`count alert repeat ${prev.value.kind}`, () => this.#client.send(new UpdateCommand({
-      TableName: this.#table, Key: this.#key(prev.value.kind, prev.value.key),
-      UpdateExpression: 'ADD #seen :one, #sup :one SET #since = if_not_exists(#since, :at), #lastSeen = :at, #last = :last, #ttl = :ttl',
-      ConditionExpression: '#v = :v',
-      ExpressionAttributeNames: {
-        '#seen': 'seen', '#sup': 'suppressed', '#since': 'suppressedSince', '#lastSeen': 'lastSeenAt', '#last': 'last', '#ttl': TTL, '#v': 'version',
-      },
-      ExpressionAttributeValues: {
-        ':one': 1, ':at': repeat.at, ':last': JSON.stringify(repeat), ':ttl': expiresAt(prev.value, repeat.at), ':v': prev.version,
-      },
     })));
   }
 
