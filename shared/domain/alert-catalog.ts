@@ -95,11 +95,11 @@ export const ALERT_CATALOG = {
     ...stratus, label: 'Daily report (digest)', severity: 'info', escalation: 'never', keyDoc: 'UTC day', key: detail('day', 'day'),
   },
   ALARM: { ...alarm, label: 'CloudWatch alarm state change (any alarm; the Slack kind is ALARM_<state>)', severity: 'critical' },
-  EXCHANGE_LATENCY: { ...alarm, label: 'Exchange latency (alarm)', severity: 'warning' },
-  API_ERROR_BURST: { ...alarm, label: 'Exchange API error burst (alarm; the kill switch trips on ERROR_BURST)', severity: 'critical' },
-  REJECTION_BURST: { ...alarm, label: 'Order rejection burst (alarm)', severity: 'warning' },
-  EMPTY_UNIVERSE: { ...alarm, label: 'Empty universe: no symbol evaluated (alarm)', severity: 'critical' },
-  EXCEPTION_BURST: { ...alarm, label: 'Function errors, throttles or timeouts (alarm)', severity: 'critical' },
+  EXCHANGE_LATENCY: { ...alarm, label: 'Exchange latency (alarm ExchangeLatency)', severity: 'warning' },
+  API_ERROR_BURST: { ...alarm, label: 'Exchange API error burst (alarm ApiErrorBurst; the kill switch also trips on ERROR_BURST)', severity: 'critical' },
+  REJECTION_BURST: { ...alarm, label: 'Order rejection burst (alarm RejectionBurst)', severity: 'warning' },
+  EMPTY_UNIVERSE: { ...alarm, label: 'Empty universe: no symbol evaluated (alarm EmptyUniverse)', severity: 'critical' },
+  EXCEPTION_BURST: { ...alarm, label: 'Exception burst: function errors, throttles or timeouts (alarms `<function>` Errors/Throttles/Duration)', severity: 'critical' },
 } as const satisfies Record<string, AlertTypeSpec>;
 
 /** Every alert kind; Alert.kind has this type. */
