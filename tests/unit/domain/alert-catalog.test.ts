@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemoryAlerts } from '../../../shared/adapters/memory-alerts.js';
 import {
@@ -38,6 +39,20 @@ describe('alert catalogue', () => {
     expect(alertSpec('ORDER_REJECTED').key({ details: { symbol: 'BTC/USDT' } })).toBe('BTC/USDT');
     expect(alertSpec('ORDER_UNRESOLVED').key({ details: { clientOrderId: 'stx-1' } })).toBe('stx-1');
     expect(alertSpec('KILL_SWITCH_RESET').key({})).toBe(alertSpec('KILL_SWITCH_TRIPPED').key({}));
+  });
+
+  it('is the README alert matrix: one row per published kind with its severity, window and escalation', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Alert matrix'), readme.indexOf('## Where each box lives'));
+    for (const kind of ALERT_KINDS.filter((k) => alertSpec(k).source === 'stratus')) {
+      const spec = alertSpec(kind);
+      const row = section.split('\n').find((l) => l.startsWith(`| \`${kind}\` |`));
+      expect(row, kind).toBeDefined();
+      const cells = row!.split('|').map((c) => c.trim());
+      expect(cells[3], kind).toContain(spec.severity);
+      expect(cells[5], kind).toBe(`${spec.dedupSeconds} s`);
+      expect(cells[6], kind).toBe(spec.escalation === 'never' ? '—' : spec.escalation);
+    }
   });
 
   it('applies a deployment override over the defaults, per kind', () => {
