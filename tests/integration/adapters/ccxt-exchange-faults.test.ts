@@ -261,6 +261,7 @@ describe('CcxtExchange against a lagging or misanswering exchange', () => {
     expect((await ex.placeOrder(placed)).status).toBe('closed'); // the placement's own answer is not lagged
     now += 899_999;
     expect(await ex.fetchOrderByClientId('BTC/USDT', placed.clientOrderId)).toBeUndefined();
+    expect(fake.calls(HISTORY)).toHaveLength(1); // both were asked
     expect(await ex.fetchOpenOrders('BTC/USDT')).toEqual([]);
     now += 1;
     expect(await ex.fetchOrderByClientId('BTC/USDT', placed.clientOrderId)).toMatchObject({ status: 'closed', filledQuantity: '0.002' });
