@@ -53,14 +53,15 @@ function deps(plan = new CrashPlan()): ExecutionDeps {
   return { clock, state: crashable(state, 'state', plan), policies, alerts, exchangeFor: () => exchange };
 }
 
-/** An approved LIVE market buy of 0.002 BTC with its reservation, as the risk function leaves it. */
-async function approved(name: string): Promise<OrderRequest> {
+/** An approved LIVE market buy of 0.002 BTC (or as `over` says) with its decision and reservation, as the risk function leaves them. */
+async function approved(name: string, over: Partial<OrderRequest> = {}): Promise<OrderRequest> {
   const orderId = orderIdFor(name);
   const ledger = await loadLedger(state, (await policies.load()).policy, clock.now());
   await state.putLedger(reserve(ledger.value, { orderId, symbol: 'BTC/USDT', side: 'buy', notional: dec('100.0002'), createdAt: clock.now(), kind: 'entry' }), ledger.version);
   const request: OrderRequest = {
     orderId, clientOrderId: clientOrderIdFor(orderId), intentId: name, strategy: 'momentum', symbol: 'BTC/USDT', side: 'buy', kind: 'entry',
     type: 'market', quantity: '0.002', referencePrice: '50000.1', reservedNotional: '100.0002', mode: 'LIVE', policyHash: 'test', createdAt: clock.now(),
+    ...over,
   };
   await recordApprovedDecision(state, request, clock.now());
   return request;
@@ -127,6 +128,20 @@ describe('an exchange slow to show an order it accepted', () => {
     expect(errors).toEqual(['ORDER_UNRESOLVED', 'ORDER_UNRESOLVED']); // answers at 6 and 12 min; resolved at 18 (3 answers, 10 min after the lease)
     expect(record.status).toBe('FILLED');
     expect(fake.ordersByClientId(request.clientOrderId)).toHaveLength(1);
+  });
+
+  it('records no REJECTED for a re-send the exchange refuses as a duplicate while it still hides the first (resting) order: it stays unresolved until shown', async () => {
+    await usePolicy(); // a 10-minute window against a 20-minute lag: the window is too short, the duplicate refusal still holds
+    const request = await approved('lag-beyond-window', { type: 'limit', limitPrice: '49000' }); // rests below the ask
+    fake.setQueryLag(() => 20 * MIN);
+    fake.script('POST /api/v3/order', fault.responseLost());
+    await expect(executeOrder(deps(), request)).rejects.toMatchObject({ retryable: true });
+
+    const { record, errors } = await redeliverUntilDone(request);
+    expect(errors).toContain('ORDER_UNRESOLVED');
+    expect(record).toMatchObject({ status: 'OPEN', filledQuantity: '0' });
+    expect(fake.ordersByClientId(request.clientOrderId)).toHaveLength(1);
+    expect(fake.calls('POST /api/v3/order')).toHaveLength(2); // the re-send, refused: "Duplicate order sent."
   });
 
   it('reconcile keeps an unresolved order and its reservation past STUCK_ORDER_MS while the settle window runs, and books it once the exchange shows it', async () => {
