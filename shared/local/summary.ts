@@ -41,7 +41,7 @@ export interface EmbeddedSummary {
   readonly wallSeconds: number;
   /** `stratus status` on the final state (alarms not checked: no CloudWatch here). Nothing persists after the run. */
   readonly health: HealthReport;
-  /** The daily report of each replayed UTC day. */
+  /** The daily report of each replayed UTC day (a day the replay only touches at its 00:00 candle is left out). */
   readonly dailyReports: readonly DailyReport[];
 }
 
@@ -76,7 +76,7 @@ export async function summarize(input: {
   const dlqs = { names: Object.keys(provisioned.queues), depth: (id: string) => depth(sqs, provisioned.queues[id as keyof Provisioned['queues']].dlqUrl) };
   const health = await checkHealth({ clock: deps.clock, state: deps.state, policies: deps.policies, market: deps.market, ops, dlqs });
   const dailyReports: DailyReport[] = [];
-  for (let day = Math.floor(input.from / DAY_MS) * DAY_MS; day <= input.to; day += DAY_MS) {
+  for (let day = Math.floor(input.from / DAY_MS) * DAY_MS; day < input.to; day += DAY_MS) {
     dailyReports.push(await buildDailyReport({ ...deps, ops }, new Date(day).toISOString().slice(0, 10)));
   }
   return {
