@@ -11,7 +11,7 @@ import type { Alerts, Clock, Exchange, MarketDataStore, ExchangeOrder, PolicySto
 import { CLIENT_ORDER_PREFIX } from '../resources.js';
 import { bookExchangeFills } from './book-fills.js';
 import { applyExchangeState, watched } from './execute-order.js';
-import { alertIfUnresolved, notFoundAnswer, SUBMIT_LEASE_MS } from './send-order.js';
+import { alertIfUnresolved, clearUnresolved, notFoundAnswer, SUBMIT_LEASE_MS } from './send-order.js';
 import { loadLedger } from './portfolio.js';
 import { tripKillSwitchNow } from './trip-kill-switch.js';
 
@@ -127,6 +127,7 @@ async function refresh(deps: ReconcileDeps, orderId: string, policy: Policy, tal
     throw error;
   }
   if (!ex) return settleMissing(deps, stored, policy, tally);
+  await clearUnresolved(deps, order);
   const applied = new Set((await deps.state.getLedger())?.value.appliedFillIds ?? []);
   const fresh = ex.trades.filter((t) => !applied.has(`${order.symbol}#${t.tradeId}`)).length;
   const next = await applyExchangeState(deps, order, ex);
@@ -162,6 +163,7 @@ async function settleMissing(deps: ReconcileDeps, stored: Versioned<OrderRecord>
     { rejectReason: 'NEVER_REACHED_EXCHANGE' }, `not on the exchange ${Math.round(idle / 60_000)} min after ${order.status}`);
   if (!(await deps.state.updateOrder(expired, stored.version))) return;
   tally.updated++;
+  await clearUnresolved(deps, order);
   await bookExchangeFills(deps, order, [], true);
 }
 

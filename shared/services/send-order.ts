@@ -35,7 +35,10 @@ export async function submit(
   const order = current.value;
   const lookUp = () => watched(deps, policy, 'read', () => exchange.fetchOrderByClientId(order.symbol, order.clientOrderId));
   let placed: ExchangeOrder | undefined = await lookUp();
-  if (placed) return applyExchangeState(deps, order, placed, marketOf);
+  if (placed) {
+    await clearUnresolved(deps, order);
+    return applyExchangeState(deps, order, placed, marketOf);
+  }
   if (!claimed) return claimOrWait(deps, current, policy.execution);
   let halted: boolean;
   try {
@@ -90,7 +93,10 @@ async function claimOrWait(deps: ExecutionDeps, current: Versioned<OrderRecord>,
     throw new StratusError('ORDER_IN_FLIGHT', `order ${order.clientOrderId} is being sent by another delivery since ${state.claimedAt}; retry later`, true);
   }
   const noted = await notFoundAnswer(deps, order, state, settle);
-  if (noted.resolved) return claim(noted.next, now); // the resolution and the new claim in one conditional write
+  if (noted.resolved) {
+    await clearUnresolved(deps, order);
+    return claim(noted.next, now); // the resolution and the new claim in one conditional write
+  }
   await deps.state.updateOrder(noted.next, current.version);
   throw new StratusError('ORDER_UNRESOLVED', `order ${order.clientOrderId}: its send at ${state.sentAt} may have reached the exchange, `
     + `which does not show it (${state.checks.length + 1} of ${settle.settleNotFoundChecks} not-found answers over ${settle.settleWindowSeconds} s needed); retry later`, true);
@@ -130,6 +136,11 @@ export async function alertIfUnresolved(
 }
 
 type AlertDeps = { readonly clock: Clock; readonly alerts: Alerts };
+
+/** Reports the ORDER_UNRESOLVED condition of an order that was alerted as cleared (the exchange shows it, or it was resolved). */
+export async function clearUnresolved(deps: AlertDeps, order: OrderRecord): Promise<void> {
+  if (order.history.some((e) => e.note === SEND_NOTE.alerted)) await deps.alerts.resolve('ORDER_UNRESOLVED', order.clientOrderId, deps.clock.now());
+}
 
 async function publishUnresolved(deps: AlertDeps, order: OrderRecord, state: Extract<SendState, { kind: 'unresolved' }>, settle: SettlePolicy) {
   const now = deps.clock.now();

@@ -272,6 +272,13 @@ describe('reconcileAccount', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ severity: 'critical', at: at + 25 * M, details: { clientOrderId: request.clientOrderId, symbol: BTC } });
     expect((await w.state.getOrder(request.orderId))!.value.status).toBe('SUBMITTING');
+    const cleared = () => w.alerts.resolutions.filter((r) => r.kind === 'ORDER_UNRESOLVED');
+    expect(cleared()).toEqual([]);
+
+    w.clock.advance(5 * M);
+    await reconcileAccount(w); // the 10th not-found answer: never placed, and idle past STUCK_ORDER_MS
+    expect((await w.state.getOrder(request.orderId))!.value.status).toBe('EXPIRED');
+    expect(cleared()).toEqual([{ kind: 'ORDER_UNRESOLVED', key: request.clientOrderId, at: at + 50 * M }]);
   });
 
   it('alerts ORDER_UNRESOLVED for an unresolved send also while the exchange cannot be asked about it', async () => {
