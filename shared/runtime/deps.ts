@@ -19,6 +19,8 @@ import { paperMarkets } from '../adapters/paper-markets.js';
 import { chargeCcxtRequests } from '../adapters/rate-limited-exchange.js';
 import { SnsAlerts } from '../adapters/sns-alerts.js';
 import { DynamoOpsRecords, recordingAlerts } from '../adapters/dynamo-ops-records.js';
+import { DedupingAlerts } from '../adapters/deduping-alerts.js';
+import { DynamoAlertStateStore } from '../adapters/dynamo-alert-state-store.js';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue.js';
 import { emfExchangeMeter, meteredVenues, type ExchangeMeter } from '../adapters/metered-exchange.js';
 import { metrics } from './observability.js';
@@ -78,7 +80,10 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; met
     signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
     orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
     cancels: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
-    alerts: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
+    alerts: new DedupingAlerts({
+      inner: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
+      store: new DynamoAlertStateStore({ tableName: config.tables.state, client }), overrides: config.alertOverrides,
+    }),
   };
 }
 
