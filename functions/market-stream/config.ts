@@ -1,5 +1,5 @@
 /** The market-stream container's environment, parsed once at start into a frozen object (fails fast). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV } from '../../shared/resources.js';
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback).transform((s) => s * 1000);

@@ -8,7 +8,7 @@
  * compile-time guard that every read schema covers every field of its domain type needs all
  * schemas in one place; splitting it would split that guard.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TIMEFRAMES, closeTime, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';
 import type { Decision, ReasonCode } from '../domain/decision.js';
 import { StateUnreadableError } from '../domain/errors.js';

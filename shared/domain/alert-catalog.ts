@@ -4,7 +4,7 @@
  * AlertKind, so publishing a kind that is not catalogued fails the typecheck. A deployment may override the
  * windows per kind (AlertOverrides, the ALERT_OVERRIDES variable); the defaults live only here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How loud an alert is; critical ones escalate (see AlertTypeSpec.escalation). */
 export type AlertSeverity = 'info' | 'warning' | 'critical';

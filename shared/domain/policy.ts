@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TIMEFRAMES } from './candle.js';
 import { documentProblems } from './policy-document.js';
 import { shownKey } from './strict-json.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAlertOverrides, type AlertOverrides } from '../domain/alert-catalog.js';
 import { ENV } from '../resources.js';
 import { ConfigError } from './errors.js';

@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EntryCancelRequest } from '../domain/decision.js';
 import type { Intent } from '../domain/intent.js';
 import type { OrderRequest } from '../domain/order.js';
