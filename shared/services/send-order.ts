@@ -137,9 +137,13 @@ export async function alertIfUnresolved(
 
 type AlertDeps = { readonly clock: Clock; readonly alerts: Alerts };
 
-/** Reports the ORDER_UNRESOLVED condition of an order that was alerted as cleared (the exchange shows it, or it was resolved). */
+/**
+ * Reports the ORDER_UNRESOLVED condition of an order that was alerted as cleared (the exchange shows it, or it was
+ * resolved), best effort: a lost RESOLVED notice must not fail the booking it follows.
+ */
 export async function clearUnresolved(deps: AlertDeps, order: OrderRecord): Promise<void> {
-  if (order.history.some((e) => e.note === SEND_NOTE.alerted)) await deps.alerts.resolve('ORDER_UNRESOLVED', order.clientOrderId, deps.clock.now());
+  if (!order.history.some((e) => e.note === SEND_NOTE.alerted)) return;
+  await deps.alerts.resolve('ORDER_UNRESOLVED', order.clientOrderId, deps.clock.now()).catch(() => undefined);
 }
 
 async function publishUnresolved(deps: AlertDeps, order: OrderRecord, state: Extract<SendState, { kind: 'unresolved' }>, settle: SettlePolicy) {
