@@ -6,6 +6,7 @@ import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
 import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
 import type { PolicyRecords } from '../adapters/policy-codec.js';
 import { SnsAlerts } from '../adapters/sns-alerts.js';
+import { DynamoOpsRecords, recordingAlerts } from '../adapters/dynamo-ops-records.js';
 import { parseAlertOverrides } from '../domain/alert-catalog.js';
 import type { Alerts, Clock, PolicyStore, StateStore } from '../ports.js';
 import { ENV } from '../resources.js';
@@ -64,7 +65,7 @@ function operatorAlerts(env: NodeJS.ProcessEnv, stateTable: string): Alerts | un
   const parsed = parseAlertOverrides(env.ALERT_OVERRIDES);
   if ('problem' in parsed) throw new Error(`ALERT_OVERRIDES: ${parsed.problem}`);
   return new DedupingAlerts({
-    inner: new SnsAlerts({ topicArn, client: snsClient() }),
+    inner: recordingAlerts(new SnsAlerts({ topicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: stateTable, client: dynamoDocumentClient() })),
     store: new DynamoAlertStateStore({ tableName: stateTable, client: dynamoDocumentClient() }), overrides: parsed.overrides,
   });
 }
