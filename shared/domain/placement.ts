@@ -43,8 +43,9 @@ function isClaim(e: Entry, i: number, history: readonly Entry[]): boolean {
 
 /**
  * The send state of a SUBMITTING order at `now`. `leaseMs` is how long a send belongs to the delivery that
- * claimed it; the exchange cannot accept that delivery's request after its lease, so the settle window
- * counts from the lease's end (or from an outcome-unknown note, when the sender lived to write one).
+ * claimed it; the exchange cannot accept that delivery's request after its lease (the lease covers the
+ * request's recvWindow), so the settle window counts from the lease's end. An outcome-unknown note ends the
+ * wait for the lease early (the sender is done), not the settle window.
  */
 export function sendState(order: OrderRecord, now: number, leaseMs: number): SendState {
   const h = order.history;
@@ -55,7 +56,7 @@ export function sendState(order: OrderRecord, now: number, leaseMs: number): Sen
   const unknownAt = since.find((e) => has(e, SEND_NOTE.outcomeUnknown))?.at;
   if (unknownAt === undefined && now - claimedAt < leaseMs) return { kind: 'in-flight', claimedAt, leaseEndsAt: claimedAt + leaseMs };
   return {
-    kind: 'unresolved', sentAt: claimedAt, settleFrom: Math.min(unknownAt ?? Infinity, claimedAt + leaseMs),
+    kind: 'unresolved', sentAt: claimedAt, settleFrom: claimedAt + leaseMs,
     checks: since.filter((e) => has(e, SEND_NOTE.notFound)).map((e) => e.at), alerted: h.some((e) => has(e, SEND_NOTE.alerted)),
   };
 }
