@@ -104,7 +104,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
     guard('unresolved orders', async () => {
       const critical = p().execution.unresolvedAlertSeconds * 1000;
       const ages = (await deps.state.listOrders({ statuses: ['SUBMITTING'] })).map((o) =>
-        now - ([...o.history].reverse().find((h) => h.status === 'SUBMITTING')?.at ?? o.updatedAt));
+        now - (o.history.find((h) => h.status === 'SUBMITTING')?.at ?? o.updatedAt)); // since its first send
       const oldest = Math.max(0, ...ages);
       const state = oldest > critical ? 'CRITICAL' : oldest > UNRESOLVED_DEGRADED_MS ? 'DEGRADED' : 'OK';
       return { name: 'unresolved orders', state, detail: ages.length ? `${ages.length} SUBMITTING, oldest ${secs(oldest)}` : 'none' };
