@@ -9,7 +9,7 @@ import type { MarketInfo } from '../domain/market.js';
 import { dec, type Decimal } from '../domain/money.js';
 import type { Policy } from '../domain/policy.js';
 import { signalScope, type SignalScope } from '../domain/signal-scope.js';
-import { getStrategy, makeIntent } from '../domain/strategy.js';
+import { getStrategy, makeIntent, type StrategySignal } from '../domain/strategy.js';
 import { count, type SimState } from './sim-state.js';
 
 /** What one symbol's decision at a candle close needs. */
@@ -34,6 +34,12 @@ export interface SignalGate {
   strategy(index: number, holding: boolean): boolean;
 }
 
+/** A signal of the cycle and the strategy it is made under, before its intent (and its id) is built. */
+export interface SignalAt {
+  readonly signal: StrategySignal;
+  readonly strategy: string;
+}
+
 /**
  * The signal cycle for one symbol at its candle's close, as evaluate-signals does it: a due risk exit
  * (exits.ts) of a held position first, listed or not, superseding the strategies; else the enabled
@@ -44,18 +50,30 @@ export function intentsAt(
   state: SimState, s: Omit<DecisionStep, 'price' | 'marks' | 'market'>, gate?: SignalGate,
   scope: SignalScope = signalScope(s.policy, Object.keys(state.ledger.positions)),
 ): Intent[] {
-  const { symbol, last, policy, policyHash } = s;
+  return signalsAt(state, s, gate, scope).map((x) => intentOf(x, s));
+}
+
+/** The intent of a signal of signalsAt (makeIntent: its id hashes strategy, symbol, side and close time). */
+export function intentOf(x: SignalAt, s: Pick<DecisionStep, 'symbol' | 'last' | 'policyHash'>): Intent {
+  return makeIntent(x.signal, x.strategy, s.symbol, s.last, closeTime(s.last), s.policyHash, 0);
+}
+
+/** intentsAt's signals, in the same order, without building the intents. */
+export function signalsAt(
+  state: SimState, s: Omit<DecisionStep, 'price' | 'marks' | 'market'>, gate: SignalGate | undefined, scope: SignalScope,
+): SignalAt[] {
+  const { symbol, last, policy } = s;
   const now = closeTime(last);
   const position = state.ledger.positions[symbol];
   if (position && (gate?.exit ?? true)) {
     const exit = exitSignal(position, dec(last.close), now, policy);
     if (exit) {
       const signal = { side: 'sell', kind: 'exit', score: exit.profitPct.toDecimalPlaces(4).toNumber(), reason: exit.reason } as const;
-      return [makeIntent(signal, RISK_EXIT_STRATEGY, symbol, last, now, policyHash, 0)];
+      return [{ signal, strategy: RISK_EXIT_STRATEGY }];
     }
   }
   const seen = state.seen.get(symbol) ?? [];
-  const intents: Intent[] = [];
+  const out: SignalAt[] = [];
   for (const index of scope.strategiesOn(symbol)) {
     const cfg = policy.strategies[index]!;
     if (gate && !gate.strategy(index, position !== undefined)) continue;
@@ -63,9 +81,9 @@ export function intentsAt(
     const needed = strategy.requiredCandles(cfg.params);
     if (seen.length < needed) continue;
     const signal = strategy.evaluate({ candles: seen.slice(-needed), holding: position !== undefined, params: cfg.params });
-    if (signal) intents.push(makeIntent(signal, cfg.name, symbol, last, now, policyHash, 0));
+    if (signal) out.push({ signal, strategy: cfg.name });
   }
-  return intents;
+  return out;
 }
 
 /**

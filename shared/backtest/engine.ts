@@ -7,7 +7,8 @@ import type { MarketInfo } from '../domain/market.js';
 import { dec, money, type Decimal } from '../domain/money.js';
 import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, type SignalScreen } from '../domain/strategy.js';
-import { decideAt, intentsAt, type SignalGate } from './decisions.js';
+import { decideAt, intentOf, signalsAt, type SignalGate } from './decisions.js';
+import { certainRejection } from './rejection-screen.js';
 import { fillPending } from './fills.js';
 import { withHighWaterMarks } from '../domain/exits.js';
 import { equityOf, exitMaybe, ledgerView, lockEventAt, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
@@ -117,9 +118,17 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       const gate = exact ? undefined : gateFor(view, i, last.close, now, policy.exits, screens[i]!);
       if (gate === null) continue;
       const s = { symbol, last, policy, policyHash: input.policyHash };
-      for (const intent of intentsAt(state, s, gate, scope)) {
+      for (const x of signalsAt(state, s, gate, scope)) {
+        if (!exact && x.signal.side === 'buy') {
+          sync();
+          const codes = certainRejection({
+            policy, ledger: state.ledger, view, prices: price, symbol, strategy: x.strategy,
+            killSwitch: effectiveStatus(state.killSwitch, now), now, price: price[i]!, lastClose: last.close, market: markets[i]!,
+          });
+          if (codes) { for (const c of codes) count(state.rejections, c); continue; }
+        }
         marks ??= decimalMarks();
-        decideAt(state, intent, { ...s, price: dec(price[i]!), marks, market: markets[i]! });
+        decideAt(state, intentOf(x, s), { ...s, price: dec(price[i]!), marks, market: markets[i]! });
       }
     }
     sync();
