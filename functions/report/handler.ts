@@ -22,4 +22,5 @@ export function createReportHandler(deps: Deps, ops: OpsRecordStore = new Dynamo
   });
 }
 
+/** The deployed report function. */
 export const handler = createReportHandler(lambdaDeps());

@@ -35,8 +35,9 @@ export interface HealthDeps {
 
 /** An order SUBMITTING longer than this is DEGRADED (CRITICAL from the policy's execution.unresolvedAlertSeconds). */
 export const UNRESOLVED_DEGRADED_MS = 3 * 60_000;
-/** A scheduled job whose last successful run is older than this many cadences is DEGRADED; past CRITICAL_CADENCES, CRITICAL. */
+/** A scheduled job whose last successful run is older than this many cadences is DEGRADED. */
 export const LATE_CADENCES = 2;
+/** A scheduled job whose last successful run is older than this many cadences is CRITICAL. */
 export const CRITICAL_CADENCES = 10;
 
 const RANK: Record<CheckState, number> = { NOT_CHECKED: 0, OK: 0, DEGRADED: 1, CRITICAL: 2 };
