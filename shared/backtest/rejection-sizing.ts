@@ -84,12 +84,15 @@ export function entrySizeScreen(s: SizeInput): SizeScreen | undefined {
   const budget = strategyBudgetPct(policy, s.strategy);
   const sHeld = budget === undefined ? 0 : s.strategyHeld();
   const budgetRoom = budget === undefined ? Infinity : (equity * budget) / 100 - sHeld;
-  const room = Math.max(0, Math.min((equity * r.maxPositionPct) / 100 - held, m.maxPositionNotional - held, s.freeCash, budgetRoom));
+  const rawRoom = Math.min((equity * r.maxPositionPct) / 100 - held, m.maxPositionNotional - held, s.freeCash, budgetRoom);
+  const room = Math.max(0, rawRoom);
   const fitsRoom = near(wanted * (1 + m.fee), room, scale + sHeld);
   if (fitsRoom === 0) return undefined;
   let k = desired;
   if (fitsRoom > 0) {
-    const capped = stepsIn(room / (1 + m.fee), MARGIN * (scale + sHeld + m.maxPositionNotional), price, m.step);
+    const err = MARGIN * (scale + sHeld + m.maxPositionNotional);
+    // No room at all (a cap already passed): the shrunk order is 0 steps, certainly.
+    const capped = rawRoom < -err ? 0 : stepsIn(room / (1 + m.fee), err, price, m.step);
     if (capped === undefined) return undefined;
     if (capped < desired) {
       const q = capped * m.step;
