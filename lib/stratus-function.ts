@@ -7,19 +7,15 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../shared/metrics-catalog.js';
+import { BUNDLE_ALIASES, BUNDLE_EXTERNALS, BUNDLE_SETTINGS, ESM_REQUIRE_BANNER, REPO_ROOT } from './bundle-options.js';
 
-/** Root of the repository (projectRoot for esbuild, the lock file's folder). */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+export { ESM_REQUIRE_BANNER, REPO_ROOT };
+
+/** Context key (`cdk synth -c sourceMaps=true`) that ships a source map with every function and turns on --enable-source-maps. */
+export const SOURCE_MAPS_CONTEXT = 'sourceMaps';
 
 /** CloudWatch metrics namespace of every Stratus function (Powertools EMF); defined by the metric catalog. */
 export { METRICS_NAMESPACE };
-
-/**
- * Prepended to every ESM bundle: CommonJS code inside it (ccxt's dependencies) calls require('events')
- * and friends, which an ES module lacks ("Dynamic require of 'events' is not supported").
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __stratusCreateRequire } from 'node:module'; const require = __stratusCreateRequire(import.meta.url);";
 
 /** Options for one Stratus Lambda function. */
 export interface StratusFunctionProps {
@@ -38,8 +34,9 @@ export interface StratusFunctionProps {
 }
 
 /**
- * A NodejsFunction with the team's defaults: nodejs24.x on arm64, minified ESM with the require banner
- * and source maps, @aws-sdk/* left to the runtime, its own log group, and a role that may write only to it.
+ * A NodejsFunction with the team's defaults: nodejs24.x on arm64, bundled as lib/bundle-options.ts says (minified
+ * ESM with the require banner, @aws-sdk/* left to the runtime, ccxt's unused dependencies stubbed; a source map only
+ * with the sourceMaps context flag), its own log group, and a role that may write only to it.
  */
 export class StratusFunction extends Construct {
   /** The Lambda function. */
@@ -57,6 +54,7 @@ export class StratusFunction extends Construct {
     if (memorySize < 128 || memorySize > 10_240) throw new Error(`StratusFunction ${id}: memorySize ${memorySize} is outside 128..10240 MB`);
     if (props.timeout.toSeconds() < 1 || props.timeout.toSeconds() > 900) throw new Error(`StratusFunction ${id}: timeout must be 1..900 s`);
 
+    const sourceMaps = [true, 'true'].includes(this.node.tryGetContext(SOURCE_MAPS_CONTEXT));
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -78,7 +76,7 @@ export class StratusFunction extends Construct {
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -86,14 +84,14 @@ export class StratusFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
+        target: BUNDLE_SETTINGS.target,
+        mainFields: [...BUNDLE_SETTINGS.mainFields],
         banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
+        minify: BUNDLE_SETTINGS.minify,
+        sourceMap: sourceMaps,
         sourcesContent: false,
-        // The Lambda runtime provides the AWS SDK v3; bundling it would only add weight and cold-start time.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: [...BUNDLE_EXTERNALS],
+        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
       },
     });
   }

@@ -1,22 +1,16 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EntryCancelRequest } from '../domain/decision.js';
-import type { MarketInfo } from '../domain/market.js';
-import type { OrderRequest, TradingMode } from '../domain/order.js';
+import type { TradingMode } from '../domain/order.js';
 import { policyHash, type Policy } from '../domain/policy.js';
 import { dynamoDocumentClient, snsClient, sqsClient } from '../adapters/aws-clients.js';
 import { CachedPolicyStore } from '../adapters/cached-policy-store.js';
-import { ccxtCandleFetcherFor } from '../adapters/ccxt-backfill.js';
 import type { CandleFetcher } from '../services/stream-backfill.js';
-import { CcxtExchange, createCcxtClient } from '../adapters/ccxt-exchange.js';
 import { DynamoMarketStore } from '../adapters/dynamo-market-store.js';
 import { DynamoPaperVenueStore } from '../adapters/dynamo-paper-venue-store.js';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
-import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
-import { exchangeKeysValidation, loadExchangeCredentials, secretsManagerReader, type SecretReader } from '../adapters/exchange-credentials.js';
+import { exchangeKeysValidation, secretsManagerReader, type SecretReader } from '../adapters/exchange-credentials.js';
 import { PaperExchange, paperOptionsFor } from '../adapters/paper-exchange.js';
 import { paperMarkets } from '../adapters/paper-markets.js';
-import { chargeCcxtRequests } from '../adapters/rate-limited-exchange.js';
 import { SnsAlerts } from '../adapters/sns-alerts.js';
 import { DynamoOpsRecords, recordingAlerts } from '../adapters/dynamo-ops-records.js';
 import { DedupingAlerts } from '../adapters/deduping-alerts.js';
@@ -26,7 +20,7 @@ import { emfExchangeMeter, meteredVenues, type ExchangeMeter } from '../adapters
 import { metrics } from './observability.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, MessageQueue, OrderQueue, PolicyStore, SignalQueue, StateStore } from '../ports.js';
 import { loadConfig, type StratusConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import { lazyCandleFetcherFor, liveExchange } from './live-exchange.js';
 
 /** Everything a Stratus function needs, built once per cold start. */
 export interface Deps {
@@ -76,7 +70,7 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; met
   };
   return {
     config, clock, market, state, policies, exchangeFor: overrides.meter ? meteredVenues(exchangeFor, overrides.meter) : exchangeFor,
-    ...(overrides.clock ? {} : { candleFetcherFor: ccxtCandleFetcherFor() }),
+    ...(overrides.clock ? {} : { candleFetcherFor: lazyCandleFetcherFor() }),
     signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
     orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
     cancels: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
@@ -84,36 +78,6 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; met
       inner: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
       store: new DynamoAlertStateStore({ tableName: config.tables.state, client }), overrides: config.alertOverrides,
     }),
-  };
-}
-
-/**
- * The ccxt venue, with API keys fetched from Secrets Manager on first use. Every request attempt (retries
- * included) first takes its weight from the account's per-minute budget in the state table, shared by
- * every invocation (one API key, one egress IP).
- */
-function liveExchange(config: StratusConfig, policy: Policy, shared: { client: DynamoDBDocumentClient; clock: Clock }): Exchange {
-  const arn = config.exchangeSecretArn;
-  if (!arn) throw new ConfigError('mode LIVE needs EXCHANGE_SECRET_ARN');
-  let ready: Promise<Exchange> | undefined;
-  let publicVenue: Exchange | undefined;
-  const limiter = new DynamoRateLimiter({
-    tableName: config.tables.state, ...shared, key: policy.exchange.id, budget: policy.exchange.rateLimitWeightPerMinute,
-  });
-  const paced = (client: ReturnType<typeof createCcxtClient>) => new CcxtExchange(client, {
-    retry: policy.exchange, beforeRequest: chargeCcxtRequests(limiter, () => client.markets !== undefined),
-  });
-  const get = () => (ready ??= loadExchangeCredentials(arn).then((c) => paced(createCcxtClient(policy.exchange.id, c))));
-  return {
-    id: policy.exchange.id,
-    // Market rules are public: the risk function sizes orders without ever reading the API keys.
-    loadMarket: async (symbol: string): Promise<MarketInfo> =>
-      (publicVenue ??= paced(createCcxtClient(policy.exchange.id))).loadMarket(symbol),
-    placeOrder: async (request: OrderRequest) => (await get()).placeOrder(request),
-    fetchOrderByClientId: async (symbol: string, id: string) => (await get()).fetchOrderByClientId(symbol, id),
-    fetchOpenOrders: async (symbol?: string) => (await get()).fetchOpenOrders(symbol),
-    cancelOrder: async (symbol: string, id: string) => (await get()).cancelOrder(symbol, id),
-    fetchBalances: async () => (await get()).fetchBalances(),
   };
 }
 

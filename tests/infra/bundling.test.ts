@@ -3,9 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.js';
-import { ESM_REQUIRE_BANNER, REPO_ROOT } from '../../lib/stratus-function.js';
+import { initInputs, loadsCcxtAtInit } from '../../lib/bundle-analysis.js';
+import { esbuildOptions } from '../../lib/bundle-options.js';
+import { ESM_REQUIRE_BANNER, REPO_ROOT, SOURCE_MAPS_CONTEXT, StratusFunction } from '../../lib/stratus-function.js';
 import { ENV } from '../../shared/resources.js';
 
 const run = promisify(execFile);
@@ -29,29 +33,42 @@ interface Bundle {
   readonly service: string;
   readonly dir: string;
   readonly bytes: number;
-  readonly sources: readonly string[];
+  readonly nodeOptions: string | undefined;
+  /** The same entry built by esbuild with lib/bundle-options.ts: its code and metafile. */
+  readonly shared: { readonly code: string; readonly metafile: Metafile };
 }
+
+/** Functions whose normal path never calls the exchange: ccxt must not be evaluated at their cold start. */
+const NO_EXCHANGE_AT_INIT = ['alert-notifier', 'metrics', 'report', 'risk', 'signal'];
+
+/** Entry file of a deployed function, by service name. */
+const ENTRY = (service: string): string => path.join(REPO_ROOT, 'functions', service, 'handler.ts');
 
 let outdir: string;
 let bundles: Bundle[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-bundle-'));
   const started = performance.now();
   const { app, stack } = buildApp({ alertEmail: 'ops@example.com' }, { nag: false, outdir });
   const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, any> };
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  bundles = Object.values(template.Resources)
-    .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
-    .map((r) => {
-      const dir = path.join(outdir, `asset.${String(r.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
-      const map = JSON.parse(fs.readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
-      return { service: r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, dir, bytes: fs.statSync(path.join(dir, 'index.mjs')).size, sources: map.sources };
-    });
+  const functions = Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
+  bundles = await Promise.all(functions.map(async (r) => {
+    const service = r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string;
+    const dir = path.join(outdir, `asset.${String(r.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+    const outfile = path.join(outdir, 'shared-options', service, 'index.mjs');
+    const result = await build({ ...esbuildOptions(ENTRY(service), outfile), metafile: true, logLevel: 'error' });
+    return {
+      service, dir, bytes: fs.statSync(path.join(dir, 'index.mjs')).size, nodeOptions: r.Properties.Environment.Variables.NODE_OPTIONS,
+      shared: { code: fs.readFileSync(outfile, 'utf8'), metafile: result.metafile },
+    };
+  }));
   // The bundles leave @aws-sdk/* to the Lambda runtime; locally the repository's copy stands in for it.
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
   console.log(`synth with real bundling: ${seconds} s`);
-  for (const b of bundles) console.log(`bundle ${b.service.padEnd(15)} ${(b.bytes / 1024).toFixed(0).padStart(6)} KiB  ${b.sources.length} sources`);
+  for (const b of bundles) console.log(`bundle ${b.service.padEnd(15)} ${(b.bytes / 1024).toFixed(0).padStart(6)} KiB  ${Object.keys(b.shared.metafile.inputs).length} inputs`);
 }, 300_000);
 
 afterAll(() => {
@@ -63,28 +80,71 @@ describe('function bundles (real esbuild)', () => {
     expect(bundles.map((b) => b.service).sort()).toEqual(['alert-notifier', 'execution', 'metrics', 'reconcile', 'report', 'risk', 'signal']);
   });
 
-  it('emits minified ESM with the createRequire banner and a source map', () => {
+  it('emits minified ESM with the createRequire banner and ships no source map by default', () => {
     for (const b of bundles) {
       const code = fs.readFileSync(path.join(b.dir, 'index.mjs'), 'utf8');
       expect(code.startsWith(ESM_REQUIRE_BANNER), b.service).toBe(true);
-      expect(code, b.service).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      expect(code, b.service).not.toContain('sourceMappingURL');
+      expect(fs.readdirSync(b.dir), b.service).toEqual(['index.mjs']);
+      expect(b.nodeOptions, b.service).toBeUndefined();
     }
+  });
+
+  it('bundles each function exactly as lib/bundle-options.ts builds it (what the bench measures)', () => {
+    for (const b of bundles) expect(fs.readFileSync(path.join(b.dir, 'index.mjs'), 'utf8') === b.shared.code, b.service).toBe(true);
   });
 
   it('leaves @aws-sdk/* to the runtime and stays far below the 250 MB unzipped limit', () => {
     for (const b of bundles) {
-      expect(b.sources.filter((s) => s.includes('node_modules/@aws-sdk/')), b.service).toEqual([]);
+      expect(Object.keys(b.shared.metafile.inputs).filter((s) => s.includes('node_modules/@aws-sdk/')), b.service).toEqual([]);
       expect(b.bytes, b.service).toBeLessThan(15 * 1024 * 1024);
     }
+  });
+
+  it('replaces undici, protobufjs, ws and fflate (which Binance spot over REST never runs) with the stand-ins', () => {
+    for (const b of bundles) {
+      const inputs = Object.keys(b.shared.metafile.inputs);
+      expect(inputs.filter((s) => /node_modules\/(undici|protobufjs|ws|fflate)\//.test(s)), b.service).toEqual([]);
+    }
+  });
+
+  it('does not evaluate ccxt at module init in functions that do not call the exchange on their normal path', () => {
+    const atInit = bundles.filter((b) => loadsCcxtAtInit(b.shared.metafile)).map((b) => b.service).sort();
+    expect(atInit.filter((s) => NO_EXCHANGE_AT_INIT.includes(s))).toEqual([]);
+    // The exchange path is still there, behind import(): the LIVE venue and signal's degraded REST fetch.
+    const signal = bundles.find((b) => b.service === 'signal')!;
+    expect(Object.keys(signal.shared.metafile.inputs)).toContain('node_modules/ccxt/js/src/binance.js');
+    expect([...initInputs(signal.shared.metafile)]).not.toContain('shared/adapters/ccxt-exchange.ts');
   });
 
   it('loads every bundle under Node 24 and finds an exported handler', async () => {
     const script = "const m = await import(process.argv[1]); process.exit(typeof m.handler === 'function' ? 0 : 3);";
     for (const b of bundles) {
       const file = path.join(b.dir, 'index.mjs');
-      const result = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script, file], { env: RUNTIME_ENV, timeout: 60_000 })
+      const result = await run(process.execPath, ['--input-type=module', '-e', script, file], { env: RUNTIME_ENV, timeout: 60_000 })
         .then(() => 'loaded', (e: { code?: number; stderr?: string }) => `exit ${e.code}: ${e.stderr?.slice(0, 2000)}`);
       expect(result, b.service).toBe('loaded');
     }
   }, 120_000);
+});
+
+describe('the sourceMaps context flag', () => {
+  it('ships index.mjs.map and sets NODE_OPTIONS=--enable-source-maps only when the flag asks', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-sourcemap-'));
+    try {
+      const app = new App({ outdir: dir, context: { [SOURCE_MAPS_CONTEXT]: 'true' } });
+      const stack = new Stack(app, 'SourceMaps');
+      new StratusFunction(stack, 'Hello', {
+        entry: path.join(REPO_ROOT, 'bench', 'fixtures', 'hello-world-handler.ts'), serviceName: 'hello', description: 'x', timeout: Duration.seconds(5),
+      });
+      const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, any> };
+      const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
+      const asset = path.join(dir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+      expect(fs.readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      expect(fs.readFileSync(path.join(asset, 'index.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
