@@ -110,7 +110,7 @@ export class TradingFunctions extends Construct {
         description: spec.description,
         memorySize: spec.memorySize,
         timeout: spec.timeout,
-        environment,
+        environment: spec.readsExchangeSecret ? { ...environment, READS_EXCHANGE_SECRET: 'true' } : environment,
         logRetention: props.logRetention,
       });
       for (const [tableId, access] of Object.entries(spec.tables) as [TableDefinition['id'], Access][]) {

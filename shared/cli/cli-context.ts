@@ -7,6 +7,8 @@ import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
 import type { PolicyRecords } from '../adapters/policy-codec.js';
 import { SnsAlerts } from '../adapters/sns-alerts.js';
 import { DynamoOpsRecords, recordingAlerts } from '../adapters/dynamo-ops-records.js';
+import { exchangeKeysValidation, secretsManagerReader } from '../adapters/exchange-credentials.js';
+import { redactingAlerts } from '../adapters/redaction.js';
 import { parseAlertOverrides } from '../domain/alert-catalog.js';
 import type { Alerts, Clock, PolicyStore, StateStore } from '../ports.js';
 import { ENV } from '../resources.js';
@@ -40,10 +42,12 @@ export function processContext(env: NodeJS.ProcessEnv = process.env): CliContext
     if (!value) throw new Error(`set ${name} to the deployed table name (stack output ${output})`);
     return value;
   };
+  const secretArn = env[ENV.exchangeSecretArn];
   return {
     policies: () => (policies ??= new DynamoPolicyStore({
       tableName: table(ENV.policyTable, 'PolicyTableName'), client: dynamoDocumentClient(), clock: systemClock,
-      validation: env[ENV.exchangeSecretArn] ? { exchangeKeysConfigured: true } : {},
+      // The secret's content decides LIVE_WITHOUT_KEYS, as in the functions that hold the keys (never its ARN alone).
+      validation: secretArn ? exchangeKeysValidation(secretArn, secretsManagerReader(), systemClock) : {},
     })),
     state: () => (state ??= new DynamoStateStore({ tableName: table(ENV.stateTable, 'StateTableName'), client: dynamoDocumentClient() })),
     alerts: () => (alerts ??= operatorAlerts(env, table(ENV.stateTable, 'StateTableName'))),
@@ -64,10 +68,10 @@ function operatorAlerts(env: NodeJS.ProcessEnv, stateTable: string): Alerts | un
   if (!topicArn) return undefined;
   const parsed = parseAlertOverrides(env.ALERT_OVERRIDES);
   if ('problem' in parsed) throw new Error(`ALERT_OVERRIDES: ${parsed.problem}`);
-  return new DedupingAlerts({
+  return redactingAlerts(new DedupingAlerts({
     inner: recordingAlerts(new SnsAlerts({ topicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: stateTable, client: dynamoDocumentClient() })),
     store: new DynamoAlertStateStore({ tableName: stateTable, client: dynamoDocumentClient() }), overrides: parsed.overrides,
-  });
+  }));
 }
 
 /** Epoch ms as an ISO time to the second. */

@@ -17,10 +17,12 @@ const ConfigSchema = z.object({
   policyCacheTtlSeconds: z.coerce.number().int().min(0).default(15),
   policyMaxAgeSeconds: z.coerce.number().int().positive().default(300),
   alertOverrides: z.string().optional(),
+  readsExchangeSecret: z.enum(['true', 'false']).optional(),
 });
 
 const TUNABLES = {
   policyCacheTtlSeconds: 'POLICY_CACHE_TTL_SECONDS', policyMaxAgeSeconds: 'POLICY_MAX_AGE_SECONDS', alertOverrides: 'ALERT_OVERRIDES',
+  readsExchangeSecret: 'READS_EXCHANGE_SECRET',
 } as const;
 
 /** Resource names and tunables of a Stratus function, parsed once at cold start. Resource names have no defaults. */
@@ -29,6 +31,11 @@ export interface StratusConfig {
   readonly queues: { readonly signals: string; readonly orders: string };
   readonly alertTopicArn: string;
   readonly exchangeSecretArn?: string;
+  /**
+   * Whether this function may read the exchange secret (READS_EXCHANGE_SECRET=true, set by the stack only where
+   * IAM grants it). Functions that may not leave LIVE_WITHOUT_KEYS to those that hold the keys (execution, reconcile).
+   */
+  readonly readsExchangeSecret: boolean;
   readonly policyCacheTtlMs: number;
   readonly policyMaxAgeMs: number;
   /** Per-kind dedup/escalation windows over the alert catalogue's defaults (ALERT_OVERRIDES, JSON). */
@@ -54,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StratusConfig 
     queues: Object.freeze({ signals: e.signalsQueueUrl, orders: e.ordersQueueUrl }),
     alertTopicArn: e.alertTopicArn,
     ...(e.exchangeSecretArn ? { exchangeSecretArn: e.exchangeSecretArn } : {}),
+    readsExchangeSecret: e.readsExchangeSecret === 'true',
     policyCacheTtlMs: e.policyCacheTtlSeconds * 1000,
     policyMaxAgeMs: e.policyMaxAgeSeconds * 1000,
     alertOverrides: alerts.overrides,

@@ -14,6 +14,7 @@ import { paperMarkets } from '../adapters/paper-markets.js';
 import { SnsAlerts } from '../adapters/sns-alerts.js';
 import { DynamoOpsRecords, recordingAlerts } from '../adapters/dynamo-ops-records.js';
 import { DedupingAlerts } from '../adapters/deduping-alerts.js';
+import { redactingAlerts } from '../adapters/redaction.js';
 import { DynamoAlertStateStore } from '../adapters/dynamo-alert-state-store.js';
 import { SqsMessageQueue } from '../adapters/sqs-message-queue.js';
 import { emfExchangeMeter, meteredVenues, type ExchangeMeter } from '../adapters/metered-exchange.js';
@@ -49,9 +50,12 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; met
   const client = dynamoDocumentClient();
   const market = new DynamoMarketStore({ tableName: config.tables.market, client });
   const state = new DynamoStateStore({ tableName: config.tables.state, client });
-  // LIVE needs keys in the secret, not just its ARN: read (lazily, cached) only when a LIVE policy is validated.
+  // LIVE needs keys in the secret, not just its ARN: read (lazily, cached) only when a LIVE policy is validated, and
+  // only by a function IAM lets read it. The others leave the check to those (execution, reconcile): nothing LIVE is
+  // sent unless execution, which holds the keys, finds them there.
   const validation = config.exchangeSecretArn === undefined ? { exchangeKeysConfigured: false }
-    : exchangeKeysValidation(config.exchangeSecretArn, overrides.secrets ?? secretsManagerReader(), clock);
+    : !config.readsExchangeSecret ? {}
+      : exchangeKeysValidation(config.exchangeSecretArn, overrides.secrets ?? secretsManagerReader(), clock);
   const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock, validation }), clock, {
     ttlMs: config.policyCacheTtlMs, maxAgeMs: config.policyMaxAgeMs,
   });
@@ -74,10 +78,11 @@ export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; met
     signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
     orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
     cancels: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
-    alerts: new DedupingAlerts({
+    // Redacted before anything else sees it: dedup episodes and ALERT# records store what they are given.
+    alerts: redactingAlerts(new DedupingAlerts({
       inner: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
       store: new DynamoAlertStateStore({ tableName: config.tables.state, client }), overrides: config.alertOverrides,
-    }),
+    })),
   };
 }
 

@@ -46,6 +46,13 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('marks READS_EXCHANGE_SECRET exactly on the functions IAM lets read the exchange secret (the LIVE key check runs there)', () => {
+    for (const name of PIPELINE) {
+      const vars = template.toJSON().Resources[ids[name]!].Properties.Environment.Variables as Record<string, unknown>;
+      expect(vars.READS_EXCHANGE_SECRET, name).toBe(name === 'execution' || name === 'reconcile' ? 'true' : undefined);
+    }
+  });
+
   it('sizes the queue consumers from QUEUES and keeps their timeout within 1/6 of the visibility timeout', () => {
     const fns = template.toJSON().Resources;
     expect(fns[ids.risk!].Properties.Timeout).toBe(QUEUES.signals.consumerTimeoutSeconds);

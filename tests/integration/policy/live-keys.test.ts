@@ -75,10 +75,10 @@ describe('buildDeps validates a LIVE policy against the secret content', () => {
   afterAll(async () => { await env?.stop(); });
 
   /** Deps as a deployed function builds them (exchange secret ARN set), on a fresh policy table prefix. */
-  async function depsWith(reader: SecretReader) {
+  async function depsWith(reader: SecretReader, readsExchangeSecret = true) {
     const { provision } = await import('../../../shared/local/provision.js');
     const { tables } = await provision(env.emulators, `keys${process.pid}t${++table}`);
-    const config = { ...loadConfig(), exchangeSecretArn: ARN, tables: { ...loadConfig().tables, policy: tables.policy } };
+    const config = { ...loadConfig(), exchangeSecretArn: ARN, readsExchangeSecret, tables: { ...loadConfig().tables, policy: tables.policy } };
     return buildDeps(config, { clock: env.clock, secrets: reader });
   }
 
@@ -94,6 +94,14 @@ describe('buildDeps validates a LIVE policy against the secret content', () => {
     const deps = await depsWith(fakeReader(Object.assign(new Error('Secrets Manager can not find the specified secret.'), { name: 'ResourceNotFoundException' })));
     await deps.policies.write(LIVE, { by: 'op', at: env.clock.now() });
     expect((await deps.policies.load()).rejected!.problems).toContainEqual(expect.objectContaining({ code: 'LIVE_WITHOUT_KEYS' }));
+  });
+
+  it('leaves LIVE_WITHOUT_KEYS to the functions that hold the keys: one without the grant never reads the secret nor rejects LIVE', async () => {
+    const reader = fakeReader(Object.assign(new Error('User is not authorized to perform: secretsmanager:GetSecretValue'), { name: 'AccessDeniedException' }));
+    const deps = await depsWith(reader, false);
+    await deps.policies.write(LIVE, { by: 'op', at: env.clock.now() });
+    expect(await deps.policies.load()).toMatchObject({ source: 'active', policy: { mode: 'LIVE' } });
+    expect(reader.reads).toBe(0);
   });
 
   it('puts a LIVE policy in force once the secret holds keys, reading the secret only for LIVE and only once', async () => {
