@@ -1,0 +1,46 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions, REPO_ROOT } from '../../lib/bundle-options.js';
+import { FakeBinance } from '../support/fake-binance.js';
+
+type VenueModule = typeof import('../../shared/adapters/ccxt-exchange.js');
+
+let dir: string;
+let venue: VenueModule;
+let fake: FakeBinance;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-ccxt-bundle-'));
+  const outfile = path.join(dir, 'index.mjs');
+  await build({ ...esbuildOptions(path.join(REPO_ROOT, 'shared', 'adapters', 'ccxt-exchange.ts'), outfile), logLevel: 'error' });
+  venue = (await import(pathToFileURL(outfile).href)) as VenueModule;
+  fake = await FakeBinance.start({ apiKey: 'k', secret: 's', balances: { USDT: '1000', BTC: '0' } });
+}, 60_000);
+
+afterAll(async () => {
+  await fake?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the ccxt venue as bundled for Lambda (with the undici, protobufjs, ws and fflate stand-ins)', () => {
+  it('loads market rules and places an order against the fake Binance over the built-in fetch', async () => {
+    const client = venue.createCcxtClient('binance', { apiKey: 'k', secret: 's' }, { restOrigin: fake.origin, rateLimit: false });
+    const exchange = new venue.CcxtExchange(client);
+    expect(await exchange.loadMarket('BTC/USDT')).toMatchObject({ symbol: 'BTC/USDT', amountStep: '0.00001', minNotional: '5' });
+    const order = await exchange.placeOrder({
+      orderId: 'b'.repeat(32), clientOrderId: `stx${'b'.repeat(32)}`, intentId: 'intent-b', strategy: 'momentum', symbol: 'BTC/USDT',
+      side: 'buy', kind: 'entry', type: 'market', quantity: '0.002', referencePrice: '50000', reservedNotional: '100', mode: 'LIVE',
+      policyHash: 'hash', createdAt: 0,
+    });
+    expect(order).toMatchObject({ clientOrderId: `stx${'b'.repeat(32)}`, status: 'closed', filledQuantity: '0.002', averagePrice: '50000.1' });
+    expect(fake.calls('POST /api/v3/order')).toHaveLength(1);
+    // undici is not in the bundle: ccxt fell back to Node's own fetch.
+    const internals = client as unknown as { undiciModule?: unknown; fetchImplementation?: unknown };
+    expect(internals.undiciModule).toBeUndefined();
+    expect(internals.fetchImplementation).toBe(globalThis.fetch);
+  });
+});
