@@ -98,7 +98,9 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     let marks: Record<string, Decimal> | undefined;
     const need = exact || state.ledger !== before
       ? Upkeep.Full
-      : upkeepNeeded({ view, equity: equityOf(view, price), prices: price, now, policy, tripped, lockEventAt: lockAt });
+      : flatAndCurrent(view, now, lockAt)
+        ? Upkeep.None
+        : upkeepNeeded({ view, equity: equityOf(view, price), prices: price, now, policy, tripped, lockEventAt: lockAt });
     if (need === Upkeep.Marks) {
       marks = decimalMarks();
       const equityNow = markedEquity(state.ledger, marks);
@@ -123,7 +125,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
           sync();
           const codes = certainRejection({
             policy, ledger: state.ledger, view, prices: price, symbol, strategy: x.strategy,
-            killSwitch: effectiveStatus(state.killSwitch, now), now, price: price[i]!, lastClose: last.close, market: markets[i]!,
+            killSwitch: effectiveStatus(state.killSwitch, now), now, price: price[i]!, lastClose: last.close, market: markets[i]!, locksFixedUntil: lockAt,
           });
           if (codes) { for (const c of codes) count(state.rejections, c); continue; }
         }
@@ -155,6 +157,18 @@ function screensFor(symbol: string, input: BacktestInput, scope: SignalScope): S
     const cfg = input.policy.strategies[index]!;
     return { index, screen: input.exact ? undefined : getStrategy(cfg.name).screen?.(cfg.params) };
   });
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * upkeepNeeded's first None, without building its input: no lock event due, the day and week marks those of
+ * `now` (a mark's start is a period start, so start ≤ now < start + length), nothing held.
+ */
+function flatAndCurrent(view: LedgerView, now: number, lockAt: number): boolean {
+  const { day, week } = view;
+  return now < lockAt && view.positions.length === 0 && day !== undefined && week !== undefined
+    && now >= day.start && now < day.start + DAY_MS && now >= week.start && now < week.start + 7 * DAY_MS;
 }
 
 /** The gate for intentsAt from the screens; null when neither a risk exit nor any strategy may signal. */

@@ -7,6 +7,7 @@ import type { Policy } from '../domain/policy.js';
 import { activeLocks, locksCovering } from '../domain/protections.js';
 import { guardsFor, type RiskGuard } from '../domain/risk/guards.js';
 import { newPositionEntries } from '../domain/risk/guards-pacing.js';
+import { strategyBudgetPct } from '../domain/risk/sizing.js';
 import { entrySizeScreen, marketFloats, near, type Verdict } from './rejection-sizing.js';
 import type { LedgerView } from './screens.js';
 
@@ -33,6 +34,8 @@ export interface EntryScreenInput {
   readonly price: number;
   readonly lastClose: number;
   readonly market: MarketInfo;
+  /** No protection lock appears or expires before this time while the ledger object stays the same (the engine's lockEventAt). */
+  readonly locksFixedUntil: number;
 }
 
 const HOUR = 3_600_000;
@@ -79,10 +82,9 @@ export function certainRejection(s: EntryScreenInput): ReasonCode[] | undefined 
   equity += positionsValue;
   for (const r of pendingBuys) held += r.notional.toNumber();
   const m = marketFloats(s.market, policy);
-  const size = entrySizeScreen({ policy, equity, held, freeCash: s.view.cash - reservedBuy, price: s.price, isAdd, market: m, strategy: s.strategy, strategyHeld: () => strategyHeld(s, reservations) });
+  const size = entrySizeScreen({ policy, equity, held, freeCash: s.view.cash - reservedBuy, price: s.price, isAdd, market: m, strategy: s.strategy, strategyHeld: strategyBudgetPct(policy, s.strategy) === undefined ? 0 : strategyHeld(s, reservations) });
   if (size === undefined) return undefined;
   const { quantity, notional, cost } = size;
-  const pct = (x: number) => (equity * x) / 100;
   const codes: ReasonCode[] = [];
   for (const g of chainOf(policy)) {
     let v: Verdict;
@@ -94,9 +96,9 @@ export function certainRejection(s: EntryScreenInput): ReasonCode[] | undefined 
       case 'pyramidAdds': v = isAdd && (position ? 1 + (position.adds ?? 0) : 0) + pendingBuys.length > policy.risk.pyramiding.maxAdds; break;
       case 'noPosition': v = false; break;
       case 'minNotional': v = or(size.steps === 0, below(quantity, m.minAmount), below(notional, m.entryMinNotional)); break;
-      case 'maxPosition': v = above(held + cost, pct(policy.risk.maxPositionPct)); break;
+      case 'maxPosition': v = above(held + cost, (equity * policy.risk.maxPositionPct) / 100); break;
       case 'maxPositionSize': v = above(held + cost, m.maxPositionNotional); break;
-      case 'maxExposure': v = above(positionsValue + reservedBuy + cost, pct(policy.risk.maxTotalExposurePct)); break;
+      case 'maxExposure': v = above(positionsValue + reservedBuy + cost, (equity * policy.risk.maxTotalExposurePct) / 100); break;
       case 'maxOpenPositions': v = !isAdd && openSymbols.size >= policy.risk.maxOpenPositions; break;
       case 'strategyBudget': v = size.budgetFails; break;
       case 'cash': v = above(cost, s.view.cash - reservedBuy, Math.abs(s.view.cash)); break;
@@ -207,12 +209,13 @@ function tooRecent(ledger: Ledger, symbol: string | undefined, now: number, seco
   return false;
 }
 
-/** The locks the lock guards read (stored still active ∪ derived), kept per ledger and close. */
-let lockMemo: { ledger: Ledger; now: number; symbol: string; found: ReturnType<typeof locksCovering> } | undefined;
+/** The locks the lock guards read (stored still active ∪ derived), kept per ledger object, symbol and lock-event span. */
+let lockMemo: { ledger: Ledger; from: number; until: number; symbol: string; found: ReturnType<typeof locksCovering> } | undefined;
 
 function locksOf(s: EntryScreenInput): ReturnType<typeof locksCovering> {
-  if (lockMemo && lockMemo.ledger === s.ledger && lockMemo.now === s.now && lockMemo.symbol === s.symbol) return lockMemo.found;
+  const m = lockMemo;
+  if (m && m.ledger === s.ledger && m.symbol === s.symbol && s.now >= m.from && s.now < m.until) return m.found;
   const found = locksCovering(activeLocks(s.ledger, s.policy, s.now), s.symbol);
-  lockMemo = { ledger: s.ledger, now: s.now, symbol: s.symbol, found };
+  lockMemo = { ledger: s.ledger, from: s.now, until: s.locksFixedUntil, symbol: s.symbol, found };
   return found;
 }

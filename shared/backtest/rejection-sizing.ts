@@ -54,7 +54,8 @@ export interface SizeInput {
   readonly isAdd: boolean;
   readonly market: MarketFloats;
   readonly strategy: string;
-  readonly strategyHeld: () => number;
+  /** The strategy's positions plus its pending buys (read only when it has a budget). */
+  readonly strategyHeld: number;
 }
 
 /** sizeEntry's result as floats, plus the strategy-budget guard's verdict (it shares the budget room). */
@@ -82,7 +83,7 @@ export function entrySizeScreen(s: SizeInput): SizeScreen | undefined {
   const desired = stepsIn(wanted, MARGIN * scale, price, m.step);
   if (desired === undefined) return undefined;
   const budget = strategyBudgetPct(policy, s.strategy);
-  const sHeld = budget === undefined ? 0 : s.strategyHeld();
+  const sHeld = budget === undefined ? 0 : s.strategyHeld;
   const budgetRoom = budget === undefined ? Infinity : (equity * budget) / 100 - sHeld;
   const rawRoom = Math.min((equity * r.maxPositionPct) / 100 - held, m.maxPositionNotional - held, s.freeCash, budgetRoom);
   const room = Math.max(0, rawRoom);

@@ -101,7 +101,7 @@ describe('the backtest rejection screen agrees with decide()', () => {
         const killSwitch: KillSwitchStatus = r() < 0.3 ? 'TRIPPED' : 'ARMED';
         const view = ledgerView(ledger, (s) => SYMBOLS.indexOf(s));
         const codes = certainRejection({
-          policy, ledger, view, prices: floats, symbol, strategy: 'sma-cross', killSwitch, now, price, lastClose, market: markets[i]!,
+          policy, ledger, view, prices: floats, symbol, strategy: 'sma-cross', killSwitch, now, price, lastClose, market: markets[i]!, locksFixedUntil: now + 1,
         });
         const last: Candle = { symbol, timeframe: '1m', openTime: now - MIN, open: lastClose, high: lastClose, low: lastClose, close: lastClose, volume: 1 };
         const intent = makeIntent({ side: 'buy', kind: 'entry', score: 1, reason: 'test' }, 'sma-cross', symbol, last, now, 'h', 0);
