@@ -184,7 +184,16 @@ function gateFor(
   }
   const exit = position !== undefined && exitMaybe(position, close, now, exits);
   if (!exit && open === undefined) return null;
-  return { exit, strategy: (i) => open !== undefined && open.includes(i) };
+  return new ScreenGate(exit, open);
+}
+
+/** A SignalGate over the strategies the screens left open (a class: no closure per candle). */
+class ScreenGate implements SignalGate {
+  constructor(readonly exit: boolean, private readonly open: readonly number[] | undefined) {}
+
+  strategy(index: number): boolean {
+    return this.open !== undefined && this.open.includes(index);
+  }
 }
 
 /** The series of one symbol, checked: its symbol and timeframe, open times strictly ascending. */

@@ -61,14 +61,15 @@ export function certainRejection(s: EntryScreenInput): ReasonCode[] | undefined 
   const position = ledger.positions[symbol];
   const pendingBuys: Reservation[] = [];
   let reservedBuy = 0;
-  const openSymbols = new Set(Object.keys(ledger.positions));
+  // Symbols other than this one with a position or a pending buy (portfolioView's otherOpenSymbols).
+  let others = s.view.positions.length - (position === undefined ? 0 : 1);
+  const counted: string[] = [];
   for (const r of reservations) {
     if (r.side !== 'buy') continue;
     reservedBuy += r.notional.toNumber();
-    openSymbols.add(r.symbol);
     if (r.symbol === symbol) pendingBuys.push(r);
+    else if (ledger.positions[r.symbol] === undefined && !counted.includes(r.symbol)) { counted.push(r.symbol); others++; }
   }
-  openSymbols.delete(symbol);
   const isAdd = position !== undefined || pendingBuys.length > 0;
   let equity = s.view.cash;
   let positionsValue = 0;
@@ -99,12 +100,12 @@ export function certainRejection(s: EntryScreenInput): ReasonCode[] | undefined 
       case 'maxPosition': v = above(held + cost, (equity * policy.risk.maxPositionPct) / 100); break;
       case 'maxPositionSize': v = above(held + cost, m.maxPositionNotional); break;
       case 'maxExposure': v = above(positionsValue + reservedBuy + cost, (equity * policy.risk.maxTotalExposurePct) / 100); break;
-      case 'maxOpenPositions': v = !isAdd && openSymbols.size >= policy.risk.maxOpenPositions; break;
+      case 'maxOpenPositions': v = !isAdd && others >= policy.risk.maxOpenPositions; break;
       case 'strategyBudget': v = size.budgetFails; break;
       case 'cash': v = above(cost, s.view.cash - reservedBuy, Math.abs(s.view.cash)); break;
       case 'dailyLoss': v = periodFails(s, 'day', policy.lossLimits.dailyStopPct, equity); break;
       case 'weeklyLoss': v = periodFails(s, 'week', policy.lossLimits.weeklyStopPct, equity); break;
-      case 'maxDrawdown': v = drawdownFails(ledger, policy.lossLimits.maxDrawdownPct, equity); break;
+      case 'maxDrawdown': v = drawdownFails(s.view.peakEquity, policy.lossLimits.maxDrawdownPct, equity); break;
       case 'tradesPerDay': v = countSince(ledger, now - DAY) >= policy.pacing.maxTradesPerDay; break;
       case 'tradesPerHour': v = countSince(ledger, now - HOUR) >= policy.pacing.maxTradesPerHour; break;
       case 'newPositionsPerHour': v = !isAdd && newPositionsSince(ledger, now - HOUR) >= policy.pacing.maxNewPositionsPerHour; break;
@@ -176,9 +177,9 @@ function periodFails(s: EntryScreenInput, period: 'day' | 'week', stop: number |
 }
 
 /** The max-drawdown guard: (max(peak, equity) − equity) / that peak × 100 ≥ max. */
-function drawdownFails(ledger: Ledger, max: number | null, equity: number): Verdict {
+function drawdownFails(peakEquity: number, max: number | null, equity: number): Verdict {
   if (max === null) return false;
-  const peak = Math.max(ledger.peakEquity.toNumber(), equity);
+  const peak = Math.max(peakEquity, equity);
   if (!(peak > 0) || near(peak, 0) === 0) return undefined;
   return not(below((peak - equity) * 100, peak * max, 100 * peak));
 }
