@@ -1,17 +1,10 @@
+// Each command's module is imported when that command runs, so `stratus --help` or `policy validate` never
+// loads ccxt, CDK or the clients other commands need.
 import { parseArgs } from 'node:util';
-import { backtestCommand } from './backtest-command.js';
-import { processContext, type CliContext } from './cli-context.js';
-import { decisionsCommand } from './decisions-command.js';
-import { locksCommand } from './locks-command.js';
-import { policyCommand } from './policy-command.js';
-import { reconcileCommand } from './reconcile-command.js';
-import { costSweepCommand, lookaheadCommand } from './research-commands.js';
-import { startCommand } from './start-command.js';
-import { walkForwardCommand } from './walk-forward-command.js';
-import { killCommand, resetCommand } from './state-commands.js';
-import { costCommand } from './cost-command.js';
-import { reportCommand } from './report-command.js';
-import { jsonFlagToStdout, statusCommand } from './status-command.js';
+import type { CliContext } from './cli-context.js';
+
+/** Commands whose `--json` without a file means stdout (status-command.ts jsonFlagToStdout). */
+const JSON_TO_STDOUT_COMMANDS = ['status', 'report', 'cost'];
 
 const USAGE = `stratus — serverless crypto trading pipeline
 
@@ -66,11 +59,15 @@ Usage:
 `;
 
 /** Parses argv and runs a command against `ctx` (a real process by default); returns the exit code. */
-export async function runCli(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+export async function runCli(argv: string[], context?: CliContext): Promise<number> {
+  const first = argv.find((a) => !a.startsWith('-')) ?? '';
+  const args = JSON_TO_STDOUT_COMMANDS.includes(first) ? (await import('./status-command.js')).jsonFlagToStdout(argv) : argv;
+  // Usage and argument errors need only stdout/stderr; the full context (AWS clients) loads for a command.
+  const io: Pick<CliContext, 'out' | 'err'> = context ?? { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
   let parsed;
   try {
     parsed = parseArgs({
-      args: jsonFlagToStdout(argv), allowPositionals: true, strict: true,
+      args, allowPositionals: true, strict: true,
       options: {
         symbols: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, policy: { type: 'string' },
         json: { type: 'string' }, html: { type: 'string' }, 'log-level': { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' },
@@ -85,28 +82,30 @@ export async function runCli(argv: string[], ctx: CliContext = processContext())
       },
     });
   } catch (error) {
-    ctx.err(`stratus: ${(error as Error).message}\n\n${USAGE}`);
+    io.err(`stratus: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const { positionals, values } = parsed;
   const [command, ...rest] = positionals;
-  if (values.help || !command) { (command || values.help ? ctx.out : ctx.err)(USAGE); return command || values.help ? 0 : 2; }
+  if (values.help || !command) { (command || values.help ? io.out : io.err)(USAGE); return command || values.help ? 0 : 2; }
+  const ctx = context ?? (await import('./cli-context.js')).processContext();
   try {
     switch (command) {
-      case 'start': return await startCommand(values);
-      case 'backtest': return values['cost-sweep'] ? await costSweepCommand(ctx, values) : await backtestCommand(ctx, values);
-      case 'cost-sweep': return await costSweepCommand(ctx, values);
-      case 'lookahead-check': return await lookaheadCommand(ctx, values);
-      case 'walk-forward': return await walkForwardCommand(ctx, values);
-      case 'policy': return await policyCommand(ctx, rest, values);
-      case 'kill': return await killCommand(ctx, values);
-      case 'reset': return await resetCommand(ctx, values);
-      case 'status': return await statusCommand(ctx, values);
-      case 'report': return await reportCommand(ctx, values);
-      case 'cost': return await costCommand(ctx, values);
-      case 'decisions': return await decisionsCommand(ctx, values);
-      case 'locks': return await locksCommand(ctx);
-      case 'reconcile': return await reconcileCommand(ctx);
+      case 'start': return await (await import('./start-command.js')).startCommand(values);
+      case 'backtest': return values['cost-sweep'] ? await (await import('./research-commands.js')).costSweepCommand(ctx, values)
+        : await (await import('./backtest-command.js')).backtestCommand(ctx, values);
+      case 'cost-sweep': return await (await import('./research-commands.js')).costSweepCommand(ctx, values);
+      case 'lookahead-check': return await (await import('./research-commands.js')).lookaheadCommand(ctx, values);
+      case 'walk-forward': return await (await import('./walk-forward-command.js')).walkForwardCommand(ctx, values);
+      case 'policy': return await (await import('./policy-command.js')).policyCommand(ctx, rest, values);
+      case 'kill': return await (await import('./state-commands.js')).killCommand(ctx, values);
+      case 'reset': return await (await import('./state-commands.js')).resetCommand(ctx, values);
+      case 'status': return await (await import('./status-command.js')).statusCommand(ctx, values);
+      case 'report': return await (await import('./report-command.js')).reportCommand(ctx, values);
+      case 'cost': return await (await import('./cost-command.js')).costCommand(ctx, values);
+      case 'decisions': return await (await import('./decisions-command.js')).decisionsCommand(ctx, values);
+      case 'locks': return await (await import('./locks-command.js')).locksCommand(ctx);
+      case 'reconcile': return await (await import('./reconcile-command.js')).reconcileCommand(ctx);
       default: ctx.err(`unknown command: ${command}\n\n${USAGE}`); return 2;
     }
   } catch (error) {
