@@ -14,7 +14,7 @@ import { withHighWaterMarks } from '../domain/exits.js';
 import { equityOf, exitMaybe, ledgerView, lockEventAt, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
 import { count, newSimState, withPaperFees, type SimState } from './sim-state.js';
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
-import { upkeepAt } from './upkeep.js';
+import { refreshLocks, upkeepAt } from './upkeep.js';
 
 /** The JSON equity curve holds at most this many exact (decimal) points; metrics read the per-step float curve. */
 export const MAX_EQUITY_POINTS = 5_000;
@@ -96,11 +96,17 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     sync();
     const tripped = effectiveStatus(state.killSwitch, now) === 'TRIPPED';
     let marks: Record<string, Decimal> | undefined;
-    const need = exact || state.ledger !== before
+    let need = exact || state.ledger !== before
       ? Upkeep.Full
       : flatAndCurrent(view, now, lockAt)
         ? Upkeep.None
         : upkeepNeeded({ view, equity: equityOf(view, price), prices: price, now, policy, tripped, lockEventAt: lockAt });
+    // Only a lock event is due (same ledger, no trip near, same periods): the locks are refreshed, the rest screened as usual.
+    let locksDue = false;
+    if (need === Upkeep.Full && !exact && state.ledger === before && now >= lockAt) {
+      const rest = upkeepNeeded({ view, equity: equityOf(view, price), prices: price, now, policy, tripped, lockEventAt: Infinity });
+      if (rest !== Upkeep.Full) { need = rest; locksDue = true; }
+    }
     if (need === Upkeep.Marks) {
       marks = decimalMarks();
       const equityNow = markedEquity(state.ledger, marks);
@@ -110,6 +116,9 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       marks = decimalMarks();
       upkeepAt(state, marks, policy, now);
       sync();
+    }
+    if (locksDue) { refreshLocks(state, policy, now); sync(); }
+    if (need === Upkeep.Full || locksDue) {
       const inputs = [state.ledger.trades, state.ledger.locks];
       if (lockAt <= now || inputs.some((x, j) => x !== lockInputs[j])) { lockAt = lockEventAt(state.ledger, policy, now); lockInputs = inputs; }
     }

@@ -33,3 +33,11 @@ export function upkeepAt(state: SimState, marks: Readonly<Record<string, Decimal
   }
   return equity;
 }
+
+/**
+ * upkeepAt's lock step alone (stored locks still active ∪ those derived from the journal now), for a step where
+ * only a lock event is due: no new trade, period or trip, so the rest of upkeepAt would change nothing.
+ */
+export function refreshLocks(state: SimState, policy: Policy, now: number): void {
+  state.ledger = withLocks(state.ledger, deriveLocks(state.ledger, policy, now), now);
+}
