@@ -31,19 +31,38 @@ export function momentumParams(params: StrategyParams): MomentumParams {
   return p;
 }
 
+/** momentumParams of a params object, kept per object (policy params are read-only). */
+const paramsOf = new WeakMap<StrategyParams, MomentumParams>();
+
+function cachedParams(params: StrategyParams): MomentumParams {
+  let p = paramsOf.get(params);
+  if (!p) { p = momentumParams(params); paramsOf.set(params, p); }
+  return p;
+}
+
+/** The log returns of the last lookback + 1 closes (logReturns of them, without the intermediate arrays). */
+function windowReturns(candles: readonly { readonly close: number }[], lookback: number): number[] {
+  const from = candles.length - lookback - 1;
+  const closes: number[] = new Array<number>(lookback + 1);
+  for (let i = 0; i <= lookback; i++) closes[i] = candles[from + i]!.close;
+  return logReturns(closes);
+}
+
 /** Time-series momentum on closes: enter on a strong risk-adjusted trend, exit when it turns. Long only. */
 export const momentum: Strategy = {
   name: 'momentum',
   requiredCandles(params: StrategyParams): number {
-    return momentumParams(params).lookback + 1;
+    return cachedParams(params).lookback + 1;
   },
   evaluate({ candles, holding, params }: StrategyInput): StrategySignal | undefined {
-    const p = momentumParams(params);
+    const p = cachedParams(params);
     if (candles.length < p.lookback + 1) return undefined;
-    const returns = logReturns(candles.slice(-(p.lookback + 1)).map((c) => c.close));
+    const returns = windowReturns(candles, p.lookback);
     const sd = sampleStdev(returns);
     if (!(sd > MIN_STDEV)) return undefined;
-    const m = returns.reduce((a, r) => a + r, 0) / sd;
+    let total = 0;
+    for (const r of returns) total += r;
+    const m = total / sd;
     const stat = `M=${m.toFixed(3)} over ${p.lookback} returns`;
     if (!holding && m > p.entryThreshold) {
       return { side: 'buy', kind: 'entry', score: m, reason: `${stat} > entryThreshold ${p.entryThreshold}` };
