@@ -6,11 +6,12 @@ import { emulatorEnv, startEmulators, type Emulators } from './emulators.js';
 import { provision, type Provisioned } from './provision.js';
 import { VirtualClock } from './virtual-clock.js';
 import { LocalScheduler } from './local-scheduler.js';
-import { SqsEventSource } from './sqs-event-source.js';
+import { SqsEventSource, type SqsEventSourceStats } from './sqs-event-source.js';
 import { lambdaContext } from './lambda-context.js';
 import { ReplayMarketSource } from '../adapters/replay-market-source.js';
 import { createMarketStream } from '../services/stream-market.js';
 import { summarize, type EmbeddedSummary } from './summary.js';
+import { SendWatch } from './send-watch.js';
 import type { Deps } from '../runtime/deps.js';
 
 /** What to replay and under which policy. Times are epoch ms (candle open times). */
@@ -21,8 +22,8 @@ export interface EmbeddedOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Powertools log level inside the functions (default ERROR, so the summary stays readable). */
   readonly logLevel?: string;
-  /** Called with the live adapters after the replay, before the emulators stop (tests audit state here). */
-  readonly onFinished?: (deps: Deps) => Promise<void>;
+  /** Called with the live adapters after the replay, before the emulators stop (tests audit state here), and the pollers' request counts. */
+  readonly onFinished?: (deps: Deps, pollers: Readonly<Record<QueueId, SqsEventSourceStats>>) => Promise<void>;
 }
 
 /** Progress of a replay, reported once per replayed hour. */
@@ -35,6 +36,7 @@ export interface Progress {
 }
 
 type Handler<E> = (event: E, context: Context) => Promise<unknown>;
+type QueueId = 'signals' | 'orders';
 
 /**
  * The embedded default: dynalite + fauxqs in-process, the stack's tables and queues from
@@ -63,7 +65,13 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   const from = source.firstTime();
   const to = source.lastTime();
   const clock = new VirtualClock(from);
-  const deps = buildDeps(loadConfig(), { clock });
+  const built = buildDeps(loadConfig(), { clock });
+  // The functions send through the real SQS adapters; the watch only tells the pollers when to look.
+  const watch = new SendWatch<QueueId>();
+  const deps: Deps = {
+    ...built, signals: watch.wrap('signals', built.signals), orders: watch.wrap('orders', built.orders),
+    ...(built.cancels ? { cancels: watch.wrap('orders', built.cancels) } : {}),
+  };
   await deps.policies.write(opts.policy, { by: 'stratus start', at: from });
   const symbols = Object.keys(opts.candles);
   const stream = createMarketStream({ source, store: deps.market, clock, timeframe: '1m', symbols, heartbeatEveryMs: 5_000 });
@@ -84,7 +92,8 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
     });
   }
   const sqs = new SQSClient({ region: emulators.region, credentials: emulators.credentials, endpoint: emulators.sqsEndpoint });
-  const consumers = (['signals', 'orders'] as const).map((id) => new SqsEventSource({
+  const queueIds = ['signals', 'orders'] as const;
+  const consumers = queueIds.map((id) => new SqsEventSource({
     sqs, queueUrl: provisioned.queues[id].url, queueArn: provisioned.queues[id].arn, batchSize: QUEUES[id].batchSize,
     functionName: id === 'signals' ? 'risk' : 'execution', region: emulators.region,
     timeoutSeconds: QUEUES[id].consumerTimeoutSeconds,
@@ -93,6 +102,7 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   const offsets = [...new Set(Object.values(SCHEDULES).map((s) => s.offsetSeconds * 1000))].sort((a, b) => a - b);
   let lastReport = from;
   let undrained = 0;
+  const drainedAtSends: Record<QueueId, number> = { signals: 0, orders: 0 };
   // Start at the first candle close: before it there is no market data, on AWS or here.
   for (let minute = from + 60_000; minute <= to; minute += 60_000) {
     clock.set(minute);
@@ -100,10 +110,12 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
     for (const offset of offsets) {
       clock.set(minute + offset);
       await scheduler.runDue(minute + offset);
-      for (const c of consumers) {
-        if ((await c.pending()) === 0) continue; // one request when idle, as cheap as Lambda's empty long poll
+      for (const [i, c] of consumers.entries()) {
+        const id = queueIds[i]!;
+        if (watch.sends(id) === drainedAtSends[id]) continue; // nothing sent since the queue was last seen empty
         const r = await c.drain({ maxWaitMs: 15_000 });
-        if (!r.drained) undrained++;
+        if (r.drained) drainedAtSends[id] = watch.sends(id);
+        else undrained++;
       }
     }
     if (minute - lastReport >= 3_600_000 || minute + 60_000 > to) {
@@ -117,7 +129,7 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
     schedulerErrors: scheduler.errors().length, undrained, consumers: consumers.map((c) => c.stats()),
     wallSeconds: (performance.now() - started) / 1000,
   });
-  await opts.onFinished?.(deps);
+  await opts.onFinished?.(deps, { signals: consumers[0]!.stats(), orders: consumers[1]!.stats() });
   sqs.destroy();
   return summary;
 }

@@ -41,12 +41,16 @@ export interface PollResult {
   readonly error?: unknown;
 }
 
-/** Running totals: invocations, records delivered, records left to retry, invocations that threw. */
+/** Running totals: invocations, records delivered, records left to retry, invocations that threw, requests made. */
 export interface SqsEventSourceStats {
   readonly invocations: number;
   readonly records: number;
   readonly failures: number;
   readonly errors: number;
+  /** ReceiveMessage requests sent. */
+  readonly receives: number;
+  /** GetQueueAttributes requests sent by pending(). */
+  readonly depthChecks: number;
   readonly lastError?: string;
 }
 
@@ -75,7 +79,7 @@ export class MalformedSqsMessageError extends StratusError {
 
 /** Lambda's SQS poller for one queue and one function; one invocation at a time. */
 export class SqsEventSource {
-  private counts = { invocations: 0, records: 0, failures: 0, errors: 0 };
+  private counts = { invocations: 0, records: 0, failures: 0, errors: 0, receives: 0, depthChecks: 0 };
   private lastError: string | undefined;
 
   constructor(private readonly opts: SqsEventSourceOptions) {
@@ -88,6 +92,7 @@ export class SqsEventSource {
   /** Receives one batch and, if it is not empty, invokes the handler once and settles the batch. */
   async pollOnce(): Promise<PollResult> {
     const { sqs, queueUrl } = this.opts;
+    this.counts.receives++;
     const received = await sqs.send(new ReceiveMessageCommand({
       QueueUrl: queueUrl, MaxNumberOfMessages: this.opts.batchSize, WaitTimeSeconds: 0,
       AttributeNames: ['All'], MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'],
@@ -141,6 +146,7 @@ export class SqsEventSource {
 
   /** Messages visible, in flight or delayed on this mapping's queue. */
   pending(): Promise<number> {
+    this.counts.depthChecks++;
     return queueDepth(this.opts.sqs, this.opts.queueUrl, true);
   }
 
