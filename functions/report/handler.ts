@@ -11,7 +11,9 @@ import type { OpsRecordStore } from '../../shared/services/ops-records.js';
 export function createReportHandler(deps: Deps, ops: OpsRecordStore = new DynamoOpsRecords({ tableName: deps.config.tables.state })) {
   return withObservability('report', async function report(event: unknown) {
     const invocation = parseScheduled(event, 'report');
-    const day = new Date(Math.floor(Date.parse(invocation.scheduledTime) / DAY_MS) * DAY_MS - DAY_MS).toISOString().slice(0, 10);
+    const scheduled = Date.parse(invocation.scheduledTime); // 'manual' (an empty test event): the day before now
+    const at = Number.isFinite(scheduled) ? scheduled : deps.clock.now();
+    const day = new Date(Math.floor(at / DAY_MS) * DAY_MS - DAY_MS).toISOString().slice(0, 10);
     const r = await buildDailyReport({ ...deps, ops }, day);
     await deps.alerts.publish({
       severity: 'info', kind: 'DAILY_REPORT', key: day, title: `Stratus daily report ${day}: equity ${r.equity}, day ${r.dayPnl}`,
