@@ -57,6 +57,7 @@ export function stoplossGuardLocks(trades: readonly ClosedTrade[], cfg: Protecti
 export function maxDrawdownLocks(ledger: Ledger, trades: readonly ClosedTrade[], cfg: Protections['maxDrawdown'], now: number): Lock[] {
   const window = inLookback(trades, now, cfg.lookbackMinutes);
   if (!window.length) return [];
+  if (clearlyBelowDrawdown(ledger, window, cfg.maxDrawdownPct)) return [];
   let equity = window.reduce((e, t) => e.sub(t.pnl), ledger.startingCash.add(ledger.realizedPnl));
   let peak = equity;
   // The worst (peak − equity) / peak is kept as a fraction and compared by cross-multiplying (peaks are > 0):
@@ -72,6 +73,28 @@ export function maxDrawdownLocks(ledger: Ledger, trades: readonly ClosedTrade[],
   const worst = fall.div(from).mul(100);
   if (worst.lt(cfg.maxDrawdownPct)) return [];
   return [lockAfter(window, 'maxDrawdown', '*', cfg.lockMinutes, `drawdown ${worst.toDecimalPlaces(4).toFixed()}% in ${cfg.lookbackMinutes} min (max ${cfg.maxDrawdownPct}%)`)];
+}
+
+/** Percentage points by which the float drawdown must clear the limit (float error here is ~1e-12 pp). */
+const DRAWDOWN_MARGIN_PCT = 1e-6;
+
+/**
+ * maxDrawdownLocks' worst drawdown in floats, when it is below maxDrawdownPct by far more than float error
+ * (and every peak is clearly positive): then the decimal curve certainly finds no lock and is not walked.
+ */
+function clearlyBelowDrawdown(ledger: Ledger, window: readonly ClosedTrade[], maxDrawdownPct: number): boolean {
+  let equity = ledger.startingCash.toNumber() + ledger.realizedPnl.toNumber();
+  const pnls = window.map((t) => t.pnl.toNumber());
+  for (const p of pnls) equity -= p;
+  let peak = equity;
+  let worst = 0;
+  for (const p of pnls) {
+    equity += p;
+    peak = Math.max(peak, equity);
+    if (!(peak > 1e-6)) return false;
+    worst = Math.max(worst, ((peak - equity) / peak) * 100);
+  }
+  return Number.isFinite(worst) && worst < maxDrawdownPct - DRAWDOWN_MARGIN_PCT;
 }
 
 /** A pair with at least tradeLimit trades in the lookback whose summed pnlPct is below requiredProfitPct → lock the pair. */
