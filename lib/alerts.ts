@@ -8,7 +8,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { SLACK_WEBHOOK_PLACEHOLDER } from '../functions/alert-notifier/placeholder.js';
-import { ENV } from '../shared/resources.js';
+import { ALERT_ENV, ENV } from '../shared/resources.js';
 import { REPO_ROOT, StratusFunction } from './stratus-function.js';
 
 /** Deliberately loose: one @, no spaces, a dot in the domain. SNS confirms the address anyway. */
@@ -23,6 +23,8 @@ export interface AlertsProps {
    * @default true
    */
   readonly slack?: boolean;
+  /** Who an ESCALATED Slack message mentions (e.g. `<!channel>`, `<@U123>`, `<!subteam^S123>`). @default `<!channel>` */
+  readonly slackEscalationMention?: string;
   readonly logRetention?: RetentionDays;
 }
 
@@ -70,7 +72,10 @@ export class Alerts extends Construct {
         serviceName: 'alert-notifier',
         description: 'Stratus: forwards alerts from the SNS topic to Slack',
         timeout: Duration.seconds(15),
-        environment: { [ENV.slackWebhookSecretArn]: this.slackWebhookSecret.secretArn },
+        environment: {
+          [ENV.slackWebhookSecretArn]: this.slackWebhookSecret.secretArn,
+          ...(props.slackEscalationMention ? { [ALERT_ENV.slackMention]: props.slackEscalationMention } : {}),
+        },
         logRetention: props.logRetention,
       });
       this.slackWebhookSecret.grantRead(this.slackNotifier.fn);

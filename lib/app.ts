@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StratusStack, type StratusStackProps } from './stratus-stack.js';
+import { parseAlertOverrides, type AlertOverrides } from '../shared/domain/alert-catalog.js';
 import { REPO_ROOT } from './stratus-function.js';
 
 /** Context keys the app reads (cdk.json, or `-c key=value` on the command line). */
@@ -13,6 +14,8 @@ export const CONTEXT = {
   spot: 'spot',
   slack: 'slack',
   schedulesEnabled: 'schedulesEnabled',
+  alertOverrides: 'alertOverrides',
+  slackEscalationMention: 'slackEscalationMention',
 } as const;
 
 /** Options for building the app outside the CLI (tests). */
@@ -39,6 +42,8 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
     spot: booleanContext(ctx(CONTEXT.spot), CONTEXT.spot),
     slack: booleanContext(ctx(CONTEXT.slack), CONTEXT.slack),
     schedulesEnabled: booleanContext(ctx(CONTEXT.schedulesEnabled), CONTEXT.schedulesEnabled),
+    alertOverrides: alertOverridesContext(ctx(CONTEXT.alertOverrides)),
+    slackEscalationMention: stringContext(ctx(CONTEXT.slackEscalationMention), CONTEXT.slackEscalationMention),
     ...options.stackProps,
   });
   Tags.of(stack).add('project', 'stratus'); // cost allocation: one filter shows everything Stratus costs
@@ -56,6 +61,14 @@ function stringContext(value: unknown, key: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
   return value;
+}
+
+/** `-c alertOverrides='{"MARKET_DATA_STALE":{"dedupSeconds":1800}}'` (or a map in cdk.json), checked against the catalogue. */
+function alertOverridesContext(value: unknown): AlertOverrides | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = parseAlertOverrides(typeof value === 'string' ? value : JSON.stringify(value));
+  if ('problem' in parsed) throw new Error(`context ${CONTEXT.alertOverrides}: ${parsed.problem}`);
+  return parsed.overrides;
 }
 
 /** `-c spot=true` arrives as the string "true"; cdk.json may hold a real boolean. */

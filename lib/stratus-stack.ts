@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { AlertOverrides } from '../shared/domain/alert-catalog.js';
 import { alarmThresholds, type AlarmThresholds } from './alarm-thresholds.js';
 import { Alerts } from './alerts.js';
 import { OperatorDashboard } from './dashboard.js';
@@ -23,6 +24,10 @@ export interface StratusStackProps extends StackProps {
   readonly spot?: boolean;
   /** Create the Slack forwarder and its webhook secret. @default true */
   readonly slack?: boolean;
+  /** Per-kind alert dedup/escalation windows over the catalogue's defaults (context `alertOverrides`, JSON). */
+  readonly alertOverrides?: AlertOverrides;
+  /** Who an ESCALATED Slack alert mentions (context `slackEscalationMention`). @default `<!channel>` */
+  readonly slackEscalationMention?: string;
   /** Create the schedules enabled. @default true */
   readonly schedulesEnabled?: boolean;
   readonly logRetention?: RetentionDays;
@@ -47,7 +52,9 @@ export class StratusStack extends Stack {
     super(scope, id, props);
     const exchangeId = props.exchangeId ?? 'binance';
     this.alarmThresholds = alarmThresholds(this.node);
-    this.alerts = new Alerts(this, 'Alerts', { alertEmail: props.alertEmail, slack: props.slack, logRetention: props.logRetention });
+    this.alerts = new Alerts(this, 'Alerts', {
+      alertEmail: props.alertEmail, slack: props.slack, slackEscalationMention: props.slackEscalationMention, logRetention: props.logRetention,
+    });
     this.tables = new StateTables(this, 'Tables');
     this.queues = new PipelineQueues(this, 'Queues', { alarmTopic: this.alerts.topic });
     this.exchangeSecret = new ExchangeSecret(this, 'ExchangeSecret', { exchangeId });
@@ -56,6 +63,7 @@ export class StratusStack extends Stack {
       queues: { signals: this.queues.signals, orders: this.queues.orders },
       alerts: this.alerts,
       exchangeSecret: this.exchangeSecret.secret,
+      alertOverrides: props.alertOverrides,
       logRetention: props.logRetention,
     });
     const fns = this.functions.functions;

@@ -6,7 +6,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ENV, QUEUES, TABLES, type QueueDefinition, type TableDefinition } from '../shared/resources.js';
+import type { AlertOverrides } from '../shared/domain/alert-catalog.js';
+import { ALERT_ENV, ENV, QUEUES, TABLES, type QueueDefinition, type TableDefinition } from '../shared/resources.js';
 import type { Alerts } from './alerts.js';
 import type { QueueWithDlq } from './pipeline-queues.js';
 import type { StateTables } from './state-tables.js';
@@ -21,6 +22,8 @@ export interface TradingFunctionsProps {
   readonly queues: { readonly signals: QueueWithDlq; readonly orders: QueueWithDlq };
   readonly alerts: Alerts;
   readonly exchangeSecret: ISecret;
+  /** Per-kind alert dedup/escalation windows (ALERT_OVERRIDES), validated against the alert catalogue at synth. */
+  readonly alertOverrides?: AlertOverrides;
   readonly logRetention?: RetentionDays;
 }
 
@@ -100,6 +103,7 @@ export class TradingFunctions extends Construct {
       [ENV.ordersQueueUrl]: queues.orders.queue.queueUrl,
       [ENV.alertTopicArn]: alerts.topic.topicArn,
       [ENV.exchangeSecretArn]: props.exchangeSecret.secretArn,
+      ...(props.alertOverrides && Object.keys(props.alertOverrides).length ? { [ALERT_ENV.overrides]: JSON.stringify(props.alertOverrides) } : {}),
     };
 
     const build = (name: TradingFunctionName): StratusFunction => {

@@ -101,6 +101,9 @@ export const ENV = {
   exchangeId: 'EXCHANGE_ID',
 } as const;
 
+/** Optional alerting variables: per-kind dedup/escalation windows (JSON) and the Slack mention of an ESCALATED alert. */
+export const ALERT_ENV = { overrides: 'ALERT_OVERRIDES', slackMention: 'SLACK_ESCALATION_MENTION' } as const;
+
 /** Name of the stream heartbeat source written by market-stream. */
 export const HEARTBEAT_SOURCE = 'market-stream';
 

@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent } from 'aws-lambda';
 import { redactDeep } from '../../shared/adapters/redaction.js';
 import { StratusError } from '../../shared/domain/errors.js';
+import { ALERT_ENV } from '../../shared/resources.js';
 import { logger, metrics } from '../../shared/runtime/observability.js';
 import { SLACK_WEBHOOK_PLACEHOLDER } from './placeholder.js';
 import { parseNotice, slackMention, toSlackPayload } from './slack-message.js';
@@ -15,7 +16,7 @@ export class SlackDeliveryError extends StratusError {
 }
 
 /** Optional environment variable of the notifier: who ESCALATED alerts mention (see slackMention). */
-export const SLACK_MENTION_ENV = 'SLACK_ESCALATION_MENTION';
+export const SLACK_MENTION_ENV = ALERT_ENV.slackMention;
 
 /** What the notifier needs from outside: the webhook URL (resolved once per environment) and an HTTP client. */
 export interface NotifierDeps {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { parseAlertOverrides, type AlertOverrides } from '../domain/alert-catalog.js';
-import { ENV } from '../resources.js';
+import { ALERT_ENV, ENV } from '../resources.js';
 import { ConfigError } from './errors.js';
 
 const required = z.string().min(1);
@@ -21,7 +21,7 @@ const ConfigSchema = z.object({
 });
 
 const TUNABLES = {
-  policyCacheTtlSeconds: 'POLICY_CACHE_TTL_SECONDS', policyMaxAgeSeconds: 'POLICY_MAX_AGE_SECONDS', alertOverrides: 'ALERT_OVERRIDES',
+  policyCacheTtlSeconds: 'POLICY_CACHE_TTL_SECONDS', policyMaxAgeSeconds: 'POLICY_MAX_AGE_SECONDS', alertOverrides: ALERT_ENV.overrides,
   readsExchangeSecret: 'READS_EXCHANGE_SECRET',
 } as const;
 
