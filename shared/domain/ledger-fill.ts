@@ -46,7 +46,7 @@ export function applyFill(
   ledger: Ledger, fill: Fill, base: string, quote: string, options: ApplyFillOptions = {},
 ): { ledger: Ledger; applied: boolean } {
   const key = `${fill.symbol}#${fill.tradeId}`;
-  if (ledger.appliedFillIds.includes(key)) return { ledger, applied: false };
+  if (fillIdSet(ledger.appliedFillIds).has(key)) return { ledger, applied: false };
   const amounts = parseAmounts(fill, base, quote);
   const continuesOrder = options.continuesOrder ?? false;
   const booked = fill.side === 'buy'
@@ -57,11 +57,36 @@ export function applyFill(
     ledger: {
       ...booked,
       feesPaid: ledger.feesPaid.add(amounts.feeQuote).add(amounts.feeBase.mul(amounts.price)),
-      appliedFillIds: [...ledger.appliedFillIds, key].slice(-MAX_APPLIED_FILL_IDS),
+      appliedFillIds: withFillId(ledger.appliedFillIds, key),
       fillCount: ledger.fillCount + 1,
       updatedAt: Math.max(ledger.updatedAt, fill.time),
     },
   };
+}
+
+/**
+ * Set views of appliedFillIds lists, so a lookup is not a scan of up to MAX_APPLIED_FILL_IDS strings. The list a
+ * fill appends to hands its set on to the new list (a chain of ledgers builds one set, not one per fill).
+ */
+const fillIdSets = new WeakMap<readonly string[], Set<string>>();
+
+function fillIdSet(ids: readonly string[]): Set<string> {
+  let set = fillIdSets.get(ids);
+  if (!set) { set = new Set(ids); fillIdSets.set(ids, set); }
+  return set;
+}
+
+/** ids with key appended, newest MAX_APPLIED_FILL_IDS kept (key not in ids); a duplicate-free list's set moves on. */
+function withFillId(ids: readonly string[], key: string): string[] {
+  const next = [...ids, key].slice(-MAX_APPLIED_FILL_IDS);
+  const set = fillIdSets.get(ids);
+  if (set && set.size === ids.length && ids.length <= MAX_APPLIED_FILL_IDS) {
+    fillIdSets.delete(ids);
+    set.add(key);
+    if (next.length === ids.length) set.delete(ids[0]!);
+    fillIdSets.set(next, set);
+  }
+  return next;
 }
 
 function parseAmounts(fill: Fill, base: string, quote: string): FillAmounts {
