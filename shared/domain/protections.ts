@@ -147,6 +147,16 @@ export function nextLockChange(trades: readonly ClosedTrade[], locks: readonly L
   ].filter((m): m is number => m !== undefined);
   let next = Infinity;
   for (const l of locks) if (l.until > now) next = Math.min(next, l.until);
+  if (isAscending(trades)) {
+    // Journal in close order (the usual case): the earliest qualifying trade per term, by binary search.
+    const at = firstWhere(trades, (t) => t.closedAt > now);
+    if (at < trades.length) next = Math.min(next, trades[at]!.closedAt);
+    for (const m of lookbacks) {
+      const j = firstWhere(trades, (t) => t.closedAt + m * MINUTE > now);
+      if (j < trades.length) next = Math.min(next, trades[j]!.closedAt + m * MINUTE);
+    }
+    return next;
+  }
   for (const t of trades) {
     if (t.closedAt > now) next = Math.min(next, t.closedAt);
     for (const m of lookbacks) {
@@ -155,6 +165,30 @@ export function nextLockChange(trades: readonly ClosedTrade[], locks: readonly L
     }
   }
   return next;
+}
+
+/** Whether a journal's close times never decrease (checked once per array; NaN counts as out of order). */
+const ascendingJournals = new WeakMap<readonly ClosedTrade[], boolean>();
+
+function isAscending(trades: readonly ClosedTrade[]): boolean {
+  let known = ascendingJournals.get(trades);
+  if (known === undefined) {
+    known = trades.every((t, i) => Number.isFinite(t.closedAt) && (i === 0 || t.closedAt >= trades[i - 1]!.closedAt));
+    ascendingJournals.set(trades, known);
+  }
+  return known;
+}
+
+/** Index of the first trade for which a predicate monotone in closedAt holds (trades ascending); length if none. */
+function firstWhere(trades: readonly ClosedTrade[], holds: (t: ClosedTrade) => boolean): number {
+  let lo = 0;
+  let hi = trades.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (holds(trades[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function deriveLocksNow(ledger: Ledger, policy: Policy, now: number): Lock[] {
