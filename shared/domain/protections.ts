@@ -13,6 +13,7 @@ const MINUTE = 60_000;
 /** Trades closed within the last `lookbackMinutes` at `now`, oldest first. */
 function inLookback(trades: readonly ClosedTrade[], now: number, lookbackMinutes: number): ClosedTrade[] {
   const from = now - lookbackMinutes * MINUTE;
+  if (isAscending(trades)) return trades.slice(firstWhere(trades, (t) => t.closedAt > from), firstWhere(trades, (t) => t.closedAt > now));
   return trades.filter((t) => t.closedAt > from && t.closedAt <= now).sort((x, y) => x.closedAt - y.closedAt);
 }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ClosedTrade, Lock } from '../../../shared/domain/ledger.js';
-import { nextLockChange } from '../../../shared/domain/protections.js';
+import { dec } from '../../../shared/domain/money.js';
+import { deriveLocks, nextLockChange } from '../../../shared/domain/protections.js';
+import { ledger } from './fixtures.js';
 import { MIN, NOW, policyWith, trade } from './risk-fixtures.js';
 
-// nextLockChange reads a journal in close order by binary search and any other journal trade by trade; the
-// two must give the same time for the same trades, whatever the lookbacks (including fractional minutes).
+// nextLockChange and the protections' lookback windows read a journal in close order by binary search and any
+// other journal trade by trade; the two must agree on the same trades, whatever the lookbacks (fractional too).
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -13,7 +15,14 @@ function rng(seed: number): () => number {
 
 const POLICIES = [
   policyWith({}),
-  policyWith({ protections: { cooldown: { enabled: true, lockMinutes: 7.5 }, stoplossGuard: { enabled: false }, lowProfitPairs: { enabled: true, lookbackMinutes: 90 } } }),
+  policyWith({
+    protections: {
+      cooldown: { enabled: true, lockMinutes: 7.5 },
+      stoplossGuard: { enabled: true, lookbackMinutes: 60, lockMinutes: 30, tradeLimit: 2, perPair: true },
+      maxDrawdown: { enabled: true, lookbackMinutes: 600, lockMinutes: 60, maxDrawdownPct: 0.5 },
+      lowProfitPairs: { enabled: true, lookbackMinutes: 90.5, lockMinutes: 45, tradeLimit: 2, requiredProfitPct: 0 },
+    },
+  }),
 ];
 
 describe('nextLockChange on a journal in close order', () => {
@@ -40,5 +49,22 @@ describe('nextLockChange on a journal in close order', () => {
     expect(nextLockChange(trades, [], policy, NOW)).toBe(NOW + 5 * MIN);
     expect(nextLockChange(trades.slice(0, 2), [], policy, NOW)).toBe(NOW + 5 * MIN);
     expect(nextLockChange(trades.slice(0, 1), [], policy, NOW)).toBe(NOW - 20 * MIN + policy.protections.stoplossGuard.lookbackMinutes * MIN);
+  });
+
+  it('derives the same locks from a journal in close order as from the same trades out of order', () => {
+    const r = rng(99);
+    let locked = 0;
+    for (let run = 0; run < 200; run++) {
+      const policy = POLICIES[run % POLICIES.length]!;
+      // Distinct close times: trades closed at the same ms are walked in journal order, which reversing changes.
+      const trades: ClosedTrade[] = Array.from({ length: 2 + Math.floor(r() * 12) }, (_, k) => trade(r() < 0.5 ? 'BTC/USDT' : 'ETH/USDT', NOW - (k * 50 + Math.floor(r() * 50)) * MIN, {
+        exitReason: r() < 0.5 ? 'stop-loss' : 'signal', pnl: dec((r() * 60 - 40).toFixed(2)), pnlPct: dec((r() * 2 - 1.3).toFixed(3)),
+      })).sort((a, b) => a.closedAt - b.closedAt);
+      const sorted = deriveLocks(ledger({ trades }), policy, NOW);
+      const shuffled = deriveLocks(ledger({ trades: [...trades].reverse() }), policy, NOW);
+      if (sorted.length) locked++;
+      expect(sorted).toEqual(shuffled);
+    }
+    expect(locked).toBeGreaterThan(50);
   });
 });
