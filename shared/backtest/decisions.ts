@@ -5,6 +5,7 @@ import { atr } from '../domain/indicators.js';
 import type { Intent } from '../domain/intent.js';
 import { effectiveStatus } from '../domain/kill-switch.js';
 import { reserve } from '../domain/ledger.js';
+import type { RiskGuard } from '../domain/risk/guard.js';
 import type { MarketInfo } from '../domain/market.js';
 import { dec, type Decimal } from '../domain/money.js';
 import type { Policy } from '../domain/policy.js';
@@ -90,9 +91,10 @@ export function signalsAt(
  * Judges an intent with the live risk chain (decide.ts), the RiskContext built as decide-intent builds it
  * (ledger, effective kill switch status, marks, book, lastClose, ATR for volatility sizing, heartbeat age
  * 0, breaker closed). An approval reserves in the ledger and queues the order for the next open; a
- * rejection counts each of its reason codes.
+ * rejection counts each of its reason codes. `guards` replaces the policy's chain (the engine passes none when
+ * its screen proved every guard passes).
  */
-export function decideAt(state: SimState, intent: Intent, s: DecisionStep): void {
+export function decideAt(state: SimState, intent: Intent, s: DecisionStep, guards?: readonly RiskGuard[]): void {
   const { policy, price, last } = s;
   const now = closeTime(last);
   const window = (state.seen.get(s.symbol) ?? []).slice(-(policy.risk.atrPeriod + 1));
@@ -103,7 +105,7 @@ export function decideAt(state: SimState, intent: Intent, s: DecisionStep): void
     heartbeatAgeMs: 0, lastClose: dec(last.close), book: { bid: price, ask: price },
     ...(volatility !== undefined && Number.isFinite(volatility) ? { atr: dec(volatility) } : {}),
     ...(intent.kind === 'entry' ? { circuit: 'closed' as const } : {}),
-  });
+  }, guards);
   if (out.reservation && out.decision.order) {
     state.ledger = reserve(state.ledger, out.reservation);
     state.pending.push({ order: out.decision.order, decidedAt: now });

@@ -8,13 +8,17 @@ import { dec, money, type Decimal } from '../domain/money.js';
 import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, type SignalScreen } from '../domain/strategy.js';
 import { decideAt, intentOf, signalsAt, type SignalGate } from './decisions.js';
-import { certainRejection } from './rejection-screen.js';
+import { entryVerdict } from './rejection-screen.js';
+import type { RiskGuard } from '../domain/risk/guard.js';
 import { fillPending } from './fills.js';
 import { withHighWaterMarks } from '../domain/exits.js';
 import { equityOf, exitMaybe, ledgerView, lockEventAt, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
 import { count, newSimState, withPaperFees, type SimState } from './sim-state.js';
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
 import { refreshLocks, upkeepAt } from './upkeep.js';
+
+/** The chain decide() runs when the entry screen proved every guard passes. */
+const NO_GUARDS: readonly RiskGuard[] = [];
 
 /** The JSON equity curve holds at most this many exact (decimal) points; metrics read the per-step float curve. */
 export const MAX_EQUITY_POINTS = 5_000;
@@ -130,16 +134,18 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       if (gate === null) continue;
       const s = { symbol, last, policy, policyHash: input.policyHash };
       for (const x of signalsAt(state, s, gate, scope)) {
+        let codes: readonly string[] | undefined;
         if (!exact && x.signal.side === 'buy') {
           sync();
-          const codes = certainRejection({
+          codes = entryVerdict({
             policy, ledger: state.ledger, view, prices: price, symbol, strategy: x.strategy,
             killSwitch: effectiveStatus(state.killSwitch, now), now, price: price[i]!, lastClose: last.close, market: markets[i]!, locksFixedUntil: lockAt,
           });
-          if (codes) { for (const c of codes) count(state.rejections, c); continue; }
+          if (codes?.length) { for (const c of codes) count(state.rejections, c); continue; }
         }
         marks ??= decimalMarks();
-        decideAt(state, intentOf(x, s), { ...s, price: dec(price[i]!), marks, market: markets[i]! });
+        // codes = []: every guard certainly passes, so decide() sizes and builds the order without re-running them.
+        decideAt(state, intentOf(x, s), { ...s, price: dec(price[i]!), marks, market: markets[i]! }, codes === undefined ? undefined : NO_GUARDS);
       }
     }
     sync();

@@ -14,9 +14,9 @@ import type { LedgerView } from './screens.js';
 /**
  * A float screen of the risk chain for the backtest's entries: the complete list of reason codes decide()
  * would give, when every guard's verdict is certain, so a certain rejection skips the decimal chain (and the
- * intent id). Each numeric check keeps a margin far above float rounding (near()); inside it, or for a guard
- * or a setting it does not model, it answers undefined and the engine runs decide(). Approvals always run
- * decide() (their order is built there), so the screen only ever returns rejections.
+ * intent id), and a certain approval (no code) runs decide() without its guards (the order is still sized and
+ * built there, in decimal). Each numeric check keeps a margin far above float rounding (near()); inside it, or
+ * for a guard or a setting it does not model, it answers undefined and the engine runs decide() in full.
  */
 
 /** What the screen reads for one entry intent at a close (the engine's decision context, as floats). */
@@ -51,8 +51,8 @@ function chainOf(policy: Policy): readonly RiskGuard[] {
   return chain;
 }
 
-/** The reason codes decide() certainly gives this buy (non-empty: a rejection), or undefined: run decide(). */
-export function certainRejection(s: EntryScreenInput): ReasonCode[] | undefined {
+/** The reason codes decide() certainly gives this buy (empty: every guard passes), or undefined: run decide() in full. */
+export function entryVerdict(s: EntryScreenInput): ReasonCode[] | undefined {
   const { ledger, policy, symbol, now } = s;
   if (!(s.price > 0) || !(s.lastClose > 0) || s.view.ledger !== ledger) return undefined;
   const reservations = Object.values(ledger.reservations);
@@ -123,7 +123,7 @@ export function certainRejection(s: EntryScreenInput): ReasonCode[] | undefined 
     if (v) codes.push(g.code);
   }
   if (policy.mode === 'DRY_RUN') codes.push(DRY_RUN_CODE);
-  return codes.length ? codes : undefined;
+  return codes;
 }
 
 /** a > b certainly (true), certainly not (false), or too close to call (undefined); `scale` as near(). */

@@ -5,6 +5,7 @@ import { money } from './money.js';
 import { clientOrderIdFor, orderIdFor, type OrderRequest } from './order.js';
 import type { RiskContext } from './risk/context.js';
 import { evaluateRisk } from './risk/evaluate.js';
+import type { RiskGuard } from './risk/guard.js';
 
 /** The decision input: the risk context plus the policy identity every record carries. */
 export type DecideInput = RiskContext & { policyHash: string; policyVersion: number };
@@ -16,10 +17,11 @@ const DRY_RUN_REASON: Reason = { code: 'DRY_RUN', message: 'policy mode DRY_RUN:
  * the ledger reservation, tagged with the strategy and kind (reserve() logs it for pacing). Buys reserve
  * notional × (1 + taker fee); sells reserve 0 but are still tracked (an exit in flight blocks a second one).
  * DRY_RUN never approves: it appends a DRY_RUN reason and yields no order and no reservation.
+ * `guards` replaces the policy's chain (guardsFor) — for a caller that has already proved its verdicts.
  */
-export function decide(input: DecideInput): { decision: Decision; reservation?: Reservation } {
+export function decide(input: DecideInput, guards?: readonly RiskGuard[]): { decision: Decision; reservation?: Reservation } {
   const { intent, policy, price, now } = input;
-  const risk = evaluateRisk(input);
+  const risk = evaluateRisk(input, guards);
   const dryRun = policy.mode === 'DRY_RUN';
   const base = {
     intentId: intent.intentId,
