@@ -9,7 +9,7 @@ import type { Candle } from '../../shared/domain/candle.js';
 import { policyHash, validatePolicy, type Policy } from '../../shared/domain/policy.js';
 
 const MIB = 1024 * 1024;
-/** Steps between progress callbacks: each samples process.memoryUsage(), ~1 ms on this machine, so not too often. */
+/** Steps between progress callbacks (each samples process.memoryUsage() and redraws the bar). */
 const PROGRESS_EVERY = 100_000;
 
 /**
