@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { buildSync } from 'esbuild';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../shared/metrics-catalog.js';
-import { BUNDLE_ALIASES, BUNDLE_EXTERNALS, BUNDLE_SETTINGS, ESM_REQUIRE_BANNER, REPO_ROOT } from './bundle-options.js';
+import { ESM_REQUIRE_BANNER, esbuildOptions, REPO_ROOT } from './bundle-options.js';
 
 export { ESM_REQUIRE_BANNER, REPO_ROOT };
 
@@ -34,13 +34,14 @@ export interface StratusFunctionProps {
 }
 
 /**
- * A NodejsFunction with the team's defaults: nodejs24.x on arm64, bundled as lib/bundle-options.ts says (minified
- * ESM with the require banner, @aws-sdk/* left to the runtime, ccxt's unused dependencies stubbed; a source map only
- * with the sourceMaps context flag), its own log group, and a role that may write only to it.
+ * A Lambda function with the team's defaults: nodejs24.x on arm64, bundled at synth by esbuild as
+ * lib/bundle-options.ts says (minified ESM with the require banner, code split so ccxt loads only on the exchange
+ * path, ccxt's unused dependencies stubbed; a source map only with the sourceMaps context flag), its own log
+ * group, and a role that may write only to it.
  */
 export class StratusFunction extends Construct {
   /** The Lambda function. */
-  public readonly fn: NodejsFunction;
+  public readonly fn: LambdaFunction;
   /** Its execution role (no managed policies; grants are added by the caller). */
   public readonly role: Role;
   /** Its log group, with retention. */
@@ -62,9 +63,20 @@ export class StratusFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    const entry = props.entry;
+    this.fn = new LambdaFunction(this, 'Function', {
+      // Bundled like NodejsFunction (source = repository, hash = output, skipped where bundling is), but by esbuild's
+      // API: NodejsFunction's CLI call writes one file and cannot split chunks.
+      code: Code.fromAsset(REPO_ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          image: DockerImage.fromRegistry('unused-local-bundling'),
+          // Never run (local bundling always succeeds); it makes CDK's bundle cache key differ per entry and flag.
+          command: ['esbuild', path.relative(REPO_ROOT, entry), ...(sourceMaps ? ['--sourcemap'] : [])],
+          local: { tryBundle: (outputDir) => (buildSync(esbuildOptions(entry, outputDir, { sourceMap: sourceMaps })), true) },
+        },
+      }),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       description: props.description,
@@ -73,25 +85,12 @@ export class StratusFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: {
         ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: BUNDLE_SETTINGS.target,
-        mainFields: [...BUNDLE_SETTINGS.mainFields],
-        banner: ESM_REQUIRE_BANNER,
-        minify: BUNDLE_SETTINGS.minify,
-        sourceMap: sourceMaps,
-        sourcesContent: false,
-        externalModules: [...BUNDLE_EXTERNALS],
-        esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
       },
     });
   }

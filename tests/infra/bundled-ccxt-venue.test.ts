@@ -15,9 +15,8 @@ let fake: FakeBinance;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-ccxt-bundle-'));
-  const outfile = path.join(dir, 'index.mjs');
-  await build({ ...esbuildOptions(path.join(REPO_ROOT, 'shared', 'adapters', 'ccxt-exchange.ts'), outfile), logLevel: 'error' });
-  venue = (await import(pathToFileURL(outfile).href)) as VenueModule;
+  await build(esbuildOptions(path.join(REPO_ROOT, 'shared', 'adapters', 'ccxt-exchange.ts'), dir));
+  venue = (await import(pathToFileURL(path.join(dir, 'index.mjs')).href)) as VenueModule;
   fake = await FakeBinance.start({ apiKey: 'k', secret: 's', balances: { USDT: '1000', BTC: '0' } });
 }, 60_000);
 
