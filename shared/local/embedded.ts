@@ -6,7 +6,7 @@ import { emulatorEnv, startEmulators, type Emulators } from './emulators.js';
 import { provision, type Provisioned } from './provision.js';
 import { VirtualClock } from './virtual-clock.js';
 import { LocalScheduler } from './local-scheduler.js';
-import { SqsEventSource, type SqsEventSourceStats } from './sqs-event-source.js';
+import { SqsEventSource, type SqsEventSourceRequests, type SqsEventSourceStats } from './sqs-event-source.js';
 import { lambdaContext } from './lambda-context.js';
 import { ReplayMarketSource } from '../adapters/replay-market-source.js';
 import { createMarketStream } from '../services/stream-market.js';
@@ -23,7 +23,7 @@ export interface EmbeddedOptions {
   /** Powertools log level inside the functions (default ERROR, so the summary stays readable). */
   readonly logLevel?: string;
   /** Called with the live adapters after the replay, before the emulators stop (tests audit state here), and the pollers' request counts. */
-  readonly onFinished?: (deps: Deps, pollers: Readonly<Record<QueueId, SqsEventSourceStats>>) => Promise<void>;
+  readonly onFinished?: (deps: Deps, pollers: Readonly<Record<QueueId, SqsEventSourceStats & SqsEventSourceRequests>>) => Promise<void>;
 }
 
 /** Progress of a replay, reported once per replayed hour. */
@@ -129,7 +129,8 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
     schedulerErrors: scheduler.errors().length, undrained, consumers: consumers.map((c) => c.stats()),
     wallSeconds: (performance.now() - started) / 1000,
   });
-  await opts.onFinished?.(deps, { signals: consumers[0]!.stats(), orders: consumers[1]!.stats() });
+  const pollers = (c: SqsEventSource) => ({ ...c.stats(), ...c.requests() });
+  await opts.onFinished?.(deps, { signals: pollers(consumers[0]!), orders: pollers(consumers[1]!) });
   sqs.destroy();
   return summary;
 }

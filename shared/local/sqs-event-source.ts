@@ -41,17 +41,19 @@ export interface PollResult {
   readonly error?: unknown;
 }
 
-/** Running totals: invocations, records delivered, records left to retry, invocations that threw, requests made. */
+/** Running totals: invocations, records delivered, records left to retry, invocations that threw. */
 export interface SqsEventSourceStats {
   readonly invocations: number;
   readonly records: number;
   readonly failures: number;
   readonly errors: number;
-  /** ReceiveMessage requests sent. */
-  readonly receives: number;
-  /** GetQueueAttributes requests sent by pending(). */
-  readonly depthChecks: number;
   readonly lastError?: string;
+}
+
+/** Requests this mapping sent to its queue: ReceiveMessage calls, and GetQueueAttributes calls by pending(). */
+export interface SqsEventSourceRequests {
+  readonly receives: number;
+  readonly depthChecks: number;
 }
 
 /** The result of drain(): drained is false when maxWaitMs ran out with messages still queued or in flight. */
@@ -79,7 +81,8 @@ export class MalformedSqsMessageError extends StratusError {
 
 /** Lambda's SQS poller for one queue and one function; one invocation at a time. */
 export class SqsEventSource {
-  private counts = { invocations: 0, records: 0, failures: 0, errors: 0, receives: 0, depthChecks: 0 };
+  private counts = { invocations: 0, records: 0, failures: 0, errors: 0 };
+  private sent = { receives: 0, depthChecks: 0 };
   private lastError: string | undefined;
 
   constructor(private readonly opts: SqsEventSourceOptions) {
@@ -92,7 +95,7 @@ export class SqsEventSource {
   /** Receives one batch and, if it is not empty, invokes the handler once and settles the batch. */
   async pollOnce(): Promise<PollResult> {
     const { sqs, queueUrl } = this.opts;
-    this.counts.receives++;
+    this.sent.receives++;
     const received = await sqs.send(new ReceiveMessageCommand({
       QueueUrl: queueUrl, MaxNumberOfMessages: this.opts.batchSize, WaitTimeSeconds: 0,
       AttributeNames: ['All'], MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'],
@@ -146,7 +149,7 @@ export class SqsEventSource {
 
   /** Messages visible, in flight or delayed on this mapping's queue. */
   pending(): Promise<number> {
-    this.counts.depthChecks++;
+    this.sent.depthChecks++;
     return queueDepth(this.opts.sqs, this.opts.queueUrl, true);
   }
 
@@ -158,6 +161,11 @@ export class SqsEventSource {
   /** Running totals since construction. */
   stats(): SqsEventSourceStats {
     return { ...this.counts, ...(this.lastError ? { lastError: this.lastError } : {}) };
+  }
+
+  /** Requests sent to the queue since construction. */
+  requests(): SqsEventSourceRequests {
+    return { ...this.sent };
   }
 
   /** Lambda's rule: an identifier that is empty or not in the batch fails the whole batch. */

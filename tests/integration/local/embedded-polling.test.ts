@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readCandleDir, replayDataDir } from '../../../shared/local/candle-files.js';
 import { runEmbedded } from '../../../shared/local/embedded.js';
-import type { SqsEventSourceStats } from '../../../shared/local/sqs-event-source.js';
+import type { SqsEventSourceRequests, SqsEventSourceStats } from '../../../shared/local/sqs-event-source.js';
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
 const FROM = Date.UTC(2021, 4, 19, 0, 0);
 
 async function replay(minutes: number) {
   const candles = await readCandleDir(replayDataDir(), SYMBOLS, '1m', { from: FROM, to: FROM + minutes * 60_000 });
-  let pollers: Readonly<Record<'signals' | 'orders', SqsEventSourceStats>> | undefined;
+  let pollers: Readonly<Record<'signals' | 'orders', SqsEventSourceStats & SqsEventSourceRequests>> | undefined;
   const summary = await runEmbedded({ candles, policy: { symbols: SYMBOLS }, onFinished: async (_deps, p) => { pollers = p; } });
   return { summary, pollers: pollers! };
 }
