@@ -12,7 +12,7 @@ import { redactingAlerts } from '../adapters/redaction.js';
 import { parseAlertOverrides } from '../domain/alert-catalog.js';
 import type { Alerts, Clock, PolicyStore, StateStore } from '../ports.js';
 import { ENV } from '../resources.js';
-import { systemClock } from '../runtime/deps.js';
+import { systemClock } from '../runtime/system-clock.js';
 
 /** A policy store the operator commands can read, write and list. */
 export type OperatorPolicyStore = PolicyStore & PolicyRecords;

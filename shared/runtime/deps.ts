@@ -21,6 +21,7 @@ import { emfExchangeMeter, meteredVenues, type ExchangeMeter } from '../adapters
 import { metrics } from './observability.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, MessageQueue, OrderQueue, PolicyStore, SignalQueue, StateStore } from '../ports.js';
 import { loadConfig, type StratusConfig } from './config.js';
+import { systemClock } from './system-clock.js';
 import { lazyCandleFetcherFor, liveExchange } from './live-exchange.js';
 
 /** Everything a Stratus function needs, built once per cold start. */
@@ -41,8 +42,7 @@ export interface Deps {
   readonly exchangeFor: (policy: Policy, mode?: TradingMode) => Exchange;
 }
 
-/** The wall clock; only the runtime layer may read it. */
-export const systemClock: Clock = { now: () => Date.now() };
+export { systemClock };
 
 /** Builds the adapters for a config. The embedded runtime passes its virtual clock; a deployed function a meter for exchange calls. */
 export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; meter?: ExchangeMeter; secrets?: SecretReader } = {}): Deps {
