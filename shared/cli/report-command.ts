@@ -3,7 +3,7 @@ import { dynamoDocumentClient } from '../adapters/aws-clients.js';
 import { DynamoMarketStore } from '../adapters/dynamo-market-store.js';
 import { DynamoOpsRecords } from '../adapters/dynamo-ops-records.js';
 import { ENV } from '../resources.js';
-import { buildDailyReport, DAY_MS, type DailyReportDeps } from '../services/daily-report.js';
+import { buildDailyReport, DAY_MS, dayStartOf, type DailyReportDeps } from '../services/daily-report.js';
 import { renderDailyReport } from '../services/daily-report-text.js';
 import type { CliContext } from './cli-context.js';
 
@@ -20,8 +20,15 @@ function processProbes(env: NodeJS.ProcessEnv = process.env): ReportProbes {
 
 /** `stratus report [--day YYYY-MM-DD] [--json [file]]`: the daily report the schedule sends (default: yesterday, UTC). */
 export async function reportCommand(ctx: CliContext, values: { day?: string; json?: string }, probes: () => ReportProbes = () => processProbes()): Promise<number> {
-  const day = values.day ?? new Date(Math.floor(ctx.clock.now() / DAY_MS) * DAY_MS - DAY_MS).toISOString().slice(0, 10);
+  const today = Math.floor(ctx.clock.now() / DAY_MS) * DAY_MS;
+  const day = values.day ?? new Date(today - DAY_MS).toISOString().slice(0, 10);
+  let start: number;
+  try { start = dayStartOf(day); } catch { throw new Error(`--day must be a calendar day as YYYY-MM-DD, got ${day}`); }
+  if (start > today) throw new Error(`--day ${day} is in the future (today is ${new Date(today).toISOString().slice(0, 10)} UTC)`);
   const report = await buildDailyReport({ clock: ctx.clock, state: ctx.state(), policies: ctx.policies(), ...probes() }, day);
+  if (report.fills === 0 && report.decisions.approved + report.decisions.rejected === 0 && report.alerts.total === 0) {
+    ctx.err(`stratus report: no fills, decisions or alerts recorded on ${day}\n`);
+  }
   if (values.json === undefined) ctx.out(renderDailyReport(report));
   else if (values.json === '-') ctx.out(`${JSON.stringify(report, null, 2)}\n`);
   else { await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`); ctx.out(renderDailyReport(report)); }

@@ -58,6 +58,21 @@ Usage:
   Policy commands need POLICY_TABLE, the others STATE_TABLE (stack outputs), and AWS credentials.
 `;
 
+/** Options each operator command takes; any other option, or a positional, is refused rather than ignored. */
+const OPERATOR_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  status: ['json'], report: ['day', 'json'], cost: ['symbols', 'cadence', 'spot', 'region', 'json'],
+  kill: ['reason', 'by'], reset: ['reason', 'by'],
+};
+
+/** Why `stratus <command>` was given an option or argument it does not take; undefined when it was not. */
+function operatorMisuse(command: string, rest: readonly string[], values: Record<string, unknown>): string | undefined {
+  const allowed = OPERATOR_OPTIONS[command];
+  if (!allowed) return undefined;
+  const foreign = Object.keys(values).filter((k) => values[k] !== undefined && !allowed.includes(k));
+  if (foreign.length) return `unknown option${foreign.length > 1 ? 's' : ''} for ${command}: ${foreign.map((k) => `--${k}`).join(', ')}`;
+  return rest.length ? `unexpected argument${rest.length > 1 ? 's' : ''}: ${rest.join(' ')}` : undefined;
+}
+
 /** Parses argv and runs a command against `ctx` (a real process by default); returns the exit code. */
 export async function runCli(argv: string[], context?: CliContext): Promise<number> {
   const first = argv.find((a) => !a.startsWith('-')) ?? '';
@@ -88,6 +103,8 @@ export async function runCli(argv: string[], context?: CliContext): Promise<numb
   const { positionals, values } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || !command) { (command || values.help ? io.out : io.err)(USAGE); return command || values.help ? 0 : 2; }
+  const misuse = operatorMisuse(command, rest, values);
+  if (misuse) { io.err(`stratus ${command}: ${misuse}\n\n${USAGE}`); return 2; }
   const ctx = context ?? (await import('./cli-context.js')).processContext();
   try {
     switch (command) {

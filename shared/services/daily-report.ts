@@ -55,7 +55,8 @@ const pct = (d: Decimal) => Number(d.mul(100).toDecimalPlaces(4).toFixed());
 /** Start (epoch ms) of a YYYY-MM-DD UTC day; throws on anything else. */
 export function dayStartOf(day: string): number {
   const t = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
-  if (Number.isNaN(t)) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);
+  // Date.parse rolls an impossible day over (2021-02-30 is 2 March): the round trip must give the same day back.
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== day) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);
   return t;
 }
 
