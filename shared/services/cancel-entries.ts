@@ -1,5 +1,6 @@
 import type { EntryCancelRequest } from '../domain/decision.js';
 import { ContentionError, StratusError } from '../domain/errors.js';
+import { effectiveStatus, lastResetAt, type KillSwitchState } from '../domain/kill-switch.js';
 import { isTerminal, transitionOrder, type OrderRecord, type OrderStatus } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
 import type { ExchangeOrder } from '../ports.js';
@@ -68,9 +69,19 @@ export async function cancelRequestedEntry(deps: KillSwitchDeps, request: EntryC
   const stored = (await deps.state.getOrder(request.orderId))?.value;
   const ks = (await deps.state.getKillSwitch())?.value;
   if (!stored || stored.clientOrderId !== request.clientOrderId || stored.symbol !== request.symbol || stored.side !== 'buy') return 'IGNORED';
-  if ((ks?.tripCount ?? 0) < request.tripCount) return 'IGNORED';
+  if (!tripCovers(ks, request, stored, deps.clock.now())) return 'IGNORED';
   if (isTerminal(stored.status)) return stored.status;
   return cancelEntry(deps, (await deps.policies.load()).policy, stored);
+}
+
+/**
+ * Whether the trip a request names happened and covers the entry: trip 0 is no trip, a count above the switch's is
+ * one that never happened, and an entry decided after the switch was re-armed is not the trip's to cancel.
+ */
+function tripCovers(ks: KillSwitchState | undefined, request: EntryCancelRequest, order: OrderRecord, now: number): boolean {
+  if (request.tripCount < 1 || (ks?.tripCount ?? 0) < request.tripCount) return false;
+  const reset = lastResetAt(ks);
+  return effectiveStatus(ks, now) !== 'ARMED' || reset === undefined || order.createdAt <= reset;
 }
 
 /** Cancels one entry by its status: NEW in the state table; SUBMITTING after a lookup; OPEN/PARTIALLY_FILLED on its venue. */
