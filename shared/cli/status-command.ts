@@ -61,9 +61,18 @@ export function renderHealth(r: HealthReport): string {
   return `stratus status: ${r.verdict} at ${iso(r.at)}\n${table([['CHECK', 'STATE', 'DETAIL'], ...r.checks.map((c) => [c.name, c.state, c.detail])])}`;
 }
 
-/** `stratus status [--json [file]]`: the verdict (exit 0 OK, 1 DEGRADED, 2 CRITICAL) and every check on its own line. */
+/**
+ * `stratus status [--json [file]]`: the verdict (exit 0 OK, 1 DEGRADED, 2 CRITICAL) and every check on its own line.
+ * A check that cannot run at all (no table name, no client) is CRITICAL, exit 2 — never the 1 of DEGRADED.
+ */
 export async function statusCommand(ctx: CliContext, values: { json?: string }, probes: () => StatusProbes = () => processProbes()): Promise<number> {
-  const report = await checkHealth({ clock: ctx.clock, state: ctx.state(), policies: ctx.policies(), ...probes() });
+  let report: HealthReport;
+  try {
+    report = await checkHealth({ clock: ctx.clock, state: ctx.state(), policies: ctx.policies(), ...probes() });
+  } catch (error) {
+    ctx.err(`stratus status: CRITICAL: the health check could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    return verdictExitCode('CRITICAL');
+  }
   if (values.json === undefined) ctx.out(renderHealth(report));
   else if (values.json === '-') ctx.out(`${JSON.stringify(report, null, 2)}\n`);
   else { await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`); ctx.out(renderHealth(report)); }

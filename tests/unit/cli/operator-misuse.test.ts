@@ -58,3 +58,17 @@ describe('stratus report --day', () => {
     expect(err.join('')).toBe('stratus report: no fills, decisions or alerts recorded on 2024-01-10\n');
   });
 });
+
+describe('stratus status when the check cannot run', () => {
+  it('exits 2 (CRITICAL), not 1 (DEGRADED), when a table name is missing, naming the cause', async () => {
+    const saved = process.env.MARKET_TABLE;
+    delete process.env.MARKET_TABLE;
+    try {
+      const r = await cliHarness().run('status');
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^stratus status: CRITICAL: the health check could not run: set MARKET_TABLE/);
+    } finally {
+      if (saved !== undefined) process.env.MARKET_TABLE = saved;
+    }
+  });
+});
