@@ -14,12 +14,14 @@ export interface Refusal {
 
 /** Fields of a decision's own order that must reach execution unchanged. */
 const DECIDED: readonly (keyof OrderRequest)[] = [
-  'orderId', 'clientOrderId', 'symbol', 'side', 'kind', 'type', 'limitPrice', 'referencePrice', 'mode', 'policyHash',
+  'orderId', 'clientOrderId', 'intentId', 'strategy', 'symbol', 'side', 'kind', 'type', 'limitPrice', 'referencePrice', 'mode',
+  'policyHash', 'createdAt', 'exitReason',
 ];
 
 /**
  * Why execution must not send `order`, or undefined when it may. An order is sent only when it is the stored
- * approved decision's own order (same order id, symbol, side, kind, type, quantity, prices, mode, policy hash),
+ * approved decision's own order (every field it was decided with: ids, strategy, symbol, side, kind, type, quantity,
+ * prices, reserved notional, mode, policy hash, time, exit reason),
  * or a follow-up the manage loop made of one: on that decision's followUpOrderId chain, same symbol, side,
  * kind and mode, its predecessor on record and final, no more than the predecessor left unfilled, and its own
  * reservation in the ledger (the manage loop reserves before it creates the follow-up; a message cannot).
@@ -46,6 +48,7 @@ function ownOrderMismatch(decision: Decision, order: OrderRecord): string | unde
   const decided = decision.order!;
   const differs = DECIDED.filter((k) => decided[k] !== order[k]);
   if (!dec(decided.quantity).eq(order.quantity)) differs.push('quantity');
+  if (!dec(decided.reservedNotional).eq(order.reservedNotional)) differs.push('reservedNotional');
   return differs.length ? `order ${order.orderId} differs from its decision in ${differs.join(', ')}` : undefined;
 }
 
@@ -53,7 +56,7 @@ async function followUpMismatch(state: StateStore, decision: Decision, order: Or
   const decided = decision.order!;
   const chain = followUpChain(order);
   if (chain[0] !== decided.orderId) return `follow-up ${order.orderId} does not descend from order ${decided.orderId}`;
-  const differs = (['symbol', 'side', 'kind', 'mode'] as const).filter((k) => decided[k] !== order[k]);
+  const differs = (['strategy', 'symbol', 'side', 'kind', 'mode'] as const).filter((k) => decided[k] !== order[k]);
   if (differs.length) return `follow-up ${order.orderId} differs from its decision in ${differs.join(', ')}`;
   const prev = (await state.getOrder(chain.at(-1)!))?.value;
   if (!prev || prev.symbol !== order.symbol || prev.side !== order.side) return `follow-up ${order.orderId}: its predecessor is not on record`;
