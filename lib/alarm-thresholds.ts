@@ -41,6 +41,10 @@ export function alarmThresholds(node: Node): AlarmThresholds {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`context ${contextKey} must be a positive number, got ${JSON.stringify(raw)}`);
     out[key] = value;
   }
-  if (out.durationPctOfTimeout! > 100) throw new Error(`context ${ALARM_CONTEXT.durationPctOfTimeout} must be at most 100`);
+  for (const key of ['durationPctOfTimeout', 'drawdownWarnPct', 'exposurePct'] as const) {
+    if (out[key]! > 100) throw new Error(`context ${ALARM_CONTEXT[key]} must be at most 100 (a percentage), got ${out[key]}`);
+  }
+  // The NoSignalRun period is this many signal cadences: CloudWatch takes only whole minutes for a Lambda metric.
+  if (!Number.isInteger(out.signalCadences)) throw new Error(`context ${ALARM_CONTEXT.signalCadences} must be a whole number of cadences, got ${out.signalCadences}`);
   return Object.freeze(out) as AlarmThresholds;
 }

@@ -176,4 +176,11 @@ describe('portfolio alarms', () => {
     expect(() => buildForTest({ [ALARM_CONTEXT.exposurePct]: 'lots' })).toThrow(/alarmExposurePct must be a positive number/);
     expect(() => buildForTest({ [ALARM_CONTEXT.durationPctOfTimeout]: 120 })).toThrow(/at most 100/);
   });
+
+  it('refuses a fractional signal-cadence count and a drawdown or exposure threshold above 100 %, naming the context key', () => {
+    expect(() => buildForTest({ [ALARM_CONTEXT.signalCadences]: 1.5 })).toThrow(/context alarmSignalCadences must be a whole number of cadences, got 1.5/);
+    expect(() => buildForTest({ [ALARM_CONTEXT.signalCadences]: '0.5' })).toThrow(/alarmSignalCadences must be a whole number/);
+    expect(() => buildForTest({ [ALARM_CONTEXT.drawdownWarnPct]: 150 })).toThrow(/context alarmDrawdownWarnPct must be at most 100/);
+    expect(() => buildForTest({ [ALARM_CONTEXT.exposurePct]: '101' })).toThrow(/context alarmExposurePct must be at most 100/);
+  });
 });
