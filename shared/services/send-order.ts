@@ -73,7 +73,24 @@ export async function submit(
       return transitionOrder(order, 'REJECTED', deps.clock.now(), { rejectReason: `${error.code}: ${error.message}` });
     }
   }
-  return applyExchangeState(deps, order, placed, marketOf);
+  return applyExchangeState(deps, order, await cancelIfHaltedSince(deps, exchange, order, policy, placed), marketOf);
+}
+
+/**
+ * A trip while an entry's send was on its way finds it SUBMITTING and not shown yet, so its sweep cannot cancel it:
+ * the sender, reading the switch again once the exchange answered, cancels an entry that rests. Best effort: if this
+ * fails the order is booked as it is and the sweep, repeated while TRIPPED, cancels it.
+ */
+async function cancelIfHaltedSince(
+  deps: ExecutionDeps, exchange: Exchange, order: OrderRecord, policy: Policy, placed: ExchangeOrder,
+): Promise<ExchangeOrder> {
+  if (placed.status !== 'open' || order.side !== 'buy') return placed;
+  try {
+    if (!(await heldBySwitch(deps, order, policy))) return placed;
+    return await watched(deps, policy, 'order', () => exchange.cancelOrder(order.symbol, order.clientOrderId));
+  } catch {
+    return placed;
+  }
 }
 
 /** True when the kill switch, read now, holds this order back: any buy or entry, an exit unless risk.allowExitsWhenHalted. */
