@@ -1,5 +1,4 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Candle } from '../domain/candle.js';
 import { QUEUES, SCHEDULES, type ScheduledInvocation } from '../resources.js';
 import { emulatorEnv, startEmulators, type Emulators } from './emulators.js';
@@ -13,6 +12,7 @@ import { createMarketStream } from '../services/stream-market.js';
 import { summarize, type EmbeddedSummary } from './summary.js';
 import { SendWatch } from './send-watch.js';
 import type { Deps } from '../runtime/deps.js';
+import { sqsClient } from '../adapters/aws-clients.js';
 
 /** What to replay and under which policy. Times are epoch ms (candle open times). */
 export interface EmbeddedOptions {
@@ -91,7 +91,7 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
       },
     });
   }
-  const sqs = new SQSClient({ region: emulators.region, credentials: emulators.credentials, endpoint: emulators.sqsEndpoint });
+  const sqs = sqsClient({ region: emulators.region, credentials: emulators.credentials, endpoint: emulators.sqsEndpoint });
   const queueIds = ['signals', 'orders'] as const;
   const consumers = queueIds.map((id) => new SqsEventSource({
     sqs, queueUrl: provisioned.queues[id].url, queueArn: provisioned.queues[id].arn, batchSize: QUEUES[id].batchSize,

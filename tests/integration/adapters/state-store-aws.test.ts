@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { ListTopicsCommand } from '@aws-sdk/client-sns';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient, snsClient, sqsClient } from '../../../shared/adapters/aws-clients.js';
 import { DynamoStateStore } from '../../../shared/adapters/dynamo-state-store.js';
@@ -38,6 +40,21 @@ describe('AWS clients', () => {
   it('build a separate client for an explicit override', () => {
     const override = { endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials };
     expect(dynamoDocumentClient(override)).not.toBe(dynamoDocumentClient(override));
+  });
+
+  it('sign loopback emulator requests without SigV4 hashing, which dynalite and fauxqs accept, and keep SigV4 for AWS endpoints', async () => {
+    const local = { endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials };
+    const signerName = async (config: { signer: unknown }) =>
+      ((await (config.signer as (scheme?: unknown) => Promise<object>)()) as object).constructor.name;
+    expect(await signerName(dynamoDocumentClient(local).config)).not.toBe('SignatureV4');
+    expect(await signerName(sqsClient({ ...local, endpoint: e.sqsEndpoint }).config)).not.toBe('SignatureV4');
+    expect(await signerName(dynamoDocumentClient({ ...local, endpoint: 'https://dynamodb.eu-west-1.amazonaws.com' }).config)).toBe('SignatureV4');
+    expect(await signerName(snsClient({ ...local, endpoint: 'https://sns.eu-west-1.amazonaws.com' }).config)).toBe('SignatureV4');
+    const { tables } = await provision(e, 'loopsign');
+    const store = new DynamoStateStore({ tableName: tables.state, client: dynamoDocumentClient(local) });
+    expect(await store.putKillSwitch({ status: 'ARMED', tripCount: 0, history: [] }, 0)).toBe(true);
+    await expect(sqsClient({ ...local, endpoint: e.sqsEndpoint }).send(new ListQueuesCommand({}))).resolves.toBeDefined();
+    await expect(snsClient({ ...local, endpoint: e.snsEndpoint }).send(new ListTopicsCommand({}))).resolves.toBeDefined();
   });
 });
 
