@@ -5,7 +5,7 @@
  * invalid one is recorded once per version (pk POLICY_REJECTION) and never takes
  * effect. Rules: policy-codec.ts.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LoadedPolicy } from '../domain/policy.js';
 import type { Clock, PolicyStore } from '../ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
@@ -18,6 +18,8 @@ import {
 import { PolicyWriteConflictError, conditionalWrite, translateAwsErrors } from './errors.js';
 
 const systemClock: Clock = { now: () => Date.now() };
+/** BatchGetItem rounds for unprocessed keys before falling back to two GetItems. */
+const MAX_BATCH_ROUNDS = 3;
 
 /**
  * PolicyStore on DynamoDB (or dynalite). Loaders need write access too: they maintain LAST_VALID, history
@@ -42,7 +44,7 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
 
   /** The policy in force; sets `rejected` (firstSeen on the load that recorded it) when ACTIVE is invalid. */
   async load(): Promise<LoadedPolicy> {
-    const [active, lastValid] = await Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
+    const [active, lastValid] = await this.#getPair();
     const resolution = await resolvePolicyWith(active, lastValid, this.#validation);
     const { promote, reject } = resolution;
     if (promote && active) {
@@ -91,7 +93,7 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
    * consume the one first-seen flag the alerting functions rely on.
    */
   async peek(): Promise<LoadedPolicy> {
-    const [active, lastValid] = await Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
+    const [active, lastValid] = await this.#getPair();
     return (await resolvePolicyWith(active, lastValid, this.#validation)).loaded;
   }
 
@@ -123,6 +125,22 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   /** Rejection records, newest version first. */
   async rejections(limit?: number): Promise<PolicyRejection[]> {
     return (await this.#query(policyKeys.rejection(0).pk, '', limit)).map(readRejectionItem);
+  }
+
+  /** ACTIVE and LAST_VALID in one consistent BatchGetItem (retrying unprocessed keys), as two GetItems would read them. */
+  async #getPair(): Promise<[Item | undefined, Item | undefined]> {
+    const found: Item[] = [];
+    let keys: Record<string, unknown>[] = [policyKeys.active, policyKeys.lastValid];
+    for (let round = 0; keys.length > 0; round++) {
+      if (round >= MAX_BATCH_ROUNDS) return Promise.all([this.#get(policyKeys.active), this.#get(policyKeys.lastValid)]);
+      const out = await translateAwsErrors('policy read', () => this.#client.send(new BatchGetCommand({
+        RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } },
+      })));
+      found.push(...(out.Responses?.[this.#table] ?? []));
+      keys = out.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+    }
+    const pick = (key: { pk: string; sk: string }) => found.find((item) => item['pk'] === key.pk && item['sk'] === key.sk);
+    return [pick(policyKeys.active), pick(policyKeys.lastValid)];
   }
 
   async #get(key: { pk: string; sk: string }): Promise<Item | undefined> {

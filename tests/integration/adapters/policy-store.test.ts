@@ -1,6 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
 import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.js';
 import type { Clock } from '../../../shared/ports.js';
@@ -77,5 +78,22 @@ describe.each([
     expect(peeked.rejected?.firstSeen).toBeUndefined();
     expect(await h.raw('POLICY_REJECTION', '0000000000002')).toBeUndefined();
     expect((await h.store.load()).rejected?.firstSeen).toBe(true);
+  });
+});
+
+describe('DynamoPolicyStore requests', () => {
+  it('reads ACTIVE and LAST_VALID in one request per load and per peek once the policy is promoted', async () => {
+    const { tables } = await provision(suite$.e, `policy${++suite}`);
+    const client = dynamoDocumentClient({ endpoint: suite$.e.dynamoEndpoint, region: suite$.e.region, credentials: suite$.e.credentials });
+    const commands: string[] = [];
+    client.middlewareStack.add((next, context) => async (args) => { commands.push(String(context.commandName)); return next(args); }, { step: 'initialize' });
+    const store = new DynamoPolicyStore({ tableName: tables.policy, client, clock: new ManualClock() });
+    await store.write({ mode: 'DRY_RUN' }, { by: 'op', at: 1 });
+    await store.load();
+    commands.length = 0;
+    expect(await store.load()).toMatchObject({ source: 'active', version: 1, policy: { mode: 'DRY_RUN' } });
+    expect(await store.peek()).toMatchObject({ source: 'active', version: 1 });
+    expect(commands).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+    client.destroy();
   });
 });
