@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { Decimal } from '../domain/money.js';
 import { estimateCost, type CostEstimate } from '../cost/estimate.js';
 import { inventoryOf, type CfnTemplate } from '../cost/inventory.js';
 import { loadPrices } from '../cost/prices.js';
@@ -13,9 +14,9 @@ export function cadenceMinutes(text: string | undefined): number {
   return Number(m[1]) * (m[2] === 'h' ? 60 : 1);
 }
 
-/** The estimate as a table: service, item, quantity, unit price, USD/month; then the total. */
+/** The estimate as a table: service, item, quantity, unit price, USD/month (4 dp, so the column adds up to the total); then the total. */
 export function renderCost(e: CostEstimate): string {
-  const rows = e.lines.map((l) => [l.service, l.item, `${l.quantity} ${l.unit}`, `$${l.unitPrice}`, `$${Number(l.monthly).toFixed(2)}`]);
+  const rows = e.lines.map((l) => [l.service, l.item, `${l.quantity} ${l.unit}`, `$${l.unitPrice}`, `$${new Decimal(l.monthly).toFixed(4)}`]);
   return `Stratus monthly AWS cost, ${e.workload.symbols} symbol(s) at ${e.workload.cadenceMinutes}m cadence, ${e.region} list prices as of ${e.pricesAsOf}\n`
     + table([['SERVICE', 'ITEM', 'QUANTITY', 'UNIT PRICE', 'USD/MONTH'], ...rows])
     + `TOTAL  $${Number(e.total).toFixed(2)} per month (exact sum of the lines: ${e.total})\n`;

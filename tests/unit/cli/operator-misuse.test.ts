@@ -72,3 +72,18 @@ describe('stratus status when the check cannot run', () => {
     }
   });
 });
+
+describe('stratus cost table', () => {
+  it('prints each line so that the USD/MONTH column adds up to the total it prints', async () => {
+    const { renderCost } = await import('../../../shared/cli/cost-command.js');
+    const line = (item: string, monthly: string) => ({ service: 'Lambda', item, quantity: 1, unit: 'GB-second', unitPrice: monthly, monthly });
+    const text = renderCost({
+      region: 'us-east-1', pricesAsOf: '2025-06-01', workload: { symbols: 5, cadenceMinutes: 1 },
+      lines: [line('a', '0.004'), line('b', '0.004'), line('c', '0.0045'), line('d', '1.2345')], total: '1.2470',
+    } as never);
+    const column = text.split('\n').slice(2).filter((l) => l.startsWith('Lambda')).map((l) => Number(/\$([\d.]+)\s*$/.exec(l)![1]));
+    expect(column).toHaveLength(4);
+    expect(column.reduce((s, v) => s + Math.round(v * 1e4), 0)).toBe(12_470);
+    expect(text).toMatch(/exact sum of the lines: 1\.2470\)/);
+  });
+});
