@@ -33,10 +33,12 @@ export const URGENT_EXIT_REASONS: readonly string[] = ['stop-loss', 'trailing-st
  */
 export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): Promise<OrderRecord> {
   const { policy } = await deps.policies.load();
-  const exchange = deps.exchangeFor(policy, request.mode);
-  let loaded: Promise<MarketInfo> | undefined;
-  const marketOf: MarketOf = () => (loaded ??= watched(deps, policy, 'read', () => exchange.loadMarket(request.symbol)));
   let current = await deps.state.createOrder(newOrderRecord(request, deps.clock.now()));
+  // The stored record decides the venue and market, never a redelivered message's copy of its fields.
+  const { mode, symbol } = current.value;
+  const exchange = deps.exchangeFor(policy, mode);
+  let loaded: Promise<MarketInfo> | undefined;
+  const marketOf: MarketOf = () => (loaded ??= watched(deps, policy, 'read', () => exchange.loadMarket(symbol)));
   let claimed = false; // this delivery wrote the SUBMITTING state it is working on, so it may send
   for (let step = 0; step < 10; step++) {
     const order = current.value;
