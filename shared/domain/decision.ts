@@ -12,6 +12,7 @@ export type ReasonCode =
   | 'POSITION_ALREADY_OPEN'
   | 'NO_POSITION'
   | 'NO_MARKET_PRICE'
+  | 'SYMBOL_NOT_TRADED'
   | 'DRY_RUN'
   | 'READ_ONLY'
   | 'MAX_OPEN_POSITIONS'

@@ -16,6 +16,7 @@ import { circuitState, claimProbe } from '../domain/circuit-breaker.js';
 import { atr } from '../domain/indicators.js';
 import type { CircuitState } from '../domain/exchange-health.js';
 import { HEARTBEAT_SOURCE } from '../resources.js';
+import { signalScope } from '../domain/signal-scope.js';
 
 /** Ports the risk decision needs. */
 export interface RiskDeps {
@@ -48,7 +49,8 @@ export async function decideIntent(deps: RiskDeps, sent: Intent): Promise<Decisi
   const { policy } = loaded;
   const now = deps.clock.now();
   const base = { intent, policy, now, policyHash: loaded.hash, policyVersion: loaded.version };
-  let decision: Decision | undefined;
+  let decision: Decision | undefined = intent.kind === 'entry' ? notTraded(base) : undefined;
+  if (decision) return send(deps, await deps.state.putDecision(decision));
   try {
     const market = await deps.exchangeFor(policy).loadMarket(intent.symbol);
     const book = await deps.market.getTopOfBook(intent.symbol);
@@ -136,9 +138,20 @@ async function send(deps: RiskDeps, decision: Decision): Promise<Decision> {
   return decision;
 }
 
+/**
+ * An entry the policy in force does not trade (a signal sent before the policy dropped its symbol or strategy, or a
+ * message nobody's policy made): no enabled strategy of that name runs on the symbol. Refused before anything is read.
+ */
+function notTraded(b: Parameters<typeof rejectWith>[0]): Decision | undefined {
+  const { intent, policy } = b;
+  const runs = signalScope(policy, []).strategiesOn(intent.symbol).some((i) => policy.strategies[i]!.name === intent.strategy);
+  return runs ? undefined
+    : rejectWith(b, 'SYMBOL_NOT_TRADED', `no enabled strategy ${intent.strategy} trades ${intent.symbol} under the policy in force`);
+}
+
 function rejectWith(
   b: { intent: Intent; policy: Policy; now: number; policyHash: string; policyVersion: number },
-  code: 'NO_MARKET_PRICE' | 'STATE_UNREADABLE', message: string,
+  code: 'NO_MARKET_PRICE' | 'STATE_UNREADABLE' | 'SYMBOL_NOT_TRADED', message: string,
 ): Decision {
   const { intent } = b;
   return {
