@@ -91,8 +91,11 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       if (!ok) return { name: 'reconcile', state: 'DEGRADED', detail: 'no reconcile run recorded' };
       const drift = (ok.summary?.driftCurrencies as readonly string[] | undefined) ?? [];
       const problems = Number(ok.summary?.problems ?? 0) + Number(ok.summary?.unknownOpenOrders ?? 0);
-      const state = ok.summary?.killSwitchTripped === true ? 'CRITICAL' : drift.length > 0 || problems > 0 ? 'DEGRADED' : 'OK';
-      return { name: 'reconcile', state, detail: `${drift.length ? `drift in ${drift.join(', ')}` : 'no drift'}, ${problems} problem(s), ${secs(now - ok.at)} ago` };
+      const found = ok.summary?.killSwitchTripped === true ? 'CRITICAL' : drift.length > 0 || problems > 0 ? 'DEGRADED' : 'OK';
+      const late = lateness(now - ok.at, SCHEDULES.reconcile.rateMinutes * 60_000); // a clean run long ago says nothing of now
+      const state = RANK[late] > RANK[found] ? late : found;
+      const detail = `${drift.length ? `drift in ${drift.join(', ')}` : 'no drift'}, ${problems} problem(s), ${secs(now - ok.at)} ago`;
+      return { name: 'reconcile', state, detail: late === 'OK' ? detail : `${detail} (late: cadence ${secs(SCHEDULES.reconcile.rateMinutes * 60_000)})` };
     }),
     guard('dead letters', async () => Promise.all(deps.dlqs.names.map(async (name): Promise<HealthCheck> => {
       const n = await deps.dlqs.depth(name);
@@ -127,8 +130,13 @@ async function runCheck(deps: HealthDeps, job: 'signal' | 'metrics', now: number
   const name = `${job} run`;
   if (!ok) return { name, state: 'DEGRADED', detail: failed ? `never succeeded; failed ${secs(now - failed.at)} ago: ${failed.error ?? ''}` : 'no run recorded' };
   const age = now - ok.at;
-  const late = age > CRITICAL_CADENCES * cadence ? 'CRITICAL' : age > LATE_CADENCES * cadence ? 'DEGRADED' : 'OK';
+  const late = lateness(age, cadence);
   const failing = failed && failed.at > ok.at;
   const state = late === 'OK' && failing ? 'DEGRADED' : late;
   return { name, state, detail: `last ok ${secs(age)} ago (cadence ${secs(cadence)})${failing ? `; failed since: ${failed.error ?? ''}` : ''}` };
+}
+
+/** DEGRADED past LATE_CADENCES cadences since the last successful run, CRITICAL past CRITICAL_CADENCES. */
+function lateness(age: number, cadence: number): CheckState {
+  return age > CRITICAL_CADENCES * cadence ? 'CRITICAL' : age > LATE_CADENCES * cadence ? 'DEGRADED' : 'OK';
 }
