@@ -4,7 +4,7 @@
  * AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_SNS), which
  * shared/local/emulators.ts emulatorEnv() sets for the embedded runtime.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -61,7 +61,7 @@ function clientConfig(o: AwsClientOverride, service: 'DYNAMODB' | 'SQS' | 'SNS')
     ...(o.region ? { region: o.region } : {}),
     ...(o.credentials ? { credentials: { ...o.credentials } } : {}),
     ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
-    ...(isLoopback(o.endpoint ?? process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env['AWS_ENDPOINT_URL']) ? { signer: emulatorSigner } : {}),
+    ...(isLoopback(o.endpoint ?? process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env['AWS_ENDPOINT_URL']) ? { signer: emulatorSigner, logger: emulatorLogger as unknown as DynamoDBClientConfig['logger'] } : {}),
   };
 }
 
@@ -92,3 +92,9 @@ const emulatorSigner = {
     return request;
   },
 };
+
+/**
+ * SDK logger for loopback emulators: like the default no-op logger, but without `info`, so the SDK skips building the
+ * sensitive-data-filtered copy of every request and response it would log (it calls `logger.info?.(…)`).
+ */
+const emulatorLogger = { debug() {}, warn() {}, error() {} };
