@@ -15,8 +15,10 @@ const KEY_ALTERNATION = 'x-mbx-apikey|api[-_]?key|(?:api[-_]?)?secret(?:[-_]?key
 const PARAM = new RegExp(`(\\b(?:${KEY_ALTERNATION})=)[^&\\s"',;}]+`, 'gi');
 /** "name": "value", name: value, 'name'='value' (JSON, headers, object dumps). */
 const PAIR = new RegExp(`((["']?)\\b(?:${KEY_ALTERNATION})\\2\\s*[:=]\\s*)(?!["']?\\[REDACTED\\])("[^"]*"|'[^']*'|[^"'\\s,;&}\\]]+)`, 'gi');
-/** timestamp=… signed together with a signature (Binance HMAC requests). */
-const SIGNED_TIMESTAMP = /(\btimestamp=)\d+/gi;
+/** The same pair inside a percent-encoded URL (name%3Dvalue, up to the next %26 or separator). */
+const ENCODED_PARAM = new RegExp(`((?:\\b|(?<=%26|%3F))(?:${KEY_ALTERNATION})%3D)(?:(?!%26)[^&\\s"',;}])+`, 'gi');
+/** timestamp=… signed together with a signature (Binance HMAC requests), also percent-encoded. */
+const SIGNED_TIMESTAMP = /((?:\b|(?<=%26|%3F))timestamp(?:=|%3D))\d+/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 const SLACK_WEBHOOK = /(https?:\/\/hooks\.slack(?:-gov)?\.com\/(?:services|workflows|triggers)\/)[^\s"'<>)]+/gi;
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"']+:[^/\s@"']+@/gi;
@@ -34,14 +36,15 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   let out = text;
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), ...base64Forms(secret)])) {
       if (out.includes(form)) out = out.split(form).join(REDACTED);
     }
   }
-  const signed = /signature=/i.test(out);
+  const signed = /signature(?:=|%3D)/i.test(out);
   out = out
     .replace(BEARER, `$1 ${REDACTED}`)
     .replace(PARAM, `$1${REDACTED}`)
+    .replace(ENCODED_PARAM, `$1${REDACTED}`)
     .replace(PAIR, (_m, head: string, _q: string, value: string) => {
       const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
       return `${head}${quote}${REDACTED}${quote}`;
@@ -71,6 +74,12 @@ export function redactValue<T>(value: T, secrets: readonly string[] = []): T {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, isSensitiveKey(k) && x !== undefined ? REDACTED : walk(x, k)]));
   };
   return walk(value) as T;
+}
+
+/** A secret as base64 and base64url (padding dropped), as it shows in an encoded header or token. */
+function base64Forms(secret: string): string[] {
+  const b64 = btoa(String.fromCodePoint(...new TextEncoder().encode(secret))).replace(/=+$/, '');
+  return [b64, b64.replace(/\+/g, '-').replace(/\//g, '_')];
 }
 
 function isPlainObject(v: object): boolean {
