@@ -46,7 +46,8 @@ export class DedupingAlerts implements Alerts {
     try {
       const closed = spec.resolves ? await this.#close(spec.resolves as AlertKind, alert) : false;
       const marked = closed ? { ...keyed, resolved: true } : keyed;
-      await this.#decide(alert.kind, keyed.key, (prev) => publishStep(prev, marked, rules));
+      // A report that closed an open instance (a reset ending a trip) is news: it starts afresh, never a repeat.
+      await this.#decide(alert.kind, keyed.key, (prev) => publishStep(closed ? (closeStep(prev, alert.at) ?? prev) : prev, marked, rules));
     } catch (error) {
       if (!(error instanceof StoreStepError)) throw error;
       this.#o.onStoreError?.(error.cause, alert.kind);
