@@ -59,10 +59,13 @@ export async function measurePortfolio(deps: MetricsDeps): Promise<PortfolioSnap
   let status = effectiveStatus(ks?.value, now);
   let trip: KillSwitchTrip | undefined;
   let tripped = false;
+  // One exchange-health read serves the triggers and the gauges; re-read only after a trip's cancel sweep.
+  let health: Promise<ExchangeHealth | undefined> | undefined;
+  const healthNow = () => (health ??= readHealth(deps.state));
   if (status !== 'TRIPPED') {
-    const health = await readHealth(deps.state);
+    const known = await healthNow();
     trip = killSwitchTrigger({
-      ledger, equity: v.equity, drawdownPct: v.drawdownPct, policy, now, resetAt: lastResetAt(ks?.value), ...(health ? { health } : {}),
+      ledger, equity: v.equity, drawdownPct: v.drawdownPct, policy, now, resetAt: lastResetAt(ks?.value), ...(known ? { health: known } : {}),
     });
     if (trip) {
       const out = await tripKillSwitchNow(deps, {
@@ -71,6 +74,7 @@ export async function measurePortfolio(deps: MetricsDeps): Promise<PortfolioSnap
       });
       tripped = out.tripped;
       status = effectiveStatus(out.state, now);
+      health = undefined;
     }
   } else if (ks && policy.killSwitch.cancelOpenEntriesOnTrip) {
     // Tripped by hand (stratus kill has no exchange access) or a sweep cut short: finish cancelling open entries.
@@ -85,7 +89,7 @@ export async function measurePortfolio(deps: MetricsDeps): Promise<PortfolioSnap
     exposurePct: v.exposurePct.toNumber(), drawdownPct: v.drawdownPct.toNumber(),
     openPositions: Object.keys(ledger.positions).length, activeLocks: (ledger.locks ?? []).length,
     killSwitch: status, tripped, ...(trip ? { trip } : {}),
-    gauges: portfolioGauges({ ledger, equity: v.equity, now, killSwitch: status, health: await readHealth(deps.state), policy, sinceMs: SCHEDULES.metrics.rateMinutes * 60_000 }),
+    gauges: portfolioGauges({ ledger, equity: v.equity, now, killSwitch: status, health: await healthNow(), policy, sinceMs: SCHEDULES.metrics.rateMinutes * 60_000 }),
     ...(hb ? { heartbeatAgeSeconds: Math.max(0, Math.round((now - hb.time) / 1000)) } : {}),
   };
 }

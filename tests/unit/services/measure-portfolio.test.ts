@@ -173,6 +173,28 @@ describe('measurePortfolio: automatic kill switch trips', () => {
   });
 });
 
+describe('measurePortfolio: state reads', () => {
+  it('reads the exchange-health item once per cycle while ARMED, for the triggers and the gauges alike', async () => {
+    const now = w.clock.now();
+    await w.state.putExchangeHealth({ consecutiveFailures: 2, recentErrors: [now - 1000], updatedAt: now }, 0);
+    let reads = 0;
+    const read = w.state.getExchangeHealth.bind(w.state);
+    const state = new Proxy(w.state, {
+      get: (target, key) => {
+        if (key === 'getExchangeHealth') return () => { reads++; return read(); };
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    w.clock.advance(M);
+    await seedBook(w, BTC, '50000', '50000.01');
+    const snap = await measurePortfolio({ ...w, state });
+    expect(snap).toMatchObject({ killSwitch: 'ARMED', tripped: false });
+    expect(snap.gauges).toEqual((await measurePortfolio(w)).gauges);
+    expect(reads).toBe(1);
+  });
+});
+
 describe('tripKillSwitchNow and resetKillSwitchNow', () => {
   let close: number;
   beforeEach(async () => {
