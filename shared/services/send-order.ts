@@ -37,7 +37,7 @@ export async function submit(
   let placed: ExchangeOrder | undefined = await lookUp();
   if (placed) {
     await clearUnresolved(deps, order);
-    return applyExchangeState(deps, order, placed, marketOf);
+    return applyExchangeState(deps, order, await cancelIfHaltedSince(deps, exchange, order, policy, placed), marketOf);
   }
   if (!claimed) return claimOrWait(deps, current, policy.execution);
   let halted: boolean;
@@ -77,9 +77,10 @@ export async function submit(
 }
 
 /**
- * A trip while an entry's send was on its way finds it SUBMITTING and not shown yet, so its sweep cannot cancel it:
- * the sender, reading the switch again once the exchange answered, cancels an entry that rests. Best effort: if this
- * fails the order is booked as it is and the sweep, repeated while TRIPPED, cancels it.
+ * A trip while an entry's send was on its way (or before a redelivery finds a lagging send on the exchange) finds it
+ * SUBMITTING and not shown, so its sweep cannot cancel it: the sender, reading the switch again once the exchange
+ * answered, cancels an entry that rests. Best effort: if this fails the order is booked as it is and the sweep,
+ * repeated while TRIPPED, cancels it.
  */
 async function cancelIfHaltedSince(
   deps: ExecutionDeps, exchange: Exchange, order: OrderRecord, policy: Policy, placed: ExchangeOrder,
