@@ -36,33 +36,46 @@ export function dynamoDocumentClient(override?: AwsClientOverride): DynamoDBDocu
 
 /** The SQS client (shared unless an override is given). */
 export function sqsClient(override?: AwsClientOverride): SQSClient {
-  if (override) return new SQSClient(clientConfig(override, 'SQS'));
-  sharedSqsClient ??= new SQSClient(clientConfig({}, 'SQS'));
+  if (override) return forEmulator(new SQSClient(clientConfig(override, 'SQS')), override, 'SQS');
+  sharedSqsClient ??= forEmulator(new SQSClient(clientConfig({}, 'SQS')), {}, 'SQS');
   return sharedSqsClient;
 }
 
 /** The SNS client (shared unless an override is given). */
 export function snsClient(override?: AwsClientOverride): SNSClient {
-  if (override) return new SNSClient(clientConfig(override, 'SNS'));
-  sharedSnsClient ??= new SNSClient(clientConfig({}, 'SNS'));
+  if (override) return forEmulator(new SNSClient(clientConfig(override, 'SNS')), override, 'SNS');
+  sharedSnsClient ??= forEmulator(new SNSClient(clientConfig({}, 'SNS')), {}, 'SNS');
   return sharedSnsClient;
 }
 
 function buildDocumentClient(override: AwsClientOverride): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(override, 'DYNAMODB')), {
+  return DynamoDBDocumentClient.from(forEmulator(new DynamoDBClient(clientConfig(override, 'DYNAMODB')), override, 'DYNAMODB'), {
     marshallOptions: { removeUndefinedValues: true },
     unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
   });
 }
 
-function clientConfig(o: AwsClientOverride, service: 'DYNAMODB' | 'SQS' | 'SNS') {
+type Service = 'DYNAMODB' | 'SQS' | 'SNS';
+
+function clientConfig(o: AwsClientOverride, service: Service) {
   return {
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
     ...(o.region ? { region: o.region } : {}),
     ...(o.credentials ? { credentials: { ...o.credentials } } : {}),
     ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
-    ...(isLoopback(o.endpoint ?? process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env['AWS_ENDPOINT_URL']) ? { signer: emulatorSigner, logger: emulatorLogger as unknown as DynamoDBClientConfig['logger'] } : {}),
+    ...(onEmulator(o, service) ? { signer: emulatorSigner, logger: emulatorLogger as unknown as DynamoDBClientConfig['logger'] } : {}),
   };
+}
+
+/** A loopback emulator client without the User-Agent middleware (rebuilt per request; nothing local reads it). */
+function forEmulator<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C, o: AwsClientOverride, service: Service): C {
+  if (onEmulator(o, service)) client.middlewareStack.remove('getUserAgentMiddleware');
+  return client;
+}
+
+/** True when the client's endpoint (the override's, else the SDK's standard environment) is a loopback emulator. */
+function onEmulator(o: AwsClientOverride, service: Service): boolean {
+  return isLoopback(o.endpoint ?? process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env['AWS_ENDPOINT_URL']);
 }
 
 /** True for an http(s) URL on this machine (the embedded emulators); AWS endpoints never are. */

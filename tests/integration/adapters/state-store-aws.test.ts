@@ -42,7 +42,7 @@ describe('AWS clients', () => {
     expect(dynamoDocumentClient(override)).not.toBe(dynamoDocumentClient(override));
   });
 
-  it('sign loopback emulator requests without SigV4 hashing and log nothing at info (no filtered copies), which dynalite and fauxqs accept; AWS endpoints keep SigV4 and the default logger', async () => {
+  it('sign loopback emulator requests without SigV4 hashing and log nothing at info (no filtered copies) nor build a User-Agent, which dynalite and fauxqs accept; AWS endpoints keep SigV4 and the default logger', async () => {
     const local = { endpoint: e.dynamoEndpoint, region: e.region, credentials: e.credentials };
     const signerName = async (config: { signer: unknown }) =>
       ((await (config.signer as (scheme?: unknown) => Promise<object>)()) as object).constructor.name;
@@ -51,6 +51,9 @@ describe('AWS clients', () => {
     expect(await signerName(dynamoDocumentClient({ ...local, endpoint: 'https://dynamodb.eu-west-1.amazonaws.com' }).config)).toBe('SignatureV4');
     expect(await signerName(snsClient({ ...local, endpoint: 'https://sns.eu-west-1.amazonaws.com' }).config)).toBe('SignatureV4');
     expect(dynamoDocumentClient(local).config.logger.info).toBeUndefined();
+    const stack = (client: { middlewareStack: { identify(): string[] } }) => client.middlewareStack.identify().join(' ');
+    expect(stack(sqsClient({ ...local, endpoint: e.sqsEndpoint }))).not.toContain('getUserAgentMiddleware');
+    expect(stack(sqsClient({ ...local, endpoint: 'https://sqs.eu-west-1.amazonaws.com' }))).toContain('getUserAgentMiddleware');
     expect(typeof dynamoDocumentClient({ ...local, endpoint: 'https://dynamodb.eu-west-1.amazonaws.com' }).config.logger.info).toBe('function');
     const { tables } = await provision(e, 'loopsign');
     const store = new DynamoStateStore({ tableName: tables.state, client: dynamoDocumentClient(local) });
