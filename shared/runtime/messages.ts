@@ -10,6 +10,10 @@ import { MalformedMessageError } from './errors.js';
 const decimal = z.string().max(64).regex(/^\d{1,30}(\.\d{1,32})?$/);
 /** A decimal string above zero (quantities and prices). */
 const positive = decimal.refine((s) => /[1-9]/.test(s), 'must be above zero');
+/** A BASE/QUOTE market symbol as the policy writes it (no whitespace, no lower case, bounded). */
+const symbol = z.string().regex(/^[A-Z0-9]{2,12}\/[A-Z0-9]{2,12}$/);
+/** A bounded free-text or identifier field. */
+const text = (max: number) => z.string().max(max);
 const side = z.enum(['buy', 'sell']);
 const kind = z.enum(['entry', 'exit']);
 /** Long-only: an entry is a buy and an exit a sell; a message that says otherwise is malformed. */
@@ -19,24 +23,24 @@ const KIND_SIDE = { message: 'kind must match side (long-only: entry = buy, exit
 // zod drops keys a schema does not name, so a field missing here is silently lost in the queue (an exit's
 // reason once was: every exit was booked as 'signal'). `satisfies` makes each shape name every field of its type.
 const IntentShape = {
-  intentId: z.string().regex(/^[0-9a-f]{64}$/), strategy: z.string().min(1), symbol: z.string().min(3), side, kind,
-  candleCloseTime: z.number().int().positive(), referencePrice: positive, score: z.number(), reason: z.string(),
-  createdAt: z.number().int(), policyHash: z.string(), policyVersion: z.number().int().min(0),
+  intentId: z.string().regex(/^[0-9a-f]{64}$/), strategy: text(64).regex(/^\S+$/), symbol, side, kind,
+  candleCloseTime: z.number().int().positive(), referencePrice: positive, score: z.number(), reason: text(2000),
+  createdAt: z.number().int(), policyHash: text(128), policyVersion: z.number().int().min(0),
 } satisfies Record<keyof Intent, z.ZodType>;
 const IntentSchema = z.object(IntentShape).refine(kindMatchesSide, KIND_SIDE);
 
 const OrderRequestShape = {
-  orderId: z.string().regex(/^[0-9a-f]{32}$/), clientOrderId: z.string().min(1).max(36), intentId: z.string(),
-  strategy: z.string(), symbol: z.string().min(3), side, kind, type: z.enum(['market', 'limit']), quantity: positive,
+  orderId: z.string().regex(/^[0-9a-f]{32}$/), clientOrderId: z.string().min(1).max(36), intentId: z.string().regex(/^[0-9a-f]{64}$/),
+  strategy: text(64).regex(/^\S+$/), symbol, side, kind, type: z.enum(['market', 'limit']), quantity: positive,
   limitPrice: positive.optional(), referencePrice: positive, reservedNotional: decimal,
-  mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']), policyHash: z.string(), createdAt: z.number().int(), exitReason: z.string().optional(),
+  mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']), policyHash: text(128), createdAt: z.number().int(), exitReason: text(64).optional(),
 } satisfies Record<keyof OrderRequest, z.ZodType>;
 const OrderRequestSchema = z.object(OrderRequestShape).refine(kindMatchesSide, KIND_SIDE)
   .refine((m) => m.side === 'sell' || /[1-9]/.test(m.reservedNotional), { message: 'a buy must reserve its notional', path: ['reservedNotional'] });
 
 const EntryCancelShape = {
   instruction: z.literal('cancel-entry'), orderId: z.string().regex(/^[0-9a-f]{32}$/), clientOrderId: z.string().min(1).max(36),
-  symbol: z.string().min(3), tripCount: z.number().int().min(0), requestedAt: z.number().int(),
+  symbol, tripCount: z.number().int().min(0), requestedAt: z.number().int(),
 } satisfies Record<keyof EntryCancelRequest, z.ZodType>;
 const EntryCancelSchema = z.object(EntryCancelShape);
 
