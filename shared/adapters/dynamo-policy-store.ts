@@ -32,6 +32,8 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   readonly #validation: ValidationSource;
   /** Rejections this container could not record, so each is still reported as first seen only once. */
   readonly #unrecorded = new Set<string>();
+  /** The last resolution and the raw items it came from: unchanged items are not parsed and validated again. */
+  #last: { readonly key: string; readonly resolution: PolicyResolution } | undefined;
 
   constructor(props: {
     readonly tableName: string; readonly client?: DynamoDBDocumentClient; readonly clock?: Clock; readonly validation?: ValidationSource;
@@ -45,7 +47,7 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   /** The policy in force; sets `rejected` (firstSeen on the load that recorded it) when ACTIVE is invalid. */
   async load(): Promise<LoadedPolicy> {
     const [active, lastValid] = await this.#getPair();
-    const resolution = await resolvePolicyWith(active, lastValid, this.#validation);
+    const resolution = await this.#resolve(active, lastValid);
     const { promote, reject } = resolution;
     if (promote && active) {
       await conditionalWrite('policy last-valid', () => this.#client.send(new PutCommand({
@@ -94,7 +96,7 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
    */
   async peek(): Promise<LoadedPolicy> {
     const [active, lastValid] = await this.#getPair();
-    return (await resolvePolicyWith(active, lastValid, this.#validation)).loaded;
+    return (await this.#resolve(active, lastValid)).loaded;
   }
 
   /**
@@ -125,6 +127,19 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   /** Rejection records, newest version first. */
   async rejections(limit?: number): Promise<PolicyRejection[]> {
     return (await this.#query(policyKeys.rejection(0).pk, '', limit)).map(readRejectionItem);
+  }
+
+  /**
+   * resolvePolicyWith, reusing the previous resolution when both raw items are the same as last time (a pure function
+   * of them) — never for items that mention LIVE, whose check of the exchange keys is asked again on every load.
+   */
+  async #resolve(active: Item | undefined, lastValid: Item | undefined): Promise<PolicyResolution> {
+    const raw = rawKey([active ?? null, lastValid ?? null]);
+    const key = raw?.includes('LIVE') ? undefined : raw;
+    if (key !== undefined && this.#last?.key === key) return this.#last.resolution;
+    const resolution = await resolvePolicyWith(active, lastValid, this.#validation);
+    this.#last = key === undefined ? undefined : { key, resolution };
+    return resolution;
   }
 
   /** ACTIVE and LAST_VALID in one consistent BatchGetItem (retrying unprocessed keys), as two GetItems would read them. */
@@ -166,6 +181,20 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
       start = page.LastEvaluatedKey;
     } while (start && (limit === undefined || out.length < limit));
     return out;
+  }
+}
+
+/** The items as exact JSON, or undefined when they hold a value JSON cannot tell apart (sets, binary, bigint, -0, ±Infinity). */
+function rawKey(items: unknown): string | undefined {
+  try {
+    return JSON.stringify(items, (_key, value: unknown) => {
+      const odd = value instanceof Set || value instanceof Uint8Array || typeof value === 'bigint'
+        || (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)));
+      if (odd) throw new TypeError('not plain JSON');
+      return value;
+    });
+  } catch {
+    return undefined;
   }
 }
 

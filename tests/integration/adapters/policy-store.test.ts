@@ -96,4 +96,22 @@ describe('DynamoPolicyStore requests', () => {
     expect(commands).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
     client.destroy();
   });
+
+  it('parses and validates unchanged items once, a changed ACTIVE anew, and a LIVE one on every load', async () => {
+    const h = await dynamoHarness(new ManualClock());
+    await h.store.write({ mode: 'DRY_RUN' }, { by: 'op', at: 1 });
+    await h.store.load(); // promotes: LAST_VALID is written, so the next load reads new items
+    const first = await h.store.load();
+    const again = await h.store.load();
+    expect(again.policy).toBe(first.policy);
+    expect((await h.store.peek()).policy).toBe(first.policy);
+    await h.store.write({ mode: 'PAPER' }, { by: 'op', at: 2 });
+    const changed = await h.store.load();
+    expect(changed).toMatchObject({ version: 2, policy: { mode: 'PAPER' } });
+    expect(changed.policy).not.toBe(first.policy);
+    await h.store.write({ mode: 'LIVE' }, { by: 'op', at: 3 });
+    const live = await h.store.load();
+    expect(live).toMatchObject({ source: 'last-valid', version: 2, rejected: { version: 3, firstSeen: true } });
+    expect((await h.store.load()).policy).not.toBe(live.policy);
+  });
 });
