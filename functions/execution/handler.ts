@@ -36,8 +36,10 @@ export function createExecutionHandler(deps: Deps) {
     logger.info('cancel-entry', { clientOrderId: message.clientOrderId, symbol: message.symbol, tripCount: message.tripCount, result });
     return { orderId: message.orderId, status: result };
   }
-  return withObservability('execution', (event: SQSEvent, context) =>
-    processPartialResponse(event, processRecord, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false }));
+  return withObservability('execution', (event: SQSEvent, context) => {
+    execute.registerLambdaContext(context);
+    return processPartialResponse(event, processRecord, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+  });
 }
 
 export const handler = createExecutionHandler(lambdaDeps());
