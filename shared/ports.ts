@@ -3,6 +3,7 @@
  * in shared/adapters implement them for AWS, the embedded emulators and memory.
  */
 import type { AlertKind, AlertSeverity } from './domain/alert-catalog.js';
+import type { Alert } from './domain/alert-dedup.js';
 import type { Candle, Heartbeat, Timeframe, TopOfBook } from './domain/candle.js';
 import type { Decision } from './domain/decision.js';
 import type { ExchangeHealth } from './domain/exchange-health.js';
@@ -89,23 +90,7 @@ export interface MessageQueue<T> {
 
 export type { AlertKind, AlertSeverity } from './domain/alert-catalog.js';
 
-export interface Alert {
-  readonly severity: AlertSeverity;
-  /** Stable machine-readable kind from the alert matrix (shared/domain/alert-catalog.ts), e.g. KILL_SWITCH_TRIPPED. */
-  readonly kind: AlertKind;
-  /** Which instance of the condition (a symbol, an order id); defaults to the catalogue's key for the kind. */
-  readonly key?: string;
-  readonly title: string;
-  readonly message: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-  readonly at: number;
-  /** Set by the dedup layer: a critical condition re-sent because it stayed unresolved past its escalation window. */
-  readonly escalated?: boolean;
-  /** Set by the dedup layer: the condition cleared (sent once per instance). */
-  readonly resolved?: boolean;
-  /** Set by the dedup layer: repeats of this instance not sent since the previous send, and when the first was. */
-  readonly suppressed?: { readonly count: number; readonly since: number };
-}
+export type { Alert };
 
 /** Operator alerts (SNS → email / Slack); deduped, escalated and resolved by shared/adapters/deduping-alerts.ts. */
 export interface Alerts {

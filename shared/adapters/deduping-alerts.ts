@@ -7,7 +7,7 @@
  */
 import { alertRules, alertSpec, type AlertKind, type AlertOverrides } from '../domain/alert-catalog.js';
 import {
-  closeStep, escalateStep, publishStep, resolveStep, type AlertEpisode, type AlertLike, type AlertStep,
+  closeStep, escalateStep, publishStep, resolveStep, type AlertEpisode, type AlertStep,
 } from '../domain/alert-dedup.js';
 import type { Alert, Alerts } from '../ports.js';
 import type { AlertStateStore } from './memory-alert-state-store.js';
@@ -87,7 +87,7 @@ export class DedupingAlerts implements Alerts {
    * says (a repeat inside the window is only counted). A lost write re-reads after a jittered pause; a failed
    * send puts the previous episode back, so a retry sends again. True when a step was stored.
    */
-  async #decide(kind: AlertKind, key: string, step: (prev: AlertEpisode | undefined) => AlertStep<AlertLike> | undefined): Promise<boolean> {
+  async #decide(kind: AlertKind, key: string, step: (prev: AlertEpisode | undefined) => AlertStep<Alert> | undefined): Promise<boolean> {
     const { store, inner } = this.#o;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const current = await guard(() => store.get(kind, key));

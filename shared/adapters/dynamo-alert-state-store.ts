@@ -6,7 +6,7 @@
  * Query. Single-item conditional Put only (PutItem is all a read-only function is granted on ALERT# keys): works on dynalite.
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AlertEpisode, AlertLike } from '../domain/alert-dedup.js';
+import type { AlertEpisode, Alert } from '../domain/alert-dedup.js';
 import type { Versioned } from '../ports.js';
 import { KEY, STATE_BY_TYPE_INDEX, TABLES } from '../resources.js';
 import { dynamoDocumentClient } from './aws-clients.js';
@@ -40,7 +40,7 @@ function fromItem(item: Record<string, unknown>): AlertEpisode {
   const episode = JSON.parse(String(item.episode)) as Omit<AlertEpisode, 'seen' | 'suppressed' | 'suppressedSince' | 'lastSeenAt' | 'last'>;
   return {
     ...episode, seen: Number(item.seen), suppressed: Number(item.suppressed), lastSeenAt: Number(item.lastSeenAt),
-    last: JSON.parse(String(item.last)) as AlertLike, ...(item.suppressedSince === undefined ? {} : { suppressedSince: Number(item.suppressedSince) }),
+    last: JSON.parse(String(item.last)) as Alert, ...(item.suppressedSince === undefined ? {} : { suppressedSince: Number(item.suppressedSince) }),
   };
 }
 

@@ -4,25 +4,30 @@
  * dedup window are counted, not sent, and the count rides on the next send. No I/O and no clock: the
  * caller passes the times and stores the returned episode with a conditional write.
  */
-import type { AlertRules, AlertSeverity } from './alert-catalog.js';
+import type { AlertKind, AlertRules, AlertSeverity } from './alert-catalog.js';
 
-/** The alert fields the steps read and write (structurally the ports' Alert). */
-export interface AlertLike {
+/** An operator alert (the Alerts port carries it; SNS → email / Slack). The dedup fields are set by the steps below. */
+export interface Alert {
   readonly severity: AlertSeverity;
-  readonly kind: string;
+  /** Stable machine-readable kind from the alert matrix (alert-catalog.ts), e.g. KILL_SWITCH_TRIPPED. */
+  readonly kind: AlertKind;
+  /** Which instance of the condition (a symbol, an order id); defaults to the catalogue's key for the kind. */
   readonly key?: string;
   readonly title: string;
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;
   readonly at: number;
+  /** Set by the dedup layer: a critical condition re-sent because it stayed unresolved past its escalation window. */
   readonly escalated?: boolean;
+  /** Set by the dedup layer: the condition cleared (sent once per instance). */
   readonly resolved?: boolean;
+  /** Set by the dedup layer: repeats of this instance not sent since the previous send, and when the first was. */
   readonly suppressed?: { readonly count: number; readonly since: number };
 }
 
 /** The stored state of one (kind, key). Times are epoch ms. */
 export interface AlertEpisode {
-  readonly kind: string;
+  readonly kind: AlertKind;
   readonly key: string;
   readonly firstSeenAt: number;
   readonly lastSeenAt: number;
@@ -39,7 +44,7 @@ export interface AlertEpisode {
   readonly escalatedAt?: number;
   readonly resolvedAt?: number;
   /** The latest report, re-sent (marked) on escalation and named in the RESOLVED. */
-  readonly last: AlertLike;
+  readonly last: Alert;
 }
 
 /** A step's outcome: the episode to store and, when one is due, the alert to send after the store succeeded. */
@@ -56,7 +61,7 @@ export function isOpen(e: AlertEpisode | undefined): e is AlertEpisode {
 }
 
 /** True when the report is suppressed: the episode is open, inside its dedup window, and the report is no more severe. */
-export function isRepeat(prev: AlertEpisode | undefined, alert: AlertLike, rules: AlertRules): boolean {
+export function isRepeat(prev: AlertEpisode | undefined, alert: Alert, rules: AlertRules): boolean {
   return isOpen(prev) && alert.at - prev.lastSentAt < rules.dedupMs && RANK[alert.severity] <= RANK[prev.sentSeverity];
 }
 
@@ -64,7 +69,7 @@ export function isRepeat(prev: AlertEpisode | undefined, alert: AlertLike, rules
  * A report of the condition at alert.at: sent when no episode is open, when the window since the last send
  * has passed, or when it is more severe than the last send; otherwise counted as suppressed.
  */
-export function publishStep<A extends AlertLike>(prev: AlertEpisode | undefined, alert: A & { key: string }, rules: AlertRules): AlertStep<A> {
+export function publishStep<A extends Alert>(prev: AlertEpisode | undefined, alert: A & { key: string }, rules: AlertRules): AlertStep<A> {
   const now = alert.at;
   const open = isOpen(prev);
   if (open && isRepeat(prev, alert, rules)) {
@@ -91,12 +96,12 @@ export function publishStep<A extends AlertLike>(prev: AlertEpisode | undefined,
  * The escalation sweep at `now`: a critical episode past escalateAt, not resolved, is re-sent once marked
  * ESCALATED ('repeating' kinds only once reported again). Undefined when nothing is due.
  */
-export function escalateStep(e: AlertEpisode | undefined, now: number, rules: AlertRules): AlertStep<AlertLike> | undefined {
+export function escalateStep(e: AlertEpisode | undefined, now: number, rules: AlertRules): AlertStep<Alert> | undefined {
   if (!isOpen(e) || e.escalateAt === undefined || now < e.escalateAt) return undefined;
   if (rules.escalation === 'never') return { next: withoutEscalation(e) };
   if (rules.escalation === 'repeating' && e.seen < 2) return undefined;
   const minutes = Math.round((now - e.firstSeenAt) / 60_000);
-  const base: AlertLike = {
+  const base: Alert = {
     ...e.last, severity: 'critical', at: now, escalated: true, title: `ESCALATED: ${e.last.title}`,
     message: `${e.last.message} — still unresolved ${minutes} min after ${clockTime(e.firstSeenAt)}.`,
   };
@@ -108,10 +113,10 @@ export function escalateStep(e: AlertEpisode | undefined, now: number, rules: Al
 }
 
 /** The condition cleared at `at`: one RESOLVED (info) for an open episode, naming what it was; undefined otherwise. */
-export function resolveStep(e: AlertEpisode | undefined, at: number): AlertStep<AlertLike> | undefined {
+export function resolveStep(e: AlertEpisode | undefined, at: number): AlertStep<Alert> | undefined {
   if (!isOpen(e)) return undefined;
   const minutes = Math.max(0, Math.round((at - e.firstSeenAt) / 60_000));
-  const base: AlertLike = {
+  const base: Alert = {
     kind: e.kind, key: e.key, severity: 'info', at, resolved: true, title: `RESOLVED: ${e.last.title}`,
     message: `Cleared at ${clockTime(at)}, ${minutes} min after it was first seen at ${clockTime(e.firstSeenAt)} (${e.seen} reports, ${e.sent} sent).`,
     ...(e.last.details ? { details: e.last.details } : {}),
@@ -125,7 +130,7 @@ export function closeStep(e: AlertEpisode | undefined, at: number): AlertEpisode
 }
 
 /** "(+41 similar suppressed since 07:01 UTC)" appended to the message, and the count as a field. */
-function withSuppressed<A extends AlertLike>(alert: A, e: AlertEpisode | undefined): A {
+function withSuppressed<A extends Alert>(alert: A, e: AlertEpisode | undefined): A {
   if (!e || e.suppressed === 0) return alert;
   const since = e.suppressedSince ?? e.lastSentAt;
   return {
