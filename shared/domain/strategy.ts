@@ -23,6 +23,12 @@ export interface StrategyInput {
   params: StrategyParams;
 }
 
+/** One indicator series to draw under the price: one value per candle given, null where not defined yet. */
+export interface PlotLine {
+  readonly name: string;
+  readonly values: readonly (number | null)[];
+}
+
 /** A pure signal generator chosen by name from the policy. */
 export interface Strategy {
   readonly name: string;
@@ -35,6 +41,8 @@ export interface Strategy {
    * conservative — evaluate() is still what decides, and runs only where the screen says it may signal.
    */
   screen?(params: StrategyParams): SignalScreen;
+  /** Indicator lines to draw (the HTML report): one value per candle given, null where not defined yet. */
+  plot?(candles: readonly Candle[], params: StrategyParams): readonly PlotLine[];
 }
 
 /**
