@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { BinanceEngine } from './fake-binance/engine.js';
 import { FaultScript, type Fault, type FaultHook, type FakeRequest } from './fake-binance/faults.js';
+import { KlineBook, type FakeKlineRow } from './fake-binance/klines.js';
 import {
   BinanceError, accountView, exchangeInfoView, fullOrderView, isOpen, orderView, tickerView, tradeView,
   type FakeMarket, type FakeOrder, type FakeTrade,
@@ -16,6 +17,7 @@ import {
 
 export { fault, type Fault, type FaultHook, type FakeRequest } from './fake-binance/faults.js';
 export type { FakeFill, FakeMarket, FakeOrder, FakeOrderStatus, FakeTrade } from './fake-binance/wire.js';
+export type { FakeKlineRow } from './fake-binance/klines.js';
 
 const PRIVATE = new Set(['POST /api/v3/order', 'GET /api/v3/order', 'DELETE /api/v3/order', 'GET /api/v3/openOrders',
   'GET /api/v3/allOrders', 'GET /api/v3/account', 'GET /api/v3/myTrades']);
@@ -42,6 +44,7 @@ export class FakeBinance {
   /** Faults applied so far (scripted or hooked). */
   readonly injected: InjectedFault[] = [];
   readonly #script = new FaultScript();
+  readonly #klines = new KlineBook();
   #engine: BinanceEngine;
 
   private constructor(
@@ -76,7 +79,13 @@ export class FakeBinance {
       this.opts.feeRate, this.opts.now);
     this.requests.length = 0;
     this.injected.length = 0;
+    this.#klines.clear();
     this.clearFaults();
+  }
+
+  /** Candles GET /api/v3/klines serves for `symbol` (BTCUSDT) on `interval` (1m); holes stay holes. Cleared by reset(). */
+  addKlines(symbol: string, interval: string, rows: readonly FakeKlineRow[]): void {
+    this.#klines.add(symbol, interval, rows);
   }
 
   /** Markets by Binance symbol (BTCUSDT); bid/ask may be changed by a test. */
@@ -220,6 +229,7 @@ export class FakeBinance {
       case 'GET /api/v3/time': return { serverTime: this.opts.now() };
       case 'GET /api/v3/exchangeInfo': return exchangeInfoView(e.markets, this.opts.now());
       case 'GET /api/v3/ticker/24hr': return tickerView(p.symbol!, e.market(p.symbol), this.opts.now());
+      case 'GET /api/v3/klines': return this.#klines.query(p, (symbol) => symbol in e.markets);
       case 'POST /api/v3/order': return fullOrderView(e.place(p, partial), this.opts.now());
       case 'GET /api/v3/order': return orderView(e.find(p, -2013, 'Order does not exist.', true));
       case 'GET /api/v3/allOrders': return this.#allOrders(p);
