@@ -8,7 +8,8 @@ import type { BacktestReport } from '../backtest/types.js';
 import type { Candle, Timeframe } from '../domain/candle.js';
 import { policyHash, validatePolicy, type Policy } from '../domain/policy.js';
 import type { CliContext } from './cli-context.js';
-import { loadCandles, numberOption, runOptions, type RunOptions } from './cli-args.js';
+import { COST_OPTION_SPECS, loadCandles, numberOption, RUN_OPTION_SPECS, runOptions, type RunOptions } from './cli-args.js';
+import { UsageError, type CommandSpec } from './command-spec.js';
 
 /** The options of `stratus backtest` as parseArgs returns them. */
 export interface BacktestValues {
@@ -94,3 +95,29 @@ export async function runBacktestCommand(
   };
   return { report: buildReport(run, { config, from, to, candles }), candles, timeframe };
 }
+
+/** `stratus backtest` as the CLI declares it; `--cost-sweep` runs `stratus cost-sweep` with the same options. */
+export const command: CommandSpec = {
+  name: 'backtest',
+  summary: 'Run a strategy, the risk chain and the paper fill model over recorded candles',
+  usage: 'stratus backtest --strategy NAME --symbols S[,S] --timeframe TF --from DATE --to DATE --data DIR|FILE [--policy FILE]\n'
+    + '                 [--fee-bps N] [--slippage-bps N] [--seed N] [--json FILE] [--html FILE] [--cost-sweep [--levels L] [--workers N]]',
+  options: {
+    ...RUN_OPTION_SPECS, ...COST_OPTION_SPECS,
+    json: { type: 'string', value: 'FILE', description: 'Write the JSON report there (printed to stdout when neither --json nor --html is given)' },
+    html: { type: 'string', value: 'FILE', description: 'Write a self-contained HTML report (charts and tables, opens offline)' },
+    'cost-sweep': { type: 'boolean', description: 'Run `stratus cost-sweep` instead (takes --levels, --workers)' },
+    levels: { type: 'string', value: '0,5,10,20,40', description: 'With --cost-sweep: cost levels in bps' },
+    workers: { type: 'string', value: 'N', description: 'With --cost-sweep: worker threads (default one per core)' },
+  },
+  details: 'Candles are read from gzip or plain CSV; a symbol or timeframe without a file in --data, or a period with no candles, is an error.\n'
+    + 'Example: npx stratus backtest --strategy sma-cross --symbols BTC/USDT --timeframe 1m --from 2021-05-18 --to 2021-05-20 --data data/replay',
+  async run(ctx, values) {
+    if (values['cost-sweep']) {
+      if (values.html !== undefined) throw new UsageError('--html is not taken with --cost-sweep');
+      return (await import('./research-commands.js')).costSweepCommand(ctx, values as BacktestValues);
+    }
+    for (const name of ['levels', 'workers']) if (values[name] !== undefined) throw new UsageError(`--${name} is only taken with --cost-sweep`);
+    return backtestCommand(ctx, values as BacktestValues);
+  },
+};

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
 import { readCandleDir, readCandleFile } from '../local/candle-files.js';
+import type { OptionSpec } from './command-spec.js';
 
 /** The option's value; throws `<name> is required` when it is missing or empty. */
 export function required(value: string | undefined, name: string): string {
@@ -56,3 +57,21 @@ export function runOptions(values: RunOptionValues): RunOptions {
   if (to <= from) throw new Error('--to must be after --from');
   return { strategy, symbols, timeframe: timeframe as Timeframe, from, to, data: required(values.data, '--data') };
 }
+
+/** The options of every run over recorded candles (backtest, cost-sweep, walk-forward, lookahead-check). */
+export const RUN_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
+  strategy: { type: 'string', value: 'NAME', description: 'Strategy to run (see the strategies in shared/domain/strategies)' },
+  symbols: { type: 'string', value: 'BTC/USDT,ETH/USDT', description: 'Comma-separated symbols; each needs a file in --data' },
+  timeframe: { type: 'string', value: TIMEFRAMES.join('|'), description: 'Candle timeframe of the data' },
+  from: { type: 'string', value: '2021-05-18', description: 'Start of the period (YYYY-MM-DD as UTC midnight, or an ISO time), inclusive' },
+  to: { type: 'string', value: '2021-05-20', description: 'End of the period, exclusive' },
+  data: { type: 'string', value: 'DIR|FILE', description: 'Folder of recorded candle files (SYMBOL-TF.csv[.gz]), or one file for one symbol' },
+  policy: { type: 'string', value: 'FILE', description: 'Policy document (JSON); its entry for the strategy gives the params' },
+};
+
+/** The cost and seed overrides of a backtest's paper fill model. */
+export const COST_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
+  'fee-bps': { type: 'string', value: 'N', description: 'Taker and maker fee in basis points (overrides the policy\'s paper section)' },
+  'slippage-bps': { type: 'string', value: 'N', description: 'Slippage in basis points (overrides the policy\'s paper section)' },
+  seed: { type: 'string', value: 'N', description: 'Seed of the paper fill model' },
+};

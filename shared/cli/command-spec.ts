@@ -27,5 +27,12 @@ export interface CommandSpec {
   readonly positionals?: { readonly min: number; readonly max: number; readonly label: string };
   /** Extra help paragraphs (examples, notes) printed by `stratus <cmd> --help`. */
   readonly details?: string;
+  /** Subcommands by name (e.g. `policy set`), each with its own options and help; the runner dispatches on the first positional. */
+  readonly subcommands?: Readonly<Record<string, CommandSpec>>;
   run(ctx: CliContext, values: OptionValues, positionals: readonly string[]): Promise<number>;
+}
+
+/** A misuse of a command (missing or conflicting options) that the runner reports like a parse error: one line, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
 }

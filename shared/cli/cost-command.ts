@@ -6,6 +6,7 @@ import { loadPrices } from '../cost/prices.js';
 import { synthTemplate } from '../cost/synth.js';
 import { numberOption } from './cli-args.js';
 import { table, type CliContext } from './cli-context.js';
+import type { CommandSpec } from './command-spec.js';
 
 /** `--cadence`: 1m, 5m, 15m, 1h... as minutes. */
 export function cadenceMinutes(text: string | undefined): number {
@@ -40,3 +41,19 @@ export async function costCommand(
   else { await writeFile(values.json, `${JSON.stringify(estimate, null, 2)}\n`); ctx.out(renderCost(estimate)); }
   return 0;
 }
+
+/** `stratus cost` as the CLI declares it. */
+export const command: CommandSpec = {
+  name: 'cost',
+  summary: 'Monthly AWS cost of the stack as synthesized, line by line',
+  usage: 'stratus cost [--symbols N] [--cadence 1m] [--spot] [--region us-east-1] [--json [FILE]]',
+  options: {
+    symbols: { type: 'string', value: 'N', description: 'Number of symbols traded (default 5)' },
+    cadence: { type: 'string', value: '1m', description: 'Signal cadence: 1m, 5m, 1h… (default 1m)' },
+    spot: { type: 'boolean', description: 'Price the market stream on Fargate Spot' },
+    region: { type: 'string', value: 'us-east-1', description: 'Region whose list prices apply (shared/cost/prices-<region>.json)' },
+    json: { type: 'string', value: '[FILE]', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' },
+  },
+  details: 'Offline: synthesizes the stack, counts its resources and prices them at list prices.',
+  run: (ctx, values) => costCommand(ctx, values as { symbols?: string; cadence?: string; spot?: boolean; region?: string; json?: string }),
+};

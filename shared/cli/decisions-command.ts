@@ -1,4 +1,5 @@
 import { iso, table, type CliContext } from './cli-context.js';
+import type { CommandSpec } from './command-spec.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,3 +24,17 @@ function parseSince(text: string): number {
   if (Number.isNaN(t)) throw new Error(`--since: not an ISO date or time: ${text}`);
   return t;
 }
+
+/** `stratus decisions` as the CLI declares it. */
+export const command: CommandSpec = {
+  name: 'decisions',
+  summary: 'Recent risk decisions with their reason codes',
+  usage: 'stratus decisions [--symbol S] [--since ISO] [--limit N]',
+  options: {
+    symbol: { type: 'string', value: 'BTC/USDT', description: 'Only this symbol' },
+    since: { type: 'string', value: 'ISO', description: 'From this date or time (default the last 24 h)' },
+    limit: { type: 'string', value: 'N', description: 'Newest N (default 50)' },
+  },
+  details: 'Needs STATE_TABLE and AWS credentials.',
+  run: (ctx, values) => decisionsCommand(ctx, values as { symbol?: string; since?: string; limit?: string }),
+};

@@ -1,4 +1,5 @@
 import { iso, table, type CliContext } from './cli-context.js';
+import type { CommandSpec } from './command-spec.js';
 
 /** `stratus locks`: the protection locks in force now (from the ledger), with scope, protection, reason and expiry. */
 export async function locksCommand(ctx: CliContext): Promise<number> {
@@ -11,3 +12,13 @@ export async function locksCommand(ctx: CliContext): Promise<number> {
   ])]));
   return 0;
 }
+
+/** `stratus locks` as the CLI declares it. */
+export const command: CommandSpec = {
+  name: 'locks',
+  summary: 'Active protection locks',
+  usage: 'stratus locks',
+  options: {},
+  details: 'Scope, protection, expiry and reason of each lock in force. Needs STATE_TABLE and AWS credentials.',
+  run: (ctx) => locksCommand(ctx),
+};

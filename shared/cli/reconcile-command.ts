@@ -3,6 +3,7 @@ import { loadConfig } from '../runtime/config.js';
 import { buildDeps } from '../runtime/deps.js';
 import { reconcileAccount, type ReconcileDeps, type ReconcileReport } from '../services/reconcile-account.js';
 import { iso, table, type CliContext } from './cli-context.js';
+import type { CommandSpec } from './command-spec.js';
 
 /**
  * `stratus reconcile`: one reconciliation now, as the scheduled function runs it, with deps built from the
@@ -28,3 +29,14 @@ export function formatReconcileReport(r: ReconcileReport): string {
   ];
   return table([['', ''], ...rows]).split('\n').slice(1).join('\n');
 }
+
+/** `stratus reconcile` as the CLI declares it. */
+export const command: CommandSpec = {
+  name: 'reconcile',
+  summary: 'Reconcile the exchange with the ledger now',
+  usage: 'stratus reconcile',
+  options: {},
+  details: 'Adopts our orders, books missed fills, closes finished orders, checks balance drift. Needs the functions\'\n'
+    + 'environment (table, queue and topic names; EXCHANGE_SECRET_ARN for LIVE) and AWS credentials.',
+  run: (ctx) => reconcileCommand(ctx),
+};

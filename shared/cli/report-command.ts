@@ -6,6 +6,7 @@ import { ENV } from '../resources.js';
 import { buildDailyReport, DAY_MS, dayStartOf, type DailyReportDeps } from '../services/daily-report.js';
 import { renderDailyReport } from '../services/daily-report-text.js';
 import type { CliContext } from './cli-context.js';
+import type { CommandSpec } from './command-spec.js';
 
 /** The report's reads the CLI context does not carry: the market table (day-end marks) and the ALERT# records. */
 export type ReportProbes = Pick<DailyReportDeps, 'market' | 'ops'>;
@@ -34,3 +35,17 @@ export async function reportCommand(ctx: CliContext, values: { day?: string; jso
   else { await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`); ctx.out(renderDailyReport(report)); }
   return 0;
 }
+
+/** `stratus report` as the CLI declares it. */
+export const command: CommandSpec = {
+  name: 'report',
+  summary: 'The daily report the 00:00 UTC schedule sends',
+  usage: 'stratus report [--day YYYY-MM-DD] [--json [FILE]]',
+  options: {
+    day: { type: 'string', value: 'YYYY-MM-DD', description: 'The UTC day (default yesterday)' },
+    json: { type: 'string', value: '[FILE]', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' },
+  },
+  details: 'PnL, equity, drawdown, Sharpe, win rate, trades, rejections, kill switch, policy, positions, alerts.\n'
+    + 'Needs POLICY_TABLE, STATE_TABLE, MARKET_TABLE and AWS credentials.',
+  run: (ctx, values) => reportCommand(ctx, values as { day?: string; json?: string }),
+};

@@ -5,7 +5,8 @@ import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
 import type { BacktestValues } from './backtest-command.js';
 import { iso, type CliContext } from './cli-context.js';
-import { loadCandles, runOptions } from './cli-args.js';
+import { COST_OPTION_SPECS, loadCandles, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
+import type { CommandSpec } from './command-spec.js';
 
 /** Options of the research commands as parseArgs returns them. */
 export interface ResearchValues extends BacktestValues {
@@ -69,3 +70,31 @@ export async function paramsOf(ctx: Pick<CliContext, 'readText'>, path: string |
   const document = JSON.parse(await ctx.readText(path)) as { strategies?: { name?: string; params?: StrategyParams }[] };
   return document.strategies?.find((s) => s.name === strategy)?.params ?? {};
 }
+
+/** `stratus lookahead-check` as the CLI declares it. */
+export const lookaheadSpec: CommandSpec = {
+  name: 'lookahead-check',
+  summary: 'Signals on full data against data cut at several points (look-ahead bias)',
+  usage: 'stratus lookahead-check --strategy NAME --symbols S[,S] --timeframe TF --from DATE --to DATE --data DIR|FILE [--policy FILE] [--cuts N]',
+  options: {
+    ...RUN_OPTION_SPECS,
+    cuts: { type: 'string', value: 'N', description: 'Number of cut points (default 5)' },
+  },
+  details: 'Exit 0 when every signal decided on the cut data is the same on the full data; exit 1, listing them, if any changed.',
+  run: (ctx, values) => lookaheadCommand(ctx, values as ResearchValues),
+};
+
+/** `stratus cost-sweep` as the CLI declares it. */
+export const costSweepSpec: CommandSpec = {
+  name: 'cost-sweep',
+  summary: 'The same backtest at each cost level: Sharpe, return, break-even cost',
+  usage: 'stratus cost-sweep <backtest options> [--levels 0,5,10,20,40] [--json FILE] [--workers N]',
+  options: {
+    ...RUN_OPTION_SPECS, seed: COST_OPTION_SPECS.seed!,
+    levels: { type: 'string', value: '0,5,10,20,40', description: 'Cost levels in bps, each applied to fee and to slippage' },
+    json: { type: 'string', value: 'FILE', description: 'Write the sweep as JSON' },
+    workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
+  },
+  details: 'Also run as `stratus backtest --cost-sweep …`. The levels run in parallel on worker threads.',
+  run: (ctx, values) => costSweepCommand(ctx, values as ResearchValues),
+};

@@ -3,6 +3,7 @@ import { readCandleDir, replayDataDir } from '../local/candle-files.js';
 import { runEmbedded, type Progress } from '../local/embedded.js';
 import { renderOperations, type EmbeddedSummary } from '../local/summary.js';
 import { parseTime } from './cli-args.js';
+import type { CommandSpec } from './command-spec.js';
 
 /** Default replay: the 19 May 2021 crash day, real 1m candles (about a minute on 2 cores). */
 export const DEFAULT_WINDOW = { from: '2021-05-19T00:00:00Z', to: '2021-05-20T00:00:00Z' } as const;
@@ -29,6 +30,23 @@ export async function startCommand(values: {
   if (values.json) await writeFile(values.json, `${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }
+
+/** `stratus start` as the CLI declares it: each option it takes (any other is refused). */
+export const command: CommandSpec = {
+  name: 'start',
+  summary: 'Run the whole pipeline locally on replayed candles (dynalite + fauxqs in-process)',
+  usage: 'stratus start [--symbols BTC/USDT,ETH/USDT,SOL/USDT] [--from 2021-05-19] [--to 2021-05-20] [--policy FILE] [--json FILE] [--log-level ERROR]',
+  options: {
+    symbols: { type: 'string', value: 'BTC/USDT,ETH/USDT,SOL/USDT', description: 'Comma-separated symbols to replay (default the three shipped)' },
+    from: { type: 'string', value: '2021-05-19', description: 'Start of the replay window (YYYY-MM-DD or ISO time)' },
+    to: { type: 'string', value: '2021-05-20', description: 'End of the replay window, exclusive' },
+    policy: { type: 'string', value: 'FILE', description: 'Policy document (JSON) to run with' },
+    json: { type: 'string', value: 'FILE', description: 'Also write the run summary as JSON' },
+    'log-level': { type: 'string', value: 'ERROR', description: 'Log level of the in-process functions' },
+  },
+  details: 'Through npm, pass flags after `--`: npm start -- --symbols BTC/USDT (or run npx stratus start --symbols BTC/USDT).',
+  run: (_ctx, values) => startCommand(values as Parameters<typeof startCommand>[0]),
+};
 
 const iso = (t: number) => new Date(t).toISOString().replace(':00.000Z', 'Z');
 

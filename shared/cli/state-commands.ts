@@ -2,6 +2,7 @@ import { effectiveStatus, initialKillSwitch, resetKillSwitch, tripKillSwitch, ty
 import { money } from '../domain/money.js';
 import type { StateStore } from '../ports.js';
 import { iso, type CliContext } from './cli-context.js';
+import type { CommandSpec } from './command-spec.js';
 import { manualTripAlert, resetAlert, sendSwitchAlert } from './switch-alerts.js';
 
 async function updateSwitch(state: StateStore, change: (s: KillSwitchState) => KillSwitchState): Promise<{ next: KillSwitchState; changed: boolean }> {
@@ -57,3 +58,29 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
   ctx.out(`${lines.join('\n')}\n`);
   return 0;
 }
+
+/** `stratus kill` as the CLI declares it. */
+export const killSpec: CommandSpec = {
+  name: 'kill',
+  summary: 'Trip the kill switch',
+  usage: 'stratus kill --reason TEXT [--by WHO]',
+  options: {
+    reason: { type: 'string', value: 'TEXT', description: 'Why (required; recorded and sent in the alert)' },
+    by: { type: 'string', value: 'WHO', description: 'Who trips it (default $USER)' },
+  },
+  details: 'No opening order leaves the pipeline until `stratus reset`. Needs STATE_TABLE (stack output) and AWS credentials.',
+  run: (ctx, values) => killCommand(ctx, values as { reason?: string; by?: string }),
+};
+
+/** `stratus reset` as the CLI declares it. */
+export const resetSpec: CommandSpec = {
+  name: 'reset',
+  summary: 'Reset a tripped kill switch (then the policy\'s cooldown)',
+  usage: 'stratus reset --by WHO --reason TEXT',
+  options: {
+    by: { type: 'string', value: 'WHO', description: 'Who resets it (required)' },
+    reason: { type: 'string', value: 'TEXT', description: 'Why (required)' },
+  },
+  details: 'The switch re-arms after the policy\'s killSwitch.cooldownSeconds. Needs POLICY_TABLE, STATE_TABLE and AWS credentials.',
+  run: (ctx, values) => resetCommand(ctx, values as { reason?: string; by?: string }),
+};

@@ -7,6 +7,7 @@ import { DynamoOpsRecords } from '../adapters/dynamo-ops-records.js';
 import { ENV, QUEUES } from '../resources.js';
 import { checkHealth, verdictExitCode, type AlarmStates, type HealthDeps, type HealthReport, type QueueDepths } from '../services/health-check.js';
 import { iso, table, type CliContext } from './cli-context.js';
+import type { CommandSpec } from './command-spec.js';
 
 /** Environment variable naming the deployed stack (queue and alarm name prefix); default Stratus. */
 export const STACK_NAME_ENV = 'STRATUS_STACK_NAME';
@@ -84,3 +85,15 @@ export function jsonFlagToStdout(argv: readonly string[]): string[] {
   if (!['status', 'report', 'cost'].includes(argv.find((a) => !a.startsWith('-')) ?? '')) return [...argv];
   return argv.flatMap((a, i) => (a === '--json' && (i === argv.length - 1 || argv[i + 1]!.startsWith('--')) ? ['--json', '-'] : [a]));
 }
+
+/** `stratus status` as the CLI declares it. */
+export const command: CommandSpec = {
+  name: 'status',
+  summary: 'Health verdict OK / DEGRADED / CRITICAL, one line per check',
+  usage: 'stratus status [--json [FILE]]',
+  options: { json: { type: 'string', value: '[FILE]', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' }, },
+  details: 'Exit 0 OK, 1 DEGRADED, 2 CRITICAL. Checks: kill switch, stream heartbeat, last signal and metrics runs, reconcile drift,\n'
+    + 'DLQ depths, circuit breaker, unresolved orders, alarms in ALARM, policy rejections. Needs POLICY_TABLE, STATE_TABLE,\n'
+    + 'MARKET_TABLE; STRATUS_STACK_NAME (default Stratus) names the DLQs and the alarm prefix.',
+  run: (ctx, values) => statusCommand(ctx, values as { json?: string }),
+};

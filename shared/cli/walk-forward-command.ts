@@ -7,7 +7,8 @@ import {
 import { timeframeMs } from '../domain/candle.js';
 import type { BacktestValues } from './backtest-command.js';
 import { iso, table, type CliContext } from './cli-context.js';
-import { required, runOptions } from './cli-args.js';
+import { COST_OPTION_SPECS, required, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
+import type { CommandSpec } from './command-spec.js';
 import { paramsOf } from './research-commands.js';
 
 /** Options of `stratus walk-forward` as parseArgs returns them. */
@@ -84,3 +85,23 @@ function day(t: number): string {
   const text = iso(t);
   return text.endsWith('T00:00:00Z') ? text.slice(0, 10) : text;
 }
+
+/** `stratus walk-forward` as the CLI declares it. */
+export const command: CommandSpec = {
+  name: 'walk-forward',
+  summary: 'Rolling train/test windows: the grid\'s best params, scored out-of-sample only',
+  usage: 'stratus walk-forward <backtest options> --train 90d --test 30d [--step 30d] --grid \'fast=10,20;slow=50,100\'\n'
+    + '                     [--objective sharpe|return|profit-factor] [--json FILE] [--workers N]',
+  options: {
+    ...RUN_OPTION_SPECS, ...COST_OPTION_SPECS,
+    train: { type: 'string', value: '90d', description: 'Length of each train window' },
+    test: { type: 'string', value: '30d', description: 'Length of each test window' },
+    step: { type: 'string', value: '30d', description: 'How far each window moves on (default --test)' },
+    grid: { type: 'string', value: "'fast=10,20;slow=50,100'", description: 'Param values to try: name=v,v;name=v,v' },
+    objective: { type: 'string', value: OBJECTIVES.join('|'), description: 'What the best train run maximizes (default sharpe)' },
+    json: { type: 'string', value: 'FILE', description: 'Write the windows and summary as JSON' },
+    workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
+  },
+  details: 'Each grid combination runs on each train window; the best by --objective runs on the following test window. Only out-of-sample results are printed.',
+  run: (ctx, values) => walkForwardCommand(ctx, values as WalkForwardValues),
+};

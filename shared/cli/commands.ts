@@ -1,0 +1,28 @@
+// Every `stratus` command by name: a one-line summary (for `stratus --help`, no module loaded) and a lazy loader of
+// the module that declares its CommandSpec. A new command adds ONE line here; run-cli.ts does the rest (help,
+// strict parsing, nearest-option suggestions). Modules declaring two commands pick theirs with `.then`.
+import type { CommandSpec } from './command-spec.js';
+
+/** A registry entry: what `stratus --help` prints, and how to import the command. */
+export interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<{ readonly command: CommandSpec }>;
+}
+
+/** The commands, in the order `stratus --help` lists them. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  start: { summary: 'Run the whole pipeline locally on replayed candles (dynalite + fauxqs in-process)', load: () => import('./start-command.js') },
+  backtest: { summary: 'Run a strategy, the risk chain and the paper fill model over recorded candles', load: () => import('./backtest-command.js') },
+  'cost-sweep': { summary: 'The same backtest at each cost level: Sharpe, return, break-even cost', load: () => import('./research-commands.js').then((m) => ({ command: m.costSweepSpec })) },
+  'walk-forward': { summary: 'Rolling train/test windows: the grid\'s best params, scored out-of-sample only', load: () => import('./walk-forward-command.js') },
+  'lookahead-check': { summary: 'Signals on full data against data cut at several points (look-ahead bias)', load: () => import('./research-commands.js').then((m) => ({ command: m.lookaheadSpec })) },
+  policy: { summary: 'Validate, read, write, diff and roll back the policy in force', load: () => import('./policy-command.js') },
+  kill: { summary: 'Trip the kill switch', load: () => import('./state-commands.js').then((m) => ({ command: m.killSpec })) },
+  reset: { summary: 'Reset a tripped kill switch (then the policy\'s cooldown)', load: () => import('./state-commands.js').then((m) => ({ command: m.resetSpec })) },
+  status: { summary: 'Health verdict OK / DEGRADED / CRITICAL, one line per check', load: () => import('./status-command.js') },
+  report: { summary: 'The daily report the 00:00 UTC schedule sends', load: () => import('./report-command.js') },
+  cost: { summary: 'Monthly AWS cost of the stack as synthesized, line by line', load: () => import('./cost-command.js') },
+  decisions: { summary: 'Recent risk decisions with their reason codes', load: () => import('./decisions-command.js') },
+  locks: { summary: 'Active protection locks', load: () => import('./locks-command.js') },
+  reconcile: { summary: 'Reconcile the exchange with the ledger now', load: () => import('./reconcile-command.js') },
+};
