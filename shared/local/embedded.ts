@@ -135,7 +135,8 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   return summary;
 }
 
-async function loadHandlers(deps: Awaited<ReturnType<typeof import('../runtime/deps.js')['buildDeps']>>) {
+/** The deployed handlers built on `deps`, each invoked with a local Lambda context (shared with the live runner). */
+export async function loadHandlers(deps: Awaited<ReturnType<typeof import('../runtime/deps.js')['buildDeps']>>) {
   const [signal, risk, execution, metrics, reconcile, report] = await Promise.all([
     import('../../functions/signal/handler.js'), import('../../functions/risk/handler.js'),
     import('../../functions/execution/handler.js'), import('../../functions/metrics/handler.js'),

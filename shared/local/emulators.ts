@@ -13,9 +13,9 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite (DynamoDB) and fauxqs (SQS + SNS) in this process on free loopback ports. */
-export async function startEmulators(): Promise<Emulators> {
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+/** Starts dynalite (DynamoDB) and fauxqs (SQS + SNS) in this process on free loopback ports; dynamoPath keeps DynamoDB on disk (LevelDB, one process per folder). */
+export async function startEmulators(options: { readonly dynamoPath?: string } = {}): Promise<Emulators> {
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dynamoPath ? { path: options.dynamoPath } : {}) });
   await new Promise<void>((resolve, reject) => {
     dynamo.once('error', reject);
     dynamo.listen(0, '127.0.0.1', () => resolve());

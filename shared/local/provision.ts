@@ -51,7 +51,7 @@ async function createTable(ddb: DynamoDBClient, def: TableDefinition, name: stri
   add(def.partitionKey);
   if (def.sortKey) add(def.sortKey);
   def.indexes.forEach((i) => { add(i.pk); add(i.sk); });
-  await ddb.send(new CreateTableCommand({
+  const created = await ddb.send(new CreateTableCommand({
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [...attrs.values()],
@@ -64,7 +64,12 @@ async function createTable(ddb: DynamoDBClient, def: TableDefinition, name: stri
       KeySchema: [{ AttributeName: i.pk, KeyType: 'HASH' as const }, { AttributeName: i.sk, KeyType: 'RANGE' as const }],
       Projection: { ProjectionType: 'ALL' as const },
     })) : undefined,
-  }));
+  })).then(() => true, (error: unknown) => {
+    // A table kept on disk from an earlier run (stratus start --live --state-dir) is reused as it is.
+    if ((error as { name?: string }).name === 'ResourceInUseException') return false;
+    throw error;
+  });
+  if (!created) return name;
   if (def.ttlAttribute) {
     await ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true } }))
       .catch(() => undefined); // dynalite does not implement TTL; AWS does. Expiry is not needed locally.
