@@ -13,18 +13,25 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite (DynamoDB) and fauxqs (SQS + SNS) in this process on free loopback ports; dynamoPath keeps DynamoDB on disk (LevelDB, one process per folder). */
-export async function startEmulators(options: { readonly dynamoPath?: string } = {}): Promise<Emulators> {
+/** Where the emulators keep state and listen: dynamoPath keeps DynamoDB on disk (LevelDB, one process per folder); ports default to free ones. */
+export interface EmulatorOptions {
+  readonly dynamoPath?: string;
+  readonly dynamoPort?: number;
+  readonly sqsPort?: number;
+}
+
+/** Starts dynalite (DynamoDB) and fauxqs (SQS + SNS) in this process on loopback ports (free ones unless given). */
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dynamoPath ? { path: options.dynamoPath } : {}) });
   await new Promise<void>((resolve, reject) => {
     dynamo.once('error', reject);
-    dynamo.listen(0, '127.0.0.1', () => resolve());
+    dynamo.listen(options.dynamoPort ?? 0, '127.0.0.1', () => resolve());
   });
   const dynamoPort = (dynamo.address() as AddressInfo).port;
   // fauxqs's startFauxqs binds 0.0.0.0; build its app and bind loopback only. Queue URLs then
   // take the request host (http://127.0.0.1:PORT/000000000000/name), which the SDK accepts as is.
   const fauxqs = buildApp({ logger: false });
-  await fauxqs.listen({ port: 0, host: '127.0.0.1' });
+  await fauxqs.listen({ port: options.sqsPort ?? 0, host: '127.0.0.1' });
   const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
   return {
     region: 'us-east-1',
