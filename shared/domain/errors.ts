@@ -59,10 +59,27 @@ export class UnknownStrategyError extends StratusError {
   }
 }
 
+/** One problem with a strategy's params: the param it concerns ('' for the params as a whole) and why. */
+export interface StrategyParamIssue {
+  readonly param: string;
+  readonly message: string;
+}
+
 /** Strategy params in the policy that the strategy cannot run with (unknown name, out of range). */
 export class StrategyParamsError extends StratusError {
   override readonly name = 'StrategyParamsError';
-  constructor(strategy: string, readonly problems: readonly string[]) {
+  /** The problems one by one, each naming its param. */
+  readonly issues: readonly StrategyParamIssue[];
+  constructor(strategy: string, readonly problems: readonly string[], issues?: readonly StrategyParamIssue[]) {
     super('INVALID_STRATEGY_PARAMS', `strategy ${strategy}: ${problems.join('; ')}`, false);
+    this.issues = issues ?? problems.map((message) => ({ param: '', message }));
+  }
+}
+
+/** A strategy module that cannot be registered: it exports no valid strategy, or its name is taken. */
+export class StrategyModuleError extends StratusError {
+  override readonly name = 'StrategyModuleError';
+  constructor(code: 'INVALID_STRATEGY_MODULE' | 'STRATEGY_NAME_TAKEN', message: string, options?: { cause?: unknown }) {
+    super(code, message, false, options);
   }
 }

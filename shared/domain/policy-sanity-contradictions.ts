@@ -1,4 +1,4 @@
-import { StratusError } from './errors.js';
+import { StrategyParamsError, StratusError } from './errors.js';
 import { dec } from './money.js';
 import type { Policy } from './policy.js';
 import type { Finding, SanityCheck } from './policy-sanity.js';
@@ -127,7 +127,11 @@ function strategyProblem(s: Policy['strategies'][number], i: number, want: 'UNKN
   } catch (error) {
     if (!(error instanceof StratusError)) throw error;
     const code = error.code === 'UNKNOWN_STRATEGY' ? 'UNKNOWN_STRATEGY' : 'STRATEGY_PARAMS';
-    return code === want ? [{ path: `strategies.${i}.${code === 'UNKNOWN_STRATEGY' ? 'name' : 'params'}`, message: error.message }] : [];
+    if (code !== want) return [];
+    if (error instanceof StrategyParamsError) {
+      return error.issues.map((issue) => ({ path: `strategies.${i}.params${issue.param ? `.${issue.param}` : ''}`, message: `${s.name}: ${issue.message}` }));
+    }
+    return [{ path: `strategies.${i}.${code === 'UNKNOWN_STRATEGY' ? 'name' : 'params'}`, message: error.message }];
   }
 }
 

@@ -1,9 +1,13 @@
 import { closeTime, isClosedAt, type Candle } from './candle.js';
-import { UnknownStrategyError } from './errors.js';
+import { StrategyModuleError, UnknownStrategyError } from './errors.js';
 import { intentIdFor, type Intent, type IntentKind, type Side } from './intent.js';
 import { money } from './money.js';
 import { momentum } from './strategies/momentum.js';
+import { rsiReversion } from './strategies/rsi-reversion.js';
 import { smaCross } from './strategies/sma-cross.js';
+import type { ParamsSchema } from './strategy-define.js';
+
+export type { ParamsOf, ParamsSchema, StrategyDefinition } from './strategy-define.js';
 
 /** Strategy params as the policy holds them (name → number). */
 export type StrategyParams = Readonly<Record<string, number>>;
@@ -29,9 +33,16 @@ export interface PlotLine {
   readonly values: readonly (number | null)[];
 }
 
-/** A pure signal generator chosen by name from the policy. */
+/**
+ * A pure signal generator chosen by name from the policy; built from a StrategyDefinition by defineStrategy
+ * (strategy-define.ts). Every method takes the policy's raw params and parses them with paramsSchema.
+ */
 export interface Strategy {
   readonly name: string;
+  /** One line on what it trades. */
+  readonly summary?: string;
+  /** Its params: a zod object of numbers with defaults and ranges (the policy's `strategies[].params`). */
+  readonly paramsSchema: ParamsSchema;
   /** Closed candles evaluate() needs; throws StrategyParamsError on params it cannot run with. */
   requiredCandles(params: StrategyParams): number;
   /** A signal, or undefined for none (including too few candles). */
@@ -55,18 +66,47 @@ export interface SignalScreen {
   maybe(holding: boolean): boolean;
 }
 
-const REGISTRY: ReadonlyMap<string, Strategy> = new Map([momentum, smaCross].map((s) => [s.name, s]));
+/** Where a registered strategy comes from: 'built-in', or the module file it was loaded from. */
+export type StrategySource = 'built-in' | (string & {});
+
+/** A registered strategy and its source. */
+export interface RegisteredStrategy {
+  readonly strategy: Strategy;
+  readonly source: StrategySource;
+}
+
+const BUILT_IN: readonly Strategy[] = [momentum, smaCross, rsiReversion];
+const REGISTRY = new Map<string, RegisteredStrategy>(BUILT_IN.map((s) => [s.name, { strategy: s, source: 'built-in' }]));
+
+/**
+ * Adds a user strategy under its name (the process-wide registry every runtime reads: backtest, signal function,
+ * embedded pipeline). Registering the same source again replaces it; a name a built-in or another source already
+ * has throws StrategyModuleError (STRATEGY_NAME_TAKEN).
+ */
+export function registerStrategy(strategy: Strategy, source: string): void {
+  const held = REGISTRY.get(strategy.name);
+  if (held && held.source !== source) {
+    const by = held.source === 'built-in' ? 'a built-in strategy' : `the strategy in ${held.source}`;
+    throw new StrategyModuleError('STRATEGY_NAME_TAKEN', `${source}: strategy name "${strategy.name}" is already taken by ${by}; rename it`);
+  }
+  REGISTRY.set(strategy.name, { strategy, source });
+}
 
 /** The registered strategy called `name`; throws UnknownStrategyError (code UNKNOWN_STRATEGY) otherwise. */
 export function getStrategy(name: string): Strategy {
-  const strategy = REGISTRY.get(name);
-  if (!strategy) throw new UnknownStrategyError(name, strategyNames());
-  return strategy;
+  const entry = REGISTRY.get(name);
+  if (!entry) throw new UnknownStrategyError(name, strategyNames());
+  return entry.strategy;
 }
 
-/** Names of every registered strategy. */
+/** Names of every registered strategy, built-ins first. */
 export function strategyNames(): string[] {
   return [...REGISTRY.keys()];
+}
+
+/** Every registered strategy with its source, built-ins first. */
+export function registeredStrategies(): RegisteredStrategy[] {
+  return [...REGISTRY.values()];
 }
 
 /**

@@ -1,13 +1,15 @@
-import { StrategyParamsError } from '../errors.js';
+import * as z from 'zod';
+import type { Candle } from '../candle.js';
 import { logReturns, sampleStdev } from '../indicators.js';
-import type { SignalScreen, Strategy, StrategyInput, StrategyParams, StrategySignal } from '../strategy.js';
+import type { PlotLine, SignalScreen, StrategySignal } from '../strategy.js';
+import { defineStrategy, type ParamsOf } from '../strategy-define.js';
 import { RollingWindow } from './rolling.js';
 
 /**
  * Momentum params (policy `strategies[].params`):
- * - lookback: N, closed candles whose log returns are summed (integer ≥ 2; needs N + 1 candles). Default 30.
- * - entryThreshold: buy when flat and M > this. Default 6.
- * - exitThreshold: sell when holding and M < this (must not exceed entryThreshold). Default 0.
+ * - lookback: N, closed candles whose log returns are summed (integer 2..999; needs N + 1 candles). Default 30.
+ * - entryThreshold: buy when flat and M > this (in [-1000, 1000]). Default 6.
+ * - exitThreshold: sell when holding and M < this (in [-1000, 1000], not above entryThreshold). Default 0.
  * M = sum of the last N log returns / their sample stdev = √N × t-statistic of the mean return. For iid
  * returns M ≈ N(0, √N): with N = 30 (σ ≈ 5.5) a threshold of 6 fires only on sustained trends.
  */
@@ -16,29 +18,18 @@ export const MOMENTUM_DEFAULTS = { lookback: 30, entryThreshold: 6, exitThreshol
 /** Below this the returns count as constant (stdev zero): no signal. 1m crypto returns have σ ≈ 1e-4..1e-3. */
 const MIN_STDEV = 1e-12;
 
-type MomentumParams = { -readonly [K in keyof typeof MOMENTUM_DEFAULTS]: number };
+type Thresholds = { entryThreshold: number; exitThreshold: number };
 
-/** Params with defaults filled in; throws StrategyParamsError on unknown names or unusable values. */
-export function momentumParams(params: StrategyParams): MomentumParams {
-  const problems = Object.keys(params)
-    .filter((k) => !(k in MOMENTUM_DEFAULTS))
-    .map((k) => `unknown param "${k}" (known: ${Object.keys(MOMENTUM_DEFAULTS).join(', ')})`);
-  const p: MomentumParams = { ...MOMENTUM_DEFAULTS, ...params };
-  if (!Number.isInteger(p.lookback) || p.lookback < 2) problems.push(`lookback must be an integer ≥ 2, got ${p.lookback}`);
-  if (!Number.isFinite(p.entryThreshold) || !Number.isFinite(p.exitThreshold)) problems.push('thresholds must be finite');
-  if (p.exitThreshold > p.entryThreshold) problems.push(`exitThreshold ${p.exitThreshold} exceeds entryThreshold ${p.entryThreshold}`);
-  if (problems.length) throw new StrategyParamsError('momentum', problems);
-  return p;
-}
+const params = z.strictObject({
+  lookback: z.number().int().min(2).max(999).default(MOMENTUM_DEFAULTS.lookback).describe('log returns summed'),
+  entryThreshold: z.number().min(-1000).max(1000).default(MOMENTUM_DEFAULTS.entryThreshold).describe('buy when flat and M is above'),
+  exitThreshold: z.number().min(-1000).max(1000).default(MOMENTUM_DEFAULTS.exitThreshold).describe('sell when holding and M is below'),
+}).refine((p) => p.exitThreshold <= p.entryThreshold, {
+  path: ['exitThreshold'],
+  error: (i) => `exitThreshold ${(i.input as Thresholds).exitThreshold} exceeds entryThreshold ${(i.input as Thresholds).entryThreshold}`,
+});
 
-/** momentumParams of a params object, kept per object (policy params are read-only). */
-const paramsOf = new WeakMap<StrategyParams, MomentumParams>();
-
-function cachedParams(params: StrategyParams): MomentumParams {
-  let p = paramsOf.get(params);
-  if (!p) { p = momentumParams(params); paramsOf.set(params, p); }
-  return p;
-}
+type MomentumParams = ParamsOf<typeof params>;
 
 /** The log returns of the last lookback + 1 closes (logReturns of them, without the intermediate arrays). */
 function windowReturns(candles: readonly { readonly close: number }[], lookback: number): number[] {
@@ -48,21 +39,26 @@ function windowReturns(candles: readonly { readonly close: number }[], lookback:
   return logReturns(closes);
 }
 
+/** M over the last lookback + 1 candles, or undefined when their returns have no spread. */
+function statistic(candles: readonly Candle[], lookback: number): number | undefined {
+  const returns = windowReturns(candles, lookback);
+  const sd = sampleStdev(returns);
+  if (!(sd > MIN_STDEV)) return undefined;
+  let total = 0;
+  for (const r of returns) total += r;
+  return total / sd;
+}
+
 /** Time-series momentum on closes: enter on a strong risk-adjusted trend, exit when it turns. Long only. */
-export const momentum: Strategy = {
+export const momentum = defineStrategy({
   name: 'momentum',
-  requiredCandles(params: StrategyParams): number {
-    return cachedParams(params).lookback + 1;
-  },
-  evaluate({ candles, holding, params }: StrategyInput): StrategySignal | undefined {
-    const p = cachedParams(params);
+  summary: 'trend: buy when the summed log returns over their stdev (M) is above entryThreshold, sell below exitThreshold',
+  params,
+  requiredCandles: (p) => p.lookback + 1,
+  evaluate({ candles, holding, params: p }): StrategySignal | undefined {
     if (candles.length < p.lookback + 1) return undefined;
-    const returns = windowReturns(candles, p.lookback);
-    const sd = sampleStdev(returns);
-    if (!(sd > MIN_STDEV)) return undefined;
-    let total = 0;
-    for (const r of returns) total += r;
-    const m = total / sd;
+    const m = statistic(candles, p.lookback);
+    if (m === undefined) return undefined;
     const stat = `M=${m.toFixed(3)} over ${p.lookback} returns`;
     if (!holding && m > p.entryThreshold) {
       return { side: 'buy', kind: 'entry', score: m, reason: `${stat} > entryThreshold ${p.entryThreshold}` };
@@ -73,7 +69,16 @@ export const momentum: Strategy = {
     return undefined;
   },
   screen: momentumScreen,
-};
+  plot: (candles, p): PlotLine[] => [{
+    name: `M ${p.lookback}`,
+    values: candles.map((_, i) => (i >= p.lookback ? statistic(candles.slice(i - p.lookback, i + 1), p.lookback) ?? null : null)),
+  }],
+});
+
+/** Params with defaults filled in; throws StrategyParamsError on unknown names or unusable values. */
+export function momentumParams(raw: Readonly<Record<string, number>>): MomentumParams {
+  return momentum.parseParams(raw);
+}
 
 /** Tolerance on M between the running sums and evaluate()'s two-pass statistics (relative, plus absolute). */
 const SCREEN_TOLERANCE = 1e-6;
@@ -83,8 +88,7 @@ const SCREEN_TOLERANCE = 1e-6;
  * tolerance of a threshold, whenever the one-pass variance has lost precision (near-constant returns,
  * stdev near MIN_STDEV) and whenever the window holds a close evaluate() would reject; else quiet.
  */
-function momentumScreen(params: StrategyParams): SignalScreen {
-  const p = momentumParams(params);
+function momentumScreen(p: MomentumParams): SignalScreen {
   const n = p.lookback;
   const returns = new RollingWindow(n, [n]);
   const squares = new RollingWindow(n, [n]);

@@ -1,29 +1,25 @@
-import { StrategyParamsError } from '../errors.js';
-import type { SignalScreen, Strategy, StrategyInput, StrategyParams, StrategySignal } from '../strategy.js';
+import * as z from 'zod';
+import type { Candle } from '../candle.js';
+import type { PlotLine, SignalScreen, StrategySignal } from '../strategy.js';
+import { defineStrategy, type ParamsOf } from '../strategy-define.js';
 import { RollingWindow } from './rolling.js';
 
 /**
  * SMA-cross params (policy `strategies[].params`):
- * - fast: period of the fast SMA of closes (integer ≥ 1). Default 20.
- * - slow: period of the slow SMA of closes (integer > fast). Default 50.
+ * - fast: period of the fast SMA of closes (integer 1..998). Default 20.
+ * - slow: period of the slow SMA of closes (integer 2..999, above fast). Default 50.
  * Needs slow + 1 closed candles: the cross compares this candle's SMAs with the previous candle's.
  */
 export const SMA_CROSS_DEFAULTS = { fast: 20, slow: 50 } as const;
 
-type SmaCrossParams = { -readonly [K in keyof typeof SMA_CROSS_DEFAULTS]: number };
+type FastSlow = { fast: number; slow: number };
 
-/** Params with defaults filled in; throws StrategyParamsError on unknown names or unusable values. */
-export function smaCrossParams(params: StrategyParams): SmaCrossParams {
-  const problems = Object.keys(params)
-    .filter((k) => !(k in SMA_CROSS_DEFAULTS))
-    .map((k) => `unknown param "${k}" (known: ${Object.keys(SMA_CROSS_DEFAULTS).join(', ')})`);
-  const p: SmaCrossParams = { ...SMA_CROSS_DEFAULTS, ...params };
-  if (!Number.isInteger(p.fast) || p.fast < 1) problems.push(`fast must be an integer ≥ 1, got ${p.fast}`);
-  if (!Number.isInteger(p.slow) || p.slow < 2) problems.push(`slow must be an integer ≥ 2, got ${p.slow}`);
-  if (p.fast >= p.slow) problems.push(`fast ${p.fast} must be below slow ${p.slow}`);
-  if (problems.length) throw new StrategyParamsError('sma-cross', problems);
-  return p;
-}
+const params = z.strictObject({
+  fast: z.number().int().min(1).max(998).default(SMA_CROSS_DEFAULTS.fast).describe('fast SMA period, closes'),
+  slow: z.number().int().min(2).max(999).default(SMA_CROSS_DEFAULTS.slow).describe('slow SMA period, closes'),
+}).refine((p) => p.fast < p.slow, { path: ['fast'], error: (i) => `fast ${(i.input as FastSlow).fast} must be below slow ${(i.input as FastSlow).slow}` });
+
+type SmaCrossParams = ParamsOf<typeof params>;
 
 /** Mean of closes[end - period, end) (float indicator maths). */
 function smaAt(closes: readonly number[], end: number, period: number): number {
@@ -37,13 +33,12 @@ function smaAt(closes: readonly number[], end: number, period: number): number {
  * crosses above the slow one (fast > slow on this candle, fast ≤ slow on the previous); sell when holding
  * and it crosses below (fast < slow now, fast ≥ slow before). Score is (fast − slow) / slow.
  */
-export const smaCross: Strategy = {
+export const smaCross = defineStrategy({
   name: 'sma-cross',
-  requiredCandles(params: StrategyParams): number {
-    return smaCrossParams(params).slow + 1;
-  },
-  evaluate({ candles, holding, params }: StrategyInput): StrategySignal | undefined {
-    const p = smaCrossParams(params);
+  summary: 'trend: buy when the fast SMA crosses above the slow one, sell when it crosses below',
+  params,
+  requiredCandles: (p) => p.slow + 1,
+  evaluate({ candles, holding, params: p }): StrategySignal | undefined {
     const n = candles.length;
     if (n < p.slow + 1) return undefined;
     const closes = candles.slice(-(p.slow + 1)).map((c) => c.close);
@@ -59,7 +54,24 @@ export const smaCross: Strategy = {
     return undefined;
   },
   screen: smaCrossScreen,
-};
+  plot: (candles, p) => [smaLine(candles, p.fast), smaLine(candles, p.slow)],
+});
+
+/** Params with defaults filled in; throws StrategyParamsError on unknown names or unusable values. */
+export function smaCrossParams(raw: Readonly<Record<string, number>>): SmaCrossParams {
+  return smaCross.parseParams(raw);
+}
+
+/** SMA(period) of closes at each candle, null before `period` candles. */
+function smaLine(candles: readonly Candle[], period: number): PlotLine {
+  const values: (number | null)[] = [];
+  let sum = 0;
+  for (let i = 0; i < candles.length; i++) {
+    sum += candles[i]!.close - (i >= period ? candles[i - period]!.close : 0);
+    values.push(i + 1 >= period ? sum / period : null);
+  }
+  return { name: `SMA ${period}`, values };
+}
 
 /** Relative tolerance between the running-sum SMAs and evaluate()'s summed ones (float rounding is ~1e-15). */
 const SCREEN_TOLERANCE = 1e-9;
@@ -68,8 +80,7 @@ const SCREEN_TOLERANCE = 1e-9;
  * evaluate()'s cross test on running sums: may signal when the SMAs are within tolerance of the crossing
  * conditions, so a near-tie is always left to evaluate(); certainly quiet otherwise.
  */
-function smaCrossScreen(params: StrategyParams): SignalScreen {
-  const { fast, slow } = smaCrossParams(params);
+function smaCrossScreen({ fast, slow }: SmaCrossParams): SignalScreen {
   const w = new RollingWindow(slow + 1, [fast, slow]);
   return {
     push: (close) => w.push(close),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { describeDifferences, lookaheadCheck, type CandleSet } from '../../../shared/backtest/lookahead-check.js';
 import { closeTime, type Candle } from '../../../shared/domain/candle.js';
 import { getStrategy, type Strategy } from '../../../shared/domain/strategy.js';
@@ -30,6 +31,7 @@ const DATA: CandleSet = { 'BTC/USDT': candles('BTC/USDT', walk(400, 7)), 'ETH/US
 function peeking(data: CandleSet): Strategy {
   return {
     name: 'peeking',
+    paramsSchema: z.strictObject({}),
     requiredCandles: () => 2,
     evaluate({ candles: window, holding }) {
       const last = window.at(-1)!;
@@ -58,6 +60,8 @@ describe('lookaheadCheck', () => {
     ['sma-cross', { fast: 2, slow: 5 }],
     ['sma-cross', {}],
     ['momentum', { lookback: 5, entryThreshold: 1, exitThreshold: 0 }],
+    ['rsi-reversion', {}],
+    ['rsi-reversion', { period: 5, oversold: 20, exitLevel: 60 }],
   ])('passes %s %j, which sees only the closed candles of its window', (name, params) => {
     expect(signalCount(getStrategy(name), params, DATA)).toBeGreaterThan(5);
     const result = lookaheadCheck({ strategy: name, params, candles: DATA, cuts: 5 });
@@ -93,7 +97,7 @@ describe('lookaheadCheck', () => {
   it('evaluates at each close the last requiredCandles closed candles, ending with the decision candle', () => {
     const seen: { length: number; last: Candle }[] = [];
     const spy: Strategy = {
-      name: 'spy', requiredCandles: () => 3,
+      name: 'spy', paramsSchema: z.strictObject({}), requiredCandles: () => 3,
       evaluate({ candles: window }) { seen.push({ length: window.length, last: window.at(-1)! }); return undefined; },
     };
     const data = { 'BTC/USDT': candles('BTC/USDT', [1, 2, 3, 4, 5, 6]) };

@@ -14,6 +14,7 @@ import { readCandleDir, replayDataDir } from '../../../shared/local/candle-files
 
 const CASES: readonly [string, StrategyParams][] = [
   ['sma-cross', {}], ['sma-cross', { fast: 3, slow: 7 }], ['momentum', {}], ['momentum', { lookback: 5, entryThreshold: 1, exitThreshold: -0.5 }],
+  ['rsi-reversion', {}], ['rsi-reversion', { period: 3, oversold: 20, exitLevel: 70 }],
 ];
 
 function candlesOf(closes: readonly number[]): Candle[] {

@@ -44,7 +44,7 @@ const CASES: Case[] = [
   { code: 'DUPLICATE_SYMBOL', path: 'symbols.2', fail: { symbols: ['BTC/USDT', 'ETH/USDT', 'BTC/USDT'] }, pass: { symbols: ['BTC/USDT', 'ETH/USDT'] } },
   { code: 'DUPLICATE_STRATEGY', path: 'strategies.1.name', fail: { strategies: [{ name: 'momentum' }, { name: 'momentum', enabled: false }] }, pass: { strategies: [{ name: 'momentum' }] } },
   { code: 'UNKNOWN_STRATEGY', path: 'strategies.0.name', fail: { strategies: [{ name: 'moonshot' }] }, pass: { strategies: [{ name: 'momentum' }] } },
-  { code: 'STRATEGY_PARAMS', path: 'strategies.0.params', fail: { strategies: [{ name: 'momentum', params: { lookbak: 20 } }] }, pass: { strategies: [{ name: 'momentum', params: { lookback: 20 } }] } },
+  { code: 'STRATEGY_PARAMS', path: 'strategies.0.params.lookbak', fail: { strategies: [{ name: 'momentum', params: { lookbak: 20 } }] }, pass: { strategies: [{ name: 'momentum', params: { lookback: 20 } }] } },
   { code: 'STRATEGY_SYMBOL_NOT_LISTED', path: 'strategies.0.symbols.0', fail: { symbols: ['BTC/USDT'], strategies: [{ name: 'momentum', symbols: ['ETH/USDT'] }] }, pass: { symbols: ['BTC/USDT'], strategies: [{ name: 'momentum', symbols: ['BTC/USDT'] }] } },
   { code: 'NO_ENABLED_STRATEGY', path: 'strategies', fail: { strategies: [{ name: 'momentum', enabled: false }] }, pass: { strategies: [{ name: 'momentum', enabled: true }] } },
   // unsafe values
@@ -77,8 +77,8 @@ const CASES: Case[] = [
   { code: 'STARTING_CASH_ZERO', path: 'paper.startingCash', fail: { paper: { startingCash: '0.00' } }, pass: { paper: { startingCash: '0.01' } } },
   { code: 'DEPRECATED_KEY', path: 'staleDataSeconds', fail: { staleDataSeconds: 60 }, pass: { marketQuality: { staleDataSeconds: 60 } } },
   { code: 'DEPRECATED_KEY', path: 'risk.killSwitchCooldownSeconds', fail: { risk: { killSwitchCooldownSeconds: 60 } }, pass: { killSwitch: { cooldownSeconds: 60 } } },
-  { code: 'STRATEGY_PARAMS', path: 'strategies.0.params', fail: { strategies: [{ name: 'momentum', params: { lookback: 1e9 } }] }, pass: { strategies: [{ name: 'momentum', params: { lookback: 999 } }] } },
-  { code: 'STRATEGY_PARAMS', path: 'strategies.0.params', fail: { strategies: [{ name: 'sma-cross', params: { fast: 5, slow: 1000 } }] }, pass: { strategies: [{ name: 'sma-cross', params: { fast: 5, slow: 999 } }] } },
+  { code: 'STRATEGY_PARAMS', path: 'strategies.0.params.lookback', fail: { strategies: [{ name: 'momentum', params: { lookback: 1e9 } }] }, pass: { strategies: [{ name: 'momentum', params: { lookback: 999 } }] } },
+  { code: 'STRATEGY_PARAMS', path: 'strategies.0.params.slow', fail: { strategies: [{ name: 'sma-cross', params: { fast: 5, slow: 1000 } }] }, pass: { strategies: [{ name: 'sma-cross', params: { fast: 5, slow: 999 } }] } },
   // ranges
   { code: 'OUT_OF_RANGE', path: 'reconcile.driftAlertPct', fail: { reconcile: { driftAlertPct: 0 } }, pass: { reconcile: { driftAlertPct: 0.01 } } },
   { code: 'OUT_OF_RANGE', path: 'reconcile.driftTripPct', fail: { reconcile: { driftTripPct: -2 } }, pass: { reconcile: { driftTripPct: 100 } } },
