@@ -34,6 +34,8 @@ export class FakeBinanceWs {
   readonly controlMessages: { method: string; params: string[]; id: number }[] = [];
   /** Every GET /api/v3/klines query, in order (symbol, interval, startTime, endTime, limit as sent). */
   readonly klineRequests: Record<string, string>[] = [];
+  /** Every REST request as `METHOD /path` (no query), in order: a test can show no order was ever sent. */
+  readonly restRequests: string[] = [];
   /** Websocket connections accepted so far. */
   connectionsOpened = 0;
   /** Answer GET /api/v3/klines with this HTTP status and a Binance error body instead of data (e.g. 503). */
@@ -51,6 +53,7 @@ export class FakeBinanceWs {
   ) {
     wss.on('connection', (socket) => this.onConnection(socket));
     http.on('request', (req, res) => {
+      this.restRequests.push(`${req.method} ${(req.url ?? '').split('?')[0]}`);
       if (req.method === 'GET' && req.url?.startsWith('/api/v3/exchangeInfo')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(this.exchangeInfo()));
