@@ -24,3 +24,9 @@ export function gapLines(gaps: readonly CandleGap[], indent = '  ', max = 20): s
   if (gaps.length > max) lines.push(`${indent}… ${gaps.length - max} more`);
   return lines;
 }
+
+/** Left-aligned columns two spaces apart; the first row is the header. */
+export function textTable(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
