@@ -111,7 +111,7 @@ export const command: CommandSpec = {
     workers: { type: 'string', value: 'N', description: 'With --cost-sweep: worker threads (default one per core)' },
   },
   details: 'Candles are read from gzip or plain CSV; a symbol or timeframe without a file in --data, or a period with no candles, is an error.\n'
-    + 'Example: npx stratus backtest --strategy sma-cross --symbols BTC/USDT --timeframe 1m --from 2021-05-18 --to 2021-05-20 --data data/replay',
+    + 'Example: npx stratus backtest --strategy sma-cross --symbols BTC/USDT --timeframe 1m --from 2021-05-18 --to 2021-05-20 --data shared/local/data',
   async run(ctx, values) {
     if (values['cost-sweep']) {
       if (values.html !== undefined) throw new UsageError('--html is not taken with --cost-sweep');

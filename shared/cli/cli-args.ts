@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { TIMEFRAMES, type Candle, type Timeframe } from '../domain/candle.js';
-import { readCandleDir, readCandleFile } from '../local/candle-files.js';
+import { readdir, stat } from 'node:fs/promises';
+import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
+import { parseCandleFileName, readCandleDir, readCandleFile } from '../local/candle-files.js';
 import type { OptionSpec } from './command-spec.js';
 
 /** The option's value; throws `<name> is required` when it is missing or empty. */
@@ -24,11 +24,46 @@ export function parseTime(text: string, name: string): number {
   return t;
 }
 
-/** Candles of every symbol in [from, to): from a folder of recorded files, or one file for one symbol. */
+/**
+ * Candles of every symbol in [from, to): from a folder of recorded files, or one file for one symbol. A symbol or
+ * timeframe the folder has no file for is an error listing the files it has; so is a symbol with no candle in the window
+ * (naming the window and the range the file covers).
+ */
 export async function loadCandles(path: string, symbols: string[], tf: Timeframe, from: number, to: number): Promise<Record<string, Candle[]>> {
-  if ((await stat(path)).isDirectory()) return readCandleDir(path, symbols, tf, { from, to });
-  if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
-  return { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
+  let candles: Record<string, Candle[]>;
+  if ((await stat(path)).isDirectory()) {
+    const present = (await readdir(path)).map((name) => parseCandleFileName(name)).filter((f) => f !== undefined);
+    const missing = symbols.filter((s) => !present.some((f) => f.exchange === 'binance' && f.symbol === s && f.timeframe === tf));
+    if (missing.length) throw new Error(`${path} has no ${tf} candle file for ${missing.join(', ')}; ${describeFiles(present)}`);
+    candles = await readCandleDir(path, symbols, tf, { from, to });
+  } else {
+    if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
+    candles = { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
+  }
+  for (const [symbol, list] of Object.entries(candles)) {
+    if (list.length) continue;
+    const all = (await stat(path)).isDirectory() ? (await readCandleDir(path, [symbol], tf))[symbol]! : await readCandleFile(path, { symbol, timeframe: tf });
+    const range = all.length ? `the data covers ${isoTime(all[0]!.openTime)} .. ${isoTime(all.at(-1)!.openTime + timeframeMs(tf))}` : 'the file has no candles';
+    throw new Error(`no ${symbol} ${tf} candles in [${isoTime(from)}, ${isoTime(to)}); ${range}`);
+  }
+  return candles;
+}
+
+/** What a data folder holds, as `it has: 1m BTC/USDT, ETH/USDT; 1h BTC/USDT` (exchange named when not binance). */
+function describeFiles(files: readonly { exchange: string; symbol: string; timeframe: Timeframe }[]): string {
+  if (!files.length) return 'it has no candle files (named like binance_BTC-USDT_1m.csv.gz)';
+  const groups = new Map<string, string[]>();
+  for (const f of files) {
+    const key = `${f.exchange === 'binance' ? '' : `${f.exchange} `}${f.timeframe}`;
+    groups.set(key, [...(groups.get(key) ?? []), f.symbol]);
+  }
+  const order = (key: string) => TIMEFRAMES.indexOf(key.split(' ').at(-1) as Timeframe);
+  return `it has: ${[...groups].sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b)).map(([k, list]) => `${k} ${list.sort().join(', ')}`).join('; ')}`;
+}
+
+/** Epoch ms as an ISO time, seconds and milliseconds dropped when zero. */
+function isoTime(t: number): string {
+  return new Date(t).toISOString().replace('.000Z', 'Z').replace(':00Z', 'Z');
 }
 
 /** The options every run over history takes, as parseArgs returns them. */
@@ -65,7 +100,7 @@ export const RUN_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   timeframe: { type: 'string', value: TIMEFRAMES.join('|'), description: 'Candle timeframe of the data' },
   from: { type: 'string', value: '2021-05-18', description: 'Start of the period (YYYY-MM-DD as UTC midnight, or an ISO time), inclusive' },
   to: { type: 'string', value: '2021-05-20', description: 'End of the period, exclusive' },
-  data: { type: 'string', value: 'DIR|FILE', description: 'Folder of recorded candle files (SYMBOL-TF.csv[.gz]), or one file for one symbol' },
+  data: { type: 'string', value: 'DIR|FILE', description: 'Folder of candle files (binance_BTC-USDT_1m.csv[.gz]), or one such file for one symbol' },
   policy: { type: 'string', value: 'FILE', description: 'Policy document (JSON); its entry for the strategy gives the params' },
 };
 

@@ -10,6 +10,8 @@ export interface OptionSpec {
   /** Placeholder shown in help for a string option, e.g. DIR, 2021-05-19, BTC/USDT,ETH/USDT. */
   readonly value?: string;
   readonly description: string;
+  /** For a string option: the value it takes when given alone (no value follows), e.g. `-` for `--json` meaning stdout. */
+  readonly bare?: string;
 }
 
 /** Values parseArgs returns for a command's options (absent options are undefined). */

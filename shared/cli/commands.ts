@@ -16,6 +16,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'cost-sweep': { summary: 'The same backtest at each cost level: Sharpe, return, break-even cost', load: () => import('./research-commands.js').then((m) => ({ command: m.costSweepSpec })) },
   'walk-forward': { summary: 'Rolling train/test windows: the grid\'s best params, scored out-of-sample only', load: () => import('./walk-forward-command.js') },
   'lookahead-check': { summary: 'Signals on full data against data cut at several points (look-ahead bias)', load: () => import('./research-commands.js').then((m) => ({ command: m.lookaheadSpec })) },
+  'show-config': { summary: 'The effective policy after profile and defaults, with its hash', load: () => import('./show-config-command.js') },
   policy: { summary: 'Validate, read, write, diff and roll back the policy in force', load: () => import('./policy-command.js') },
   kill: { summary: 'Trip the kill switch', load: () => import('./state-commands.js').then((m) => ({ command: m.killSpec })) },
   reset: { summary: 'Reset a tripped kill switch (then the policy\'s cooldown)', load: () => import('./state-commands.js').then((m) => ({ command: m.resetSpec })) },

@@ -52,7 +52,7 @@ export const command: CommandSpec = {
     cadence: { type: 'string', value: '1m', description: 'Signal cadence: 1m, 5m, 1h… (default 1m)' },
     spot: { type: 'boolean', description: 'Price the market stream on Fargate Spot' },
     region: { type: 'string', value: 'us-east-1', description: 'Region whose list prices apply (shared/cost/prices-<region>.json)' },
-    json: { type: 'string', value: '[FILE]', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' },
+    json: { type: 'string', value: '[FILE]', bare: '-', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' },
   },
   details: 'Offline: synthesizes the stack, counts its resources and prices them at list prices.',
   run: (ctx, values) => costCommand(ctx, values as { symbols?: string; cadence?: string; spot?: boolean; region?: string; json?: string }),

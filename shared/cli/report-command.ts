@@ -43,7 +43,7 @@ export const command: CommandSpec = {
   usage: 'stratus report [--day YYYY-MM-DD] [--json [FILE]]',
   options: {
     day: { type: 'string', value: 'YYYY-MM-DD', description: 'The UTC day (default yesterday)' },
-    json: { type: 'string', value: '[FILE]', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' },
+    json: { type: 'string', value: '[FILE]', bare: '-', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' },
   },
   details: 'PnL, equity, drawdown, Sharpe, win rate, trades, rejections, kill switch, policy, positions, alerts.\n'
     + 'Needs POLICY_TABLE, STATE_TABLE, MARKET_TABLE and AWS credentials.',

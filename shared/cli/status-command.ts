@@ -91,7 +91,7 @@ export const command: CommandSpec = {
   name: 'status',
   summary: 'Health verdict OK / DEGRADED / CRITICAL, one line per check',
   usage: 'stratus status [--json [FILE]]',
-  options: { json: { type: 'string', value: '[FILE]', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' }, },
+  options: { json: { type: 'string', value: '[FILE]', bare: '-', description: 'JSON to FILE (the text still printed), or alone to print JSON instead' } },
   details: 'Exit 0 OK, 1 DEGRADED, 2 CRITICAL. Checks: kill switch, stream heartbeat, last signal and metrics runs, reconcile drift,\n'
     + 'DLQ depths, circuit breaker, unresolved orders, alarms in ALARM, policy rejections. Needs POLICY_TABLE, STATE_TABLE,\n'
     + 'MARKET_TABLE; STRATUS_STACK_NAME (default Stratus) names the DLQs and the alarm prefix.',

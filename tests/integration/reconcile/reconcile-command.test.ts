@@ -75,6 +75,6 @@ describe('stratus reconcile', () => {
   });
 
   it('is listed in the usage', async () => {
-    expect((await run('--help')).out).toMatch(/stratus reconcile\s+Reconcile the exchange with the ledger now/);
+    expect((await run('--help')).out).toMatch(/\n {2}reconcile\s+Reconcile the exchange with the ledger now/);
   });
 });

@@ -21,13 +21,14 @@ const TEMPLATE: CfnTemplate = {
 };
 
 describe('stratus status, report and cost on the command line', () => {
-  it('lists status, report and cost with their options in --help', async () => {
+  it('lists status, report and cost in --help, and each one\'s options in its own --help', async () => {
     const { ctx, out } = capture();
     expect(await runCli(['--help'], ctx)).toBe(0);
-    const help = out.join('');
-    expect(help).toMatch(/stratus status \[--json \[file\]\] +Health verdict OK \/ DEGRADED \/ CRITICAL \(exit 0 \/ 1 \/ 2\)/);
-    expect(help).toMatch(/stratus report \[--day YYYY-MM-DD\] \[--json \[file\]\]/);
-    expect(help).toMatch(/stratus cost \[--symbols 5\] \[--cadence 1m\] \[--spot\] \[--region us-east-1\]/);
+    expect(out.join('')).toMatch(/\n {2}status +Health verdict OK \/ DEGRADED \/ CRITICAL/);
+    const help = async (command: string) => { out.length = 0; expect(await runCli([command, '--help'], ctx)).toBe(0); return out.join(''); };
+    expect(await help('status')).toMatch(/Usage: stratus status \[--json \[FILE\]\][\s\S]*Exit 0 OK, 1 DEGRADED, 2 CRITICAL/);
+    expect(await help('report')).toMatch(/Usage: stratus report \[--day YYYY-MM-DD\] \[--json \[FILE\]\]/);
+    expect(await help('cost')).toMatch(/Usage: stratus cost \[--symbols N\] \[--cadence 1m\] \[--spot\] \[--region us-east-1\]/);
   });
 
   it('lets --json stand alone for status, report and cost (JSON on stdout), and leaves start\'s --json <file> alone', () => {

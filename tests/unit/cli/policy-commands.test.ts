@@ -42,8 +42,8 @@ describe('stratus policy validate', () => {
     expect(r.err).toMatch(line);
   });
 
-  it('needs a file', async () => {
-    expect(await h.run('policy', 'validate')).toMatchObject({ code: 1, err: expect.stringContaining('needs a file') });
+  it('needs a file (a usage error, exit 2)', async () => {
+    expect(await h.run('policy', 'validate')).toMatchObject({ code: 2, err: 'stratus policy validate: missing FILE (usage: stratus policy validate FILE)\n' });
   });
 });
 

@@ -148,9 +148,9 @@ describe('stratus locks', () => {
 describe('stratus (usage)', () => {
   it.each([
     [['frobnicate'], 2, 'unknown command'],
-    [['kill', '--no-such-flag'], 2, 'Unknown option'],
+    [['kill', '--no-such-flag'], 2, 'stratus kill: unknown option --no-such-flag (kill takes --reason, --by)'],
     [[], 2, 'Usage:'],
-    [['policy', 'nope'], 1, 'usage: stratus policy'],
+    [['policy', 'nope'], 2, 'stratus policy: unknown subcommand nope (see stratus policy --help)'],
   ])('%j exits %i', async (argv, code, message) => {
     const r = await h.run(...argv);
     expect(r.code).toBe(code);
