@@ -3,10 +3,13 @@ import { paperMarkets } from '../adapters/paper-markets.js';
 import { renderHtmlReport } from '../backtest/html/html-report.js';
 import { buildReport, reportJson } from '../backtest/report.js';
 import { runBacktest } from '../backtest/engine.js';
-import { progressBar } from '../backtest/progress-bar.js';
+import { strategyPlots } from '../backtest/html/overlays.js';
+import { NO_PROGRESS, progressBar, wantsProgress } from '../backtest/progress-bar.js';
+import { formatBacktestReport } from '../backtest/terminal-report.js';
 import type { BacktestReport } from '../backtest/types.js';
 import type { Candle, Timeframe } from '../domain/candle.js';
 import { policyHash, validatePolicy, type Policy } from '../domain/policy.js';
+import { getStrategy, type StrategyParams } from '../domain/strategy.js';
 import type { CliContext } from './cli-context.js';
 import { COST_OPTION_SPECS, loadCandles, numberOption, RUN_OPTION_SPECS, runOptions, type RunOptions } from './cli-args.js';
 import { UsageError, type CommandSpec } from './command-spec.js';
@@ -15,7 +18,14 @@ import { UsageError, type CommandSpec } from './command-spec.js';
 export interface BacktestValues {
   strategy?: string; symbols?: string; timeframe?: string; from?: string; to?: string; data?: string; policy?: string;
   'fee-bps'?: string; 'slippage-bps'?: string; seed?: string; json?: string; html?: string;
+  /** Draw progress bars on stderr even when it is not a terminal. */
+  progress?: boolean | string;
 }
+
+/** The --progress option of backtest, cost-sweep and walk-forward. */
+export const PROGRESS_OPTION = {
+  type: 'boolean', description: 'Progress bar on stderr even when stderr is not a terminal (default: only on a terminal)',
+} as const;
 
 /** A finished backtest: its report and the candles it ran on (for the HTML price charts). */
 export interface BacktestOutcome {
@@ -26,17 +36,23 @@ export interface BacktestOutcome {
 
 /**
  * `stratus backtest`: reads the candles and the policy, runs the engine, writes the JSON report to --json and/or
- * the self-contained HTML report to --html (prints the JSON when neither is given) and a one-line summary to
- * stderr; a progress bar on stderr for long runs.
+ * the self-contained HTML report to --html (prints the JSON to stdout when neither is given). Prints the terminal
+ * report (tables, summary metrics, kill-switch banner) to stdout, or to stderr when stdout carries the JSON, then a
+ * one-line summary to stderr; a progress bar on stderr for runs over 2 s when stderr is a terminal (or --progress).
  */
 export async function backtestCommand(ctx: CliContext, values: BacktestValues): Promise<number> {
-  const bar = progressBar(ctx.err, 'backtest');
+  const bar = wantsProgress(values.progress, ctx.errIsTty) ? progressBar(ctx.err, 'backtest') : NO_PROGRESS;
   const { report, candles, timeframe } = await runBacktestCommand(ctx, values, bar.update);
   bar.end();
   const text = reportJson(report);
   if (values.json) await writeFile(values.json, text);
-  if (values.html) await writeFile(values.html, renderHtmlReport({ report, candles, timeframe }));
+  if (values.html) {
+    const strategy = String(report.config.strategy);
+    const { plots, problems } = strategyPlots(getStrategy(strategy), report.config.params as StrategyParams, candles);
+    await writeFile(values.html, renderHtmlReport({ report, candles, timeframe, plots, notes: problems }));
+  }
   if (!values.json && !values.html) ctx.out(text);
+  (values.json || values.html ? ctx.out : ctx.err)(`${formatBacktestReport(report)}\n`);
   const m = report.metrics as { finalBalance?: string; totalProfitPct?: number | null };
   const written = [values.json, values.html].filter(Boolean).join(' and ');
   ctx.err(`backtest: ${report.trades.length} trades, final balance ${m.finalBalance ?? report.equity.at(-1)?.equity ?? '-'}`
@@ -109,6 +125,7 @@ export const command: CommandSpec = {
     'cost-sweep': { type: 'boolean', description: 'Run `stratus cost-sweep` instead (takes --levels, --workers)' },
     levels: { type: 'string', value: '0,5,10,20,40', description: 'With --cost-sweep: cost levels in bps' },
     workers: { type: 'string', value: 'N', description: 'With --cost-sweep: worker threads (default one per core)' },
+    progress: PROGRESS_OPTION,
   },
   details: 'Candles are read from gzip or plain CSV; a symbol or timeframe without a file in --data, or a period with no candles, is an error.\n'
     + 'Example: npx stratus backtest --strategy sma-cross --symbols BTC/USDT --timeframe 1m --from 2021-05-18 --to 2021-05-20 --data shared/local/data',

@@ -30,6 +30,8 @@ export interface CliContext {
   readonly user?: string;
   /** Where kill/reset alerts go (SNS through the dedup layer); undefined when no topic is configured. */
   readonly alerts?: () => Alerts | undefined;
+  /** Whether stderr is a terminal (progress bars are drawn only then, or with --progress); absent means no. */
+  readonly errIsTty?: boolean;
 }
 
 /** The context of a real `stratus` process: DynamoDB tables named by POLICY_TABLE / STATE_TABLE, stdout/stderr. */
@@ -54,6 +56,7 @@ export function processContext(env: NodeJS.ProcessEnv = process.env): CliContext
     clock: systemClock,
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    errIsTty: process.stderr.isTTY === true,
     readText: (path) => readFile(path, 'utf8'),
     ...(env.USER ? { user: env.USER } : {}),
   };

@@ -1,6 +1,8 @@
 import type { Candle, Timeframe } from '../../domain/candle.js';
+import type { PlotLine } from '../../domain/strategy.js';
 import type { BacktestReport } from '../types.js';
 import { aggregateCandles, equityWithDrawdown, type ChartBar, type ChartEquityPoint } from './downsample.js';
+import { buyAndHold, plotOnBars, type ChartPlotLine } from './overlays.js';
 
 /** A trade marker as lightweight-charts' createSeriesMarkers takes it (time in epoch seconds). */
 export interface ChartMarker {
@@ -17,7 +19,13 @@ export interface ChartMarker {
  */
 export interface ChartData {
   readonly curve: { time: number[]; equity: number[]; drawdownPct: number[] };
-  readonly symbols: { symbol: string; bars: { time: number[]; open: number[]; high: number[]; low: number[]; close: number[] }; markers: ChartMarker[] }[];
+  /** Buy-and-hold equity at each curve time (overlays.ts buyAndHold). */
+  readonly buyHold: number[];
+  readonly symbols: {
+    symbol: string; bars: { time: number[]; open: number[]; high: number[]; low: number[]; close: number[] }; markers: ChartMarker[];
+    /** The strategy's plot() lines on the bars; empty when it has none. */
+    plots: ChartPlotLine[];
+  }[];
   /** Human-readable notes on what was thinned or aggregated (empty when the charts show every point). */
   readonly notes: string[];
 }
@@ -51,9 +59,13 @@ function barLabel(ms: number): string {
   return m % 1440 === 0 ? `${m / 1440}d` : m % 60 === 0 ? `${m / 60}h` : `${m}m`;
 }
 
-/** The chart payload of a report: equity and drawdown (thinned), OHLC per symbol (aggregated) with entry/exit markers. */
+/**
+ * The chart payload of a report: equity and drawdown (thinned) with buy and hold, OHLC per symbol (aggregated) with
+ * entry/exit markers and the strategy's plot lines (`plots`, per symbol, one value per candle).
+ */
 export function buildChartData(
   report: BacktestReport, candles: Readonly<Record<string, readonly Candle[]>>, timeframe: Timeframe, limits: ChartLimits = DEFAULT_LIMITS,
+  plots: Readonly<Record<string, readonly PlotLine[]>> = {},
 ): ChartData {
   const notes: string[] = [];
   const curve: ChartEquityPoint[] = equityWithDrawdown(report.equity, limits.maxEquityPoints);
@@ -78,12 +90,14 @@ export function buildChartData(
       time: agg.bars.map((b) => sec(b.time)), open: agg.bars.map((b) => b.open), high: agg.bars.map((b) => b.high),
       low: agg.bars.map((b) => b.low), close: agg.bars.map((b) => b.close),
     };
-    return { symbol, bars, markers };
+    return { symbol, bars, markers, plots: plotOnBars(plots[symbol] ?? [], candles[symbol]!, agg.bars.map((b) => b.time), agg.barMs) };
   });
+  const cash = Number((report.config.startingCash ?? (report.metrics as { startBalance?: string }).startBalance) as string | undefined);
   return {
     curve: {
       time: curve.map((p) => sec(p.time)), equity: curve.map((p) => round(p.equity, 2)), drawdownPct: curve.map((p) => round(p.drawdownPct, 4)),
     },
+    buyHold: buyAndHold(candles, timeframe, cash, curve.map((p) => p.time)),
     symbols,
     notes,
   };

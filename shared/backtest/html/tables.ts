@@ -3,18 +3,20 @@ import type { BacktestTrade } from '../types.js';
 import { escapeHtml as h } from './escape.js';
 import { fmtDuration, fmtMoney, fmtNum, fmtPct, fmtTime, signClass } from './format.js';
 
-/** A table column: header, cell text (escaped on output), optional CSS class per cell. */
-interface Column<T> {
+/** A table column: header, cell text (escaped on output), optional CSS class per cell, how the page sorts it. */
+export interface Column<T> {
   readonly head: string;
   readonly cell: (row: T, index: number) => string;
   readonly cls?: (row: T) => string;
   readonly num?: boolean;
+  /** Makes the header a sort button (report-client.js): by number, text or duration (`2d 9h`). */
+  readonly sort?: 'num' | 'text' | 'duration';
 }
 
 /** An HTML table of `rows`; every header and cell is escaped. */
-function table<T>(columns: readonly Column<T>[], rows: readonly T[], attrs = '', empty = 'None.'): string {
+export function table<T>(columns: readonly Column<T>[], rows: readonly T[], attrs = '', empty = 'None.'): string {
   if (rows.length === 0) return `<p class="empty">${h(empty)}</p>`;
-  const head = columns.map((c) => `<th${c.num ? ' class="num"' : ''}>${h(c.head)}</th>`).join('');
+  const head = columns.map((c) => `<th${c.num ? ' class="num"' : ''}${c.sort ? ` data-sort="${c.sort}" tabindex="0" aria-sort="none"` : ''}>${h(c.head)}</th>`).join('');
   const body = rows.map((r, i) => `<tr>${columns.map((c) => {
     const cls = [c.num ? 'num' : '', c.cls?.(r) ?? ''].filter(Boolean).join(' ');
     return `<td${cls ? ` class="${cls}"` : ''}>${h(c.cell(r, i))}</td>`;
@@ -95,17 +97,17 @@ const returnPct = (t: BacktestTrade) => {
   return notional > 0 ? (Number(t.pnl) / notional) * 100 : null;
 };
 
-/** Every closed trade in report order, one row each (`data-trade` rows, for tests and styling). */
+/** Every closed trade in report order, one row each; the page sorts it by any header and filters it (report-client.js). */
 export function tradesTable(trades: readonly BacktestTrade[]): string {
   return table<BacktestTrade>([
-    { head: '#', cell: (_t, i) => String(i + 1), num: true },
-    { head: 'Symbol', cell: (t) => t.symbol }, { head: 'Side', cell: (t) => t.side },
-    { head: 'Entry (UTC)', cell: (t) => fmtTime(t.entryTime) }, { head: 'Entry price', cell: (t) => t.entryPrice, num: true },
-    { head: 'Exit (UTC)', cell: (t) => fmtTime(t.exitTime) }, { head: 'Exit price', cell: (t) => t.exitPrice, num: true },
-    { head: 'Quantity', cell: (t) => t.quantity, num: true }, { head: 'Fees', cell: (t) => fmtMoney(t.fees, 4), num: true },
-    { head: 'P&L', cell: (t) => fmtMoney(t.pnl), num: true, cls: (t) => signClass(t.pnl) },
-    { head: 'Return', cell: (t) => fmtPct(returnPct(t)), num: true, cls: (t) => signClass(t.pnl) },
-    { head: 'Duration', cell: (t) => fmtDuration(t.exitTime - t.entryTime), num: true },
-    { head: 'Exit reason', cell: (t) => t.exitReason },
+    { head: '#', cell: (_t, i) => String(i + 1), num: true, sort: 'num' },
+    { head: 'Symbol', cell: (t) => t.symbol, sort: 'text' }, { head: 'Side', cell: (t) => t.side, sort: 'text' },
+    { head: 'Entry (UTC)', cell: (t) => fmtTime(t.entryTime), sort: 'text' }, { head: 'Entry price', cell: (t) => t.entryPrice, num: true, sort: 'num' },
+    { head: 'Exit (UTC)', cell: (t) => fmtTime(t.exitTime), sort: 'text' }, { head: 'Exit price', cell: (t) => t.exitPrice, num: true, sort: 'num' },
+    { head: 'Quantity', cell: (t) => t.quantity, num: true, sort: 'num' }, { head: 'Fees', cell: (t) => fmtMoney(t.fees, 4), num: true, sort: 'num' },
+    { head: 'P&L', cell: (t) => fmtMoney(t.pnl), num: true, cls: (t) => signClass(t.pnl), sort: 'num' },
+    { head: 'Return', cell: (t) => fmtPct(returnPct(t)), num: true, cls: (t) => signClass(t.pnl), sort: 'num' },
+    { head: 'Duration', cell: (t) => fmtDuration(t.exitTime - t.entryTime), num: true, sort: 'duration' },
+    { head: 'Exit reason', cell: (t) => t.exitReason, sort: 'text' },
   ], trades, ' id="trades-table" class="trades"', 'No closed trades.');
 }
