@@ -4,6 +4,7 @@ import { runEmbedded, type Progress } from '../local/embedded.js';
 import { renderOperations, type EmbeddedSummary } from '../local/summary.js';
 import { parseTime } from './cli-args.js';
 import type { CommandSpec } from './command-spec.js';
+import { STRATEGY_OPTION_SPECS } from '../local/strategy-loader.js';
 
 /** Default replay: the 19 May 2021 crash day, real 1m candles (about a minute on 2 cores). */
 export const DEFAULT_WINDOW = { from: '2021-05-19T00:00:00Z', to: '2021-05-20T00:00:00Z' } as const;
@@ -35,17 +36,26 @@ export async function startCommand(values: {
 export const command: CommandSpec = {
   name: 'start',
   summary: 'Run the whole pipeline locally on replayed candles (dynalite + fauxqs in-process)',
-  usage: 'stratus start [--symbols BTC/USDT,ETH/USDT,SOL/USDT] [--from 2021-05-19] [--to 2021-05-20] [--policy FILE] [--json FILE] [--log-level ERROR]',
+  usage: 'stratus start [--symbols BTC/USDT,ETH/USDT,SOL/USDT] [--from 2021-05-19] [--to 2021-05-20] [--policy FILE] [--json FILE] [--log-level ERROR]\n'
+    + '       stratus start --live [--exchange binance] [--state-dir .stratus/live] [--symbols ...] [--policy FILE] [--json FILE]',
   options: {
     symbols: { type: 'string', value: 'BTC/USDT,ETH/USDT,SOL/USDT', description: 'Comma-separated symbols to replay (default the three shipped)' },
+    ...STRATEGY_OPTION_SPECS,
     from: { type: 'string', value: '2021-05-19', description: 'Start of the replay window (YYYY-MM-DD or ISO time)' },
     to: { type: 'string', value: '2021-05-20', description: 'End of the replay window, exclusive' },
     policy: { type: 'string', value: 'FILE', description: 'Policy document (JSON) to run with' },
     json: { type: 'string', value: 'FILE', description: 'Also write the run summary as JSON' },
     'log-level': { type: 'string', value: 'ERROR', description: 'Log level of the in-process functions' },
+    live: { type: 'boolean', description: 'Paper-trade on the exchange\'s live market data in real time until Ctrl-C (state kept on disk)' },
+    exchange: { type: 'string', value: 'binance', description: 'With --live: the exchange whose public market data is streamed' },
+    'state-dir': { type: 'string', value: 'DIR', description: 'With --live: where the state is kept and resumed from (default .stratus/live)' },
   },
   details: 'Through npm, pass flags after `--`: npm start -- --symbols BTC/USDT (or run npx stratus start --symbols BTC/USDT).',
-  run: (_ctx, values) => startCommand(values as Parameters<typeof startCommand>[0]),
+  run: async (ctx, values) => {
+    if (values['live']) return (await import('../local/live-start.js')).startLiveCommand(ctx, values);
+    if (values['exchange'] !== undefined || values['state-dir'] !== undefined) throw new Error('--exchange and --state-dir apply to --live only');
+    return startCommand(values as Parameters<typeof startCommand>[0]);
+  },
 };
 
 const iso = (t: number) => new Date(t).toISOString().replace(':00.000Z', 'Z');
