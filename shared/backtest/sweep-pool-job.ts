@@ -22,6 +22,8 @@ export interface SweepJob {
    * values.from; metrics are then taken over [from, to) only. A trade entered before `from` fails the job.
    */
   readonly warmup?: boolean;
+  /** User strategy modules (absolute paths) the worker loads before the run; the pool fills in its own process's. */
+  readonly strategyFiles?: readonly string[];
 }
 
 /** What a sweep needs back from one run (a metrics subset, not the report). */

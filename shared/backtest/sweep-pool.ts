@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { loadedStrategyFiles } from '../local/strategy-loader.js';
 import type { SweepJob, SweepResult } from './sweep-pool-job.js';
 
 export type { SweepJob, SweepResult } from './sweep-pool-job.js';
@@ -57,7 +58,7 @@ export function createSweepPool(size: number): SweepPool {
       const worker = idle.shift()!;
       const task = queue.shift()!;
       current.set(worker, task);
-      worker.postMessage(task.job);
+      worker.postMessage({ ...task.job, strategyFiles: task.job.strategyFiles ?? loadedStrategyFiles() });
     }
   };
   const breakPool = (error: Error) => {

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
 import { parseCandleFileName, readCandleDir, readCandleFile } from '../local/candle-files.js';
+import { STRATEGY_OPTION_SPECS } from '../local/strategy-loader.js';
 import type { OptionSpec } from './command-spec.js';
 
 /** The option's value; throws `<name> is required` when it is missing or empty. */
@@ -95,7 +96,8 @@ export function runOptions(values: RunOptionValues): RunOptions {
 
 /** The options of every run over recorded candles (backtest, cost-sweep, walk-forward, lookahead-check). */
 export const RUN_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
-  strategy: { type: 'string', value: 'NAME', description: 'Strategy to run (see the strategies in shared/domain/strategies)' },
+  strategy: { type: 'string', value: 'NAME', description: 'Strategy to run: a built-in or a loaded user strategy (see stratus strategies)' },
+  ...STRATEGY_OPTION_SPECS,
   symbols: { type: 'string', value: 'BTC/USDT,ETH/USDT', description: 'Comma-separated symbols; each needs a file in --data' },
   timeframe: { type: 'string', value: TIMEFRAMES.join('|'), description: 'Candle timeframe of the data' },
   from: { type: 'string', value: '2021-05-18', description: 'Start of the period (YYYY-MM-DD as UTC midnight, or an ISO time), inclusive' },

@@ -45,6 +45,7 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   let help = false;
+  const repeated: Record<string, string[]> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') { positionals.push(...args.slice(i + 1)); break; }
@@ -55,14 +56,19 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
     if (option.type === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value, got ${arg}`);
       values[name] = true;
-    } else if (eq >= 0) values[name] = arg.slice(eq + 1);
-    else {
-      const next = args[i + 1];
-      if (next !== undefined && (!next.startsWith('-') || next === '-' || /^-\d/.test(next))) { values[name] = next; i++; }
-      else if (option.bare !== undefined) values[name] = option.bare;
-      else throw new UsageError(`--${name} needs a value${option.value ? ` (${option.value})` : ''}`);
+    } else {
+      const before = values[name];
+      if (eq >= 0) values[name] = arg.slice(eq + 1);
+      else {
+        const next = args[i + 1];
+        if (next !== undefined && (!next.startsWith('-') || next === '-' || /^-\d/.test(next))) { values[name] = next; i++; }
+        else if (option.bare !== undefined) values[name] = option.bare;
+        else throw new UsageError(`--${name} needs a value${option.value ? ` (${option.value})` : ''}`);
+      }
+      if (option.repeatable && typeof before === 'string') (repeated[name] ??= [before]).push(values[name] as string);
     }
   }
+  for (const [name, all] of Object.entries(repeated)) values[name] = all.join(',');
   if (!help) checkPositionals(spec, positionals);
   return { values, positionals, help };
 }

@@ -12,6 +12,8 @@ export interface OptionSpec {
   readonly description: string;
   /** For a string option: the value it takes when given alone (no value follows), e.g. `-` for `--json` meaning stdout. */
   readonly bare?: string;
+  /** For a string option: it may be given more than once, the values joined with commas (`--strategy-file a.ts --strategy-file b.ts`). */
+  readonly repeatable?: boolean;
 }
 
 /** Values parseArgs returns for a command's options (absent options are undefined). */

@@ -29,4 +29,6 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   decisions: { summary: 'Recent risk decisions with their reason codes', load: () => import('./decisions-command.js') },
   locks: { summary: 'Active protection locks', load: () => import('./locks-command.js') },
   reconcile: { summary: 'Reconcile the exchange with the ledger now', load: () => import('./reconcile-command.js') },
+  strategies: { summary: 'Built-in and user strategies with their params, defaults, ranges and warm-up', load: () => import('./strategies-command.js') },
+  'new-strategy': { summary: 'Write a commented strategy template and its test', load: () => import('./new-strategy-command.js') },
 };

@@ -1,4 +1,5 @@
 import type { CliContext } from './cli-context.js';
+import { STRATEGY_OPTION_SPECS } from '../local/strategy-loader.js';
 import { UsageError, type CommandSpec, type OptionSpec } from './command-spec.js';
 import { policyDiff, policyGet, policyHistory, policyRejections } from './policy-inspect-commands.js';
 import { policyRollback, policySet, policyValidate } from './policy-write-commands.js';
@@ -60,15 +61,16 @@ export const command: CommandSpec = {
   details: 'Run `stratus policy <subcommand> --help` for each one\'s options.',
   subcommands: {
     validate: sub('validate', 'Check a policy document offline; every problem with its path, exit 1 on any error', 'validate FILE', {
-      options: {}, positionals: { min: 1, max: 1, label: 'FILE' },
-      details: 'Offline but for the ledger (STATE_TABLE, optional) used to check open positions against the new symbols.',
+      options: { ...STRATEGY_OPTION_SPECS }, positionals: { min: 1, max: 1, label: 'FILE' },
+      details: 'User strategies the document names need --strategy-file or --strategies-dir (their params are checked by their schema).\n'
+        + 'Offline but for the ledger (STATE_TABLE, optional) used to check open positions against the new symbols.',
     }),
     get: sub('get', 'The policy in force, its version, hash and source', 'get', { options: {}, details: TABLES }),
     set: sub('set', 'Validate a document, then write it as the next version', 'set FILE --by WHO', {
-      options: { by: BY }, positionals: { min: 1, max: 1, label: 'FILE' }, details: TABLES,
+      options: { by: BY, ...STRATEGY_OPTION_SPECS }, positionals: { min: 1, max: 1, label: 'FILE' }, details: TABLES,
     }),
     diff: sub('diff', 'The policy in force against a file or a past version, path by path', 'diff [FILE | --version N]', {
-      options: { version: { type: 'string', value: 'N', description: 'Compare with this past version instead of a file' } },
+      options: { version: { type: 'string', value: 'N', description: 'Compare with this past version instead of a file' }, ...STRATEGY_OPTION_SPECS },
       positionals: { min: 0, max: 1, label: 'FILE' }, details: TABLES,
     }),
     history: sub('history', 'Written versions, newest first', 'history [--limit N]', { options: { limit: LIMIT }, details: TABLES }),

@@ -51,6 +51,8 @@ export async function runCli(argv: string[], context?: CliContext): Promise<numb
 async function run(spec: CommandSpec, context: CliContext | undefined, values: Parameters<CommandSpec['run']>[1], positionals: readonly string[]): Promise<number> {
   const ctx = context ?? (await import('./cli-context.js')).processContext();
   try {
+    // --strategy-file / --strategies-dir: user strategies are registered before the command runs (strategy-loader.ts).
+    if (Object.hasOwn(spec.options, 'strategy-file')) await (await import('../local/strategy-loader.js')).loadUserStrategies(values);
     return await spec.run(ctx, values, positionals);
   } catch (error) {
     if (error instanceof UsageError) return usage(ctx, `stratus ${spec.name}`, error.message);

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { readCandleDir, replayDataDir } from '../local/candle-files.js';
 import { runEmbedded, type Progress } from '../local/embedded.js';
+import { STRATEGY_OPTION_SPECS } from '../local/strategy-loader.js';
 import { renderOperations, type EmbeddedSummary } from '../local/summary.js';
 import { parseTime } from './cli-args.js';
 import type { CommandSpec } from './command-spec.js';
-import { STRATEGY_OPTION_SPECS } from '../local/strategy-loader.js';
 
 /** Default replay: the 19 May 2021 crash day, real 1m candles (about a minute on 2 cores). */
 export const DEFAULT_WINDOW = { from: '2021-05-19T00:00:00Z', to: '2021-05-20T00:00:00Z' } as const;
