@@ -87,7 +87,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     for (let k = 0; k < g; k++) {
       const i = group[k]!;
       const c = series[i]![cursor[i]!]!;
-      if (state.pending.length) fillPending(state, c, markets[i]!, policy, input.policyHash);
+      if (state.pending.length) fillPending(state, c, markets[i]!, policy, input.policyHash, exact);
       seen[i]!.push(c);
       for (const s of screens[i]!) s.screen?.push(c.close);
       cursor[i]! += 1;

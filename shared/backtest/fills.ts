@@ -5,6 +5,7 @@ import { splitSymbol, type MarketInfo } from '../domain/market.js';
 import { dec, money, ZERO } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
+import { screenedMarketFillPrice, screenedTakeLiquidity } from './fill-screen.js';
 import { count, feeRateOf, type PendingOrder, type SimState } from './sim-state.js';
 
 /**
@@ -15,15 +16,16 @@ import { count, feeRateOf, type PendingOrder, type SimState } from './sim-state.
  * the rest expiring; the fill refused when it costs more than the cash. Books each fill with applyFill,
  * timed at the open, and releases the reservation. `candle` is the symbol's first candle opening at or after
  * the decision, so an order decided on candle k fills at candle k+1's open (or the next one after a gap).
+ * Prices come through the float screen of fill-screen.ts (the same fills); `exact` calls the fill model directly.
  */
-export function fillPending(state: SimState, candle: Candle, market: MarketInfo, policy: Policy, policyHash: string): void {
+export function fillPending(state: SimState, candle: Candle, market: MarketInfo, policy: Policy, policyHash: string, exact = false): void {
   const mine = state.pending.filter((p) => p.order.symbol === candle.symbol && p.decidedAt <= candle.openTime);
   if (mine.length === 0) return;
   const config = fillConfigOf(policy);
   const volume = state.seen.get(candle.symbol)?.at(-1)?.volume;
   for (const p of mine) {
     state.pending.splice(state.pending.indexOf(p), 1);
-    fillOne(state, p, candle, volume, market, config, policyHash);
+    fillOne(state, p, candle, volume, market, config, policyHash, exact);
   }
 }
 
@@ -37,7 +39,7 @@ export function fillConfigOf(policy: Policy): FillConfig {
 }
 
 function fillOne(
-  state: SimState, p: PendingOrder, candle: Candle, volume: number | undefined, market: MarketInfo, config: FillConfig, policyHash: string,
+  state: SimState, p: PendingOrder, candle: Candle, volume: number | undefined, market: MarketInfo, config: FillConfig, policyHash: string, exact: boolean,
 ): void {
   const { order } = p;
   const at = candle.openTime;
@@ -50,10 +52,10 @@ function fillOne(
     state.ledger = release(state.ledger, order.orderId, at);
   };
   if (quantity.lte(0)) return unfilled('NOTHING_TO_SELL');
-  const violation = orderRuleViolation(market, quantity, marketFillPrice(order.side, book, config.slippageBps, market.priceStep));
+  const violation = orderRuleViolation(market, quantity, (exact ? marketFillPrice : screenedMarketFillPrice)(order.side, book, config.slippageBps, market.priceStep));
   if (violation) return unfilled(`REJECTED_${violation.rule}`);
   const needsVolume = config.impactCoefficient > 0 || config.maxVolumeParticipationPct !== undefined;
-  const sim = takeLiquidity({ side: order.side, quantity, book, config, market, ...(needsVolume && volume !== undefined ? { volume } : {}) });
+  const sim = (exact ? takeLiquidity : screenedTakeLiquidity)({ side: order.side, quantity, book, config, market, ...(needsVolume && volume !== undefined ? { volume } : {}) });
   if (!sim) return unfilled('NO_LIQUIDITY');
   if (order.side === 'buy' && sim.price.mul(sim.quantity).add(sim.fee).gt(state.ledger.cash)) return unfilled('INSUFFICIENT_FUNDS');
   const fill: Fill = {
