@@ -17,13 +17,13 @@ export interface EffectiveConfig {
 /**
  * `stratus show-config [--policy FILE] [--json]`: the effective policy — the document laid over its profile, then the
  * schema's defaults, as the pipeline runs it — with its hash. Without --policy: the policy in force in POLICY_TABLE
- * when that is set, else the defaults. An invalid file prints every problem and exits 1.
+ * when that is set, else the defaults. Problems and warnings go to stderr; an invalid file prints every problem and exits 1.
  */
 export async function showConfigCommand(ctx: CliContext, values: { policy?: string; json?: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let config: EffectiveConfig;
   if (values.policy !== undefined) {
     const checked = await checkFile(ctx, values.policy);
-    printProblems(ctx, values.policy, checked);
+    printProblems({ ...ctx, out: ctx.err }, values.policy, checked);
     if (!checked.ok) return 1;
     config = { source: `file ${values.policy}`, version: null, hash: policyHash(checked.policy), policy: checked.policy, warnings: checked.warnings };
   } else if (env[ENV.policyTable]) {
