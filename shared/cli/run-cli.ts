@@ -52,7 +52,7 @@ async function run(spec: CommandSpec, context: CliContext | undefined, values: P
   const ctx = context ?? (await import('./cli-context.js')).processContext();
   try {
     // --strategy-file / --strategies-dir: user strategies are registered before the command runs (strategy-loader.ts).
-    if (Object.hasOwn(spec.options, 'strategy-file')) await (await import('../local/strategy-loader.js')).loadUserStrategies(values);
+    if (values['strategy-file'] !== undefined || values['strategies-dir'] !== undefined) await (await import('../local/strategy-loader.js')).loadUserStrategies(values);
     return await spec.run(ctx, values, positionals);
   } catch (error) {
     if (error instanceof UsageError) return usage(ctx, `stratus ${spec.name}`, error.message);
