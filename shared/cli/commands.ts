@@ -28,6 +28,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   cost: { summary: 'Monthly AWS cost of the stack as synthesized, line by line', load: () => import('./cost-command.js') },
   decisions: { summary: 'Recent risk decisions with their reason codes', load: () => import('./decisions-command.js') },
   locks: { summary: 'Active protection locks', load: () => import('./locks-command.js') },
+  trades: { summary: 'Closed round trips and open positions from the ledger', load: () => import('./trades-command.js') },
   reconcile: { summary: 'Reconcile the exchange with the ledger now', load: () => import('./reconcile-command.js') },
   strategies: { summary: 'Built-in and user strategies with their params, defaults, ranges and warm-up', load: () => import('./strategies-command.js') },
   'new-strategy': { summary: 'Write a commented strategy template and its test', load: () => import('./new-strategy-command.js') },

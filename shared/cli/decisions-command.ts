@@ -1,3 +1,4 @@
+import { withLocalState } from '../local/live-operator.js';
 import { iso, table, type CliContext } from './cli-context.js';
 import type { CommandSpec } from './command-spec.js';
 
@@ -26,7 +27,7 @@ function parseSince(text: string): number {
 }
 
 /** `stratus decisions` as the CLI declares it. */
-export const command: CommandSpec = {
+export const command: CommandSpec = withLocalState({
   name: 'decisions',
   summary: 'Recent risk decisions with their reason codes',
   usage: 'stratus decisions [--symbol S] [--since ISO] [--limit N]',
@@ -37,4 +38,4 @@ export const command: CommandSpec = {
   },
   details: 'Needs STATE_TABLE and AWS credentials.',
   run: (ctx, values) => decisionsCommand(ctx, values as { symbol?: string; since?: string; limit?: string }),
-};
+});

@@ -1,3 +1,4 @@
+import { withLocalState } from '../local/live-operator.js';
 import { iso, table, type CliContext } from './cli-context.js';
 import type { CommandSpec } from './command-spec.js';
 
@@ -14,11 +15,11 @@ export async function locksCommand(ctx: CliContext): Promise<number> {
 }
 
 /** `stratus locks` as the CLI declares it. */
-export const command: CommandSpec = {
+export const command: CommandSpec = withLocalState({
   name: 'locks',
   summary: 'Active protection locks',
   usage: 'stratus locks',
   options: {},
   details: 'Scope, protection, expiry and reason of each lock in force. Needs STATE_TABLE and AWS credentials.',
   run: (ctx) => locksCommand(ctx),
-};
+});

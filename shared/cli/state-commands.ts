@@ -1,6 +1,7 @@
 import { effectiveStatus, initialKillSwitch, resetKillSwitch, tripKillSwitch, type KillSwitchState } from '../domain/kill-switch.js';
 import { money } from '../domain/money.js';
 import type { StateStore } from '../ports.js';
+import { withLocalState } from '../local/live-operator.js';
 import { iso, type CliContext } from './cli-context.js';
 import type { CommandSpec } from './command-spec.js';
 import { manualTripAlert, resetAlert, sendSwitchAlert } from './switch-alerts.js';
@@ -60,7 +61,7 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
 }
 
 /** `stratus kill` as the CLI declares it. */
-export const killSpec: CommandSpec = {
+export const killSpec: CommandSpec = withLocalState({
   name: 'kill',
   summary: 'Trip the kill switch',
   usage: 'stratus kill --reason TEXT [--by WHO]',
@@ -70,10 +71,10 @@ export const killSpec: CommandSpec = {
   },
   details: 'No opening order leaves the pipeline until `stratus reset`. Needs STATE_TABLE (stack output) and AWS credentials.',
   run: (ctx, values) => killCommand(ctx, values as { reason?: string; by?: string }),
-};
+});
 
 /** `stratus reset` as the CLI declares it. */
-export const resetSpec: CommandSpec = {
+export const resetSpec: CommandSpec = withLocalState({
   name: 'reset',
   summary: 'Reset a tripped kill switch (then the policy\'s cooldown)',
   usage: 'stratus reset --by WHO --reason TEXT',
@@ -83,4 +84,4 @@ export const resetSpec: CommandSpec = {
   },
   details: 'The switch re-arms after the policy\'s killSwitch.cooldownSeconds. Needs POLICY_TABLE, STATE_TABLE and AWS credentials.',
   run: (ctx, values) => resetCommand(ctx, values as { reason?: string; by?: string }),
-};
+});

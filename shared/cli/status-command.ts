@@ -6,6 +6,7 @@ import { DynamoMarketStore } from '../adapters/dynamo-market-store.js';
 import { DynamoOpsRecords } from '../adapters/dynamo-ops-records.js';
 import { ENV, QUEUES } from '../resources.js';
 import { checkHealth, verdictExitCode, type AlarmStates, type HealthDeps, type HealthReport, type QueueDepths } from '../services/health-check.js';
+import { withLocalState } from '../local/live-operator.js';
 import { iso, table, type CliContext } from './cli-context.js';
 import type { CommandSpec } from './command-spec.js';
 
@@ -22,7 +23,10 @@ export function dlqDepths(sqs: SQSClient, prefix: string): QueueDepths {
     names,
     async depth(name) {
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-      const r = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      // fauxqs names its queues on http://sqs.<region>.localhost:PORT, which need not resolve: ask its own endpoint.
+      const local = process.env.AWS_ENDPOINT_URL_SQS;
+      const url = local && QueueUrl ? `${local.replace(/\/$/, '')}${new URL(QueueUrl).pathname}` : QueueUrl;
+      const r = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
       return Number(r.Attributes?.ApproximateNumberOfMessages ?? 0);
     },
   };
@@ -87,7 +91,7 @@ export function jsonFlagToStdout(argv: readonly string[]): string[] {
 }
 
 /** `stratus status` as the CLI declares it. */
-export const command: CommandSpec = {
+export const command: CommandSpec = withLocalState({
   name: 'status',
   summary: 'Health verdict OK / DEGRADED / CRITICAL, one line per check',
   usage: 'stratus status [--json [FILE]]',
@@ -96,4 +100,4 @@ export const command: CommandSpec = {
     + 'DLQ depths, circuit breaker, unresolved orders, alarms in ALARM, policy rejections. Needs POLICY_TABLE, STATE_TABLE,\n'
     + 'MARKET_TABLE; STRATUS_STACK_NAME (default Stratus) names the DLQs and the alarm prefix.',
   run: (ctx, values) => statusCommand(ctx, values as { json?: string }),
-};
+});

@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dynamoDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store.js';
 import { DynamoMarketStore } from '../../shared/adapters/dynamo-market-store.js';
+import type { CliContext } from '../../shared/cli/cli-context.js';
+import { runCli } from '../../shared/cli/run-cli.js';
+import type { TradesView } from '../../shared/cli/trades-command.js';
+import { startLiveCommand } from '../../shared/local/live-start.js';
 import { findRunning } from '../../shared/local/live-state.js';
 import { runLive, type LiveEvent, type LiveSummary } from '../../shared/local/live-runner.js';
 import { FakeBinanceWs, type FakeKline } from '../support/fake-binance-ws.js';
@@ -34,16 +38,14 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Starts a session; resolves once it is running, with what stops it and its summary. */
-  async function start(policy?: Record<string, unknown>) {
-    const events: LiveEvent[] = [];
-    const abort = new AbortController();
-    const done = runLive({
-      stateDir: dir, exchange: 'binance', signal: abort.signal, clock, pollMs: 20, ...(policy ? { policy } : {}),
-      endpoints: { wsUrl: fake.wsUrl, restOrigin: `http://127.0.0.1:${fake.port}` },
-      source: { backoff: { initialMs: 5, maxMs: 20 } },
-      onEvent: (e) => events.push(e),
-    });
+  /** The session's options for the fake: its endpoints, the test's clock, a fast poll. */
+  const liveOptions = (abort: AbortController, events: LiveEvent[]) => ({
+    signal: abort.signal, clock, pollMs: 20, endpoints: { wsUrl: fake.wsUrl, restOrigin: `http://127.0.0.1:${fake.port}` },
+    source: { backoff: { initialMs: 5, maxMs: 20 } }, onEvent: (e: LiveEvent) => events.push(e),
+  });
+
+  /** Once the session runs: its stores (through the endpoints it recorded in the state dir) and what stops it. */
+  async function attach<T>(events: LiveEvent[], abort: AbortController, done: Promise<T>) {
     done.catch(() => undefined);
     await until(() => expect(events.some((e) => e.type === 'started')).toBe(true));
     await fake.waitForSubscription('btcusdt@kline_1m');
@@ -51,11 +53,29 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     const client = dynamoDocumentClient({ endpoint: running.env.AWS_ENDPOINT_URL_DYNAMODB!, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const market = new DynamoMarketStore({ tableName: running.env.MARKET_TABLE!, client });
     const state = new DynamoStateStore({ tableName: running.env.STATE_TABLE!, client });
-    return { events, market, state, stop: async (): Promise<LiveSummary> => { abort.abort(); return done; } };
+    return { events, market, state, stop: async (): Promise<T> => { abort.abort(); return done; } };
   }
 
+  /** Starts a session with runLive; resolves once it is running. */
+  async function start(policy?: Record<string, unknown>) {
+    const events: LiveEvent[] = [];
+    const abort = new AbortController();
+    const done = runLive({ stateDir: dir, exchange: 'binance', ...(policy ? { policy } : {}), ...liveOptions(abort, events) });
+    return attach<LiveSummary>(events, abort, done);
+  }
+
+  /** An operator command's context: output captured, the test's clock. */
+  const operator = () => {
+    const io = { out: '', err: '' };
+    const ctx = {
+      out: (t: string) => { io.out += t; }, err: (t: string) => { io.err += t; }, clock, readText: async () => '',
+      policies: () => { throw new Error('unused'); }, state: () => { throw new Error('unused'); },
+    } as CliContext;
+    return { io, ctx };
+  };
+
   /** Minute k closes at `close`: the closing update, the next candle's first update, a book; then the signal at :05. */
-  async function minute(s: Awaited<ReturnType<typeof start>>, k: number, close: number) {
+  async function minute(s: Awaited<ReturnType<typeof attach>>, k: number, close: number) {
     clock.t = T0 + (k + 1) * M + 1_000;
     fake.pushKline(SYMBOL, kline(T0 + k * M, close));
     fake.pushKline(SYMBOL, kline(T0 + (k + 1) * M, close, false));
@@ -89,5 +109,39 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     expect(summary2).toMatchObject({ resumed: true, fills: 2, openPositions: [], orders: { total: 2 } });
     expect(new Set(orders.map((o) => o.clientOrderId)).size).toBe(orders.length);
     expect(fake.restRequests.filter((r) => !r.startsWith('GET /api/v3/exchangeInfo') && !r.startsWith('GET /api/v3/klines'))).toEqual([]);
+  }, 30_000);
+
+  it('operator commands work on the state dir: trades from disk, a kill against the running session stops its entries, the switch survives', async () => {
+    const offline = operator();
+    expect(await runCli(['trades', '--local', dir, '--json'], offline.ctx)).toBe(0);
+    const view = JSON.parse(offline.io.out) as TradesView;
+    expect(view.closed).toEqual([expect.objectContaining({ symbol: SYMBOL, strategy: 'sma-cross', pnl: '-2.98883319' })]);
+    expect(view.open).toEqual([]);
+    expect(offline.io.err).toContain(`no live process runs on ${dir}`);
+
+    clock.t = T0 + 3 * M + 20_000;
+    const cli = operator();
+    const events: LiveEvent[] = [];
+    const abort = new AbortController();
+    const third = await attach(events, abort, startLiveCommand(cli.ctx, { live: true, 'state-dir': dir }, liveOptions(abort, events)));
+    expect(cli.io.err).toContain(`state dir   ${dir} (resumed`);
+
+    const kill = operator();
+    expect(await runCli(['kill', '--local', dir, '--reason', 'operator halt', '--by', 'tester'], kill.ctx)).toBe(0);
+    expect(kill.io.err).toBe('');
+    await minute(third, 3, 50_500);
+    await minute(third, 4, 51_000); // fast crosses above slow again: an entry, refused while TRIPPED
+    const decisions = operator();
+    expect(await runCli(['decisions', '--local', dir, '--since', new Date(T0 + 4 * M).toISOString()], decisions.ctx)).toBe(0);
+    expect(decisions.io.out).toMatch(/BTC\/USDT\s+buy\s+entry\s+rejected.*KILL_SWITCH_NOT_ARMED/);
+    expect(await third.state.listFills()).toHaveLength(2);
+    expect(await third.stop()).toBe(0);
+    expect(cli.io.out).toContain('kill switch       TRIPPED (operator halt)');
+
+    const after = operator();
+    expect(await runCli(['status', '--local', dir], after.ctx)).toBe(2);
+    expect(after.io.out).toMatch(/kill switch\s+CRITICAL\s+TRIPPED \(operator halt, by tester\)/);
+    expect(after.io.out).toMatch(/dlq stratus-\S+\s+OK\s+0 message/);
+    expect(after.io.out).not.toContain('cannot be read');
   }, 30_000);
 });

@@ -50,7 +50,7 @@ describe('stratus parses each command with its own options only', () => {
     expect(help.code).toBe(0);
     for (const [name, entry] of Object.entries(COMMANDS)) expect(help.out).toMatch(new RegExp(`\\n {2}${escape(name)} +${escape(entry.summary)}\\n`));
     expect(await h.run()).toMatchObject({ code: 2, out: '', err: help.out });
-    expect((await h.run('help', 'locks')).out).toMatch(/^Usage: stratus locks\n/);
+    expect((await h.run('help', 'locks')).out).toMatch(/^Usage: stratus locks \[--local \[DIR\]\]\n/);
   });
 
   it('names the nearest valid option for a misspelt one', async () => {
@@ -60,8 +60,8 @@ describe('stratus parses each command with its own options only', () => {
     expect((await h.run('cost-sweep', '--level=0,5')).err).toBe('stratus cost-sweep: unknown option --level (did you mean --levels?)\n');
     expect((await h.run('decisions', '--symbols', 'BTC/USDT')).err).toBe('stratus decisions: unknown option --symbols (did you mean --symbol?)\n');
     expect((await h.run('policy', 'history', '--limt', '3')).err).toBe('stratus policy history: unknown option --limt (did you mean --limit?)\n');
-    expect((await h.run('status', '--day', '2021-05-19')).err).toBe('stratus status: unknown option --day (status takes --json)\n');
-    expect((await h.run('locks', '--since', 'x')).err).toBe('stratus locks: unknown option --since (locks takes no options)\n');
+    expect((await h.run('status', '--day', '2021-05-19')).err).toBe('stratus status: unknown option --day (status takes --json, --local)\n');
+    expect((await h.run('locks', '--since', 'x')).err).toBe('stratus locks: unknown option --since (locks takes --local)\n');
   });
 
   it('names the nearest command or subcommand for a misspelt one, exit 2', async () => {

@@ -148,7 +148,7 @@ describe('stratus locks', () => {
 describe('stratus (usage)', () => {
   it.each([
     [['frobnicate'], 2, 'unknown command'],
-    [['kill', '--no-such-flag'], 2, 'stratus kill: unknown option --no-such-flag (kill takes --reason, --by)'],
+    [['kill', '--no-such-flag'], 2, 'stratus kill: unknown option --no-such-flag (kill takes --reason, --by, --local)'],
     [[], 2, 'Usage:'],
     [['policy', 'nope'], 2, 'stratus policy: unknown subcommand nope (see stratus policy --help)'],
   ])('%j exits %i', async (argv, code, message) => {
