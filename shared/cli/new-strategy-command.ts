@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { strategyNames } from '../domain/strategy.js';
+import { registeredStrategies } from '../domain/strategy.js';
 import type { CliContext } from './cli-context.js';
 import { UsageError, type CommandSpec, type OptionValues } from './command-spec.js';
 import { strategyTemplate, strategyTestTemplate } from './strategy-template.js';
@@ -17,7 +17,7 @@ function importPath(from: string, to: string): string {
 /** `stratus new-strategy NAME`: writes DIR/NAME.ts (a commented template) and DIR/NAME.test.ts; never overwrites. */
 export async function newStrategyCommand(ctx: CliContext, values: OptionValues, name: string): Promise<number> {
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) throw new UsageError(`strategy name "${name}" must be 1-40 lower-case letters, digits or dashes`);
-  if (strategyNames().includes(name)) throw new UsageError(`"${name}" is a built-in strategy; choose another name`);
+  if (registeredStrategies().some((r) => r.source === 'built-in' && r.strategy.name === name)) throw new UsageError(`"${name}" is a built-in strategy; choose another name`);
   const dir = path.resolve(typeof values.dir === 'string' ? values.dir : 'strategies');
   const files = [path.join(dir, `${name}.ts`), path.join(dir, `${name}.test.ts`)] as const;
   const taken = files.filter((f) => existsSync(f));
