@@ -32,7 +32,7 @@ export async function newStrategyCommand(ctx: CliContext, values: OptionValues, 
   const shown = files.map((f) => path.relative(process.cwd(), f));
   ctx.out(`wrote ${shown[0]} and ${shown[1]}\n`
     + `  test it:      npx vitest run ${shown[1]}\n`
-    + `  backtest it:  npx stratus backtest --strategy ${name} --strategy-file ${shown[0]} --symbols BTC/USDT --timeframe 1m --from 2021-05-18 --to 2021-05-20 --data data/replay\n`
+    + `  backtest it:  npx stratus backtest --strategy ${name} --strategy-file ${shown[0]} --symbols BTC/USDT --timeframe 1m --from 2021-05-19 --to 2021-05-20 --data shared/local/data\n`
     + `  list it:      npx stratus strategies --strategies-dir ${path.relative(process.cwd(), dir) || '.'}\n`);
   return 0;
 }
