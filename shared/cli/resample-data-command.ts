@@ -26,7 +26,7 @@ export async function resampleData(ctx: CliContext, values: OptionValues): Promi
   for (const f of files) {
     const named = f.incomplete.slice(0, INCOMPLETE_SHOWN).map((b) => `${isoMinute(b.openTime)} (${b.candles}/${b.expected})`).join(', ');
     const more = f.incomplete.length > INCOMPLETE_SHOWN ? `, … ${f.incomplete.length - INCOMPLETE_SHOWN} more` : '';
-    ctx.out(`${f.symbol}: ${f.candlesIn} → ${f.candlesOut} candles; ${f.droppedEdges} incomplete edge bucket(s) dropped; `
+    ctx.out(`${f.symbol}: ${f.candlesIn} → ${f.candlesOut} candles; ${f.droppedEdges} edge bucket(s) cut by the data's start/end dropped; `
       + `${f.incomplete.length} incomplete kept${named ? `: ${named}${more}` : ''}  ${f.target}\n`);
   }
   return 0;
@@ -47,8 +47,8 @@ export const command: CommandSpec = {
   },
   details: [
     'Buckets open on UTC boundaries (4h at 00:00, 04:00 …; 1d at 00:00). open = first, close = last, high/low = extremes,',
-    'volume = exact decimal sum; values are copied as written. The first and last bucket are dropped when incomplete (the data',
-    'starts or ends inside them); an incomplete bucket inside the range (the exchange had no candles for a while) is kept,',
+    'volume = exact decimal sum; values are copied as written. The first bucket is dropped when the data starts after its open,',
+    'the last when the data ends before its end (partial buckets at the edges); a bucket the exchange left holes in is kept,',
     'as the exchange\'s own candle would be, and named in the output; a bucket with no candle at all stays a gap.',
   ].join('\n'),
   run: (ctx, values) => resampleData(ctx, values),

@@ -2,10 +2,10 @@
  * Resampling candles to a higher timeframe, on decimal strings (no float re-formatting): buckets aligned to
  * UTC boundaries (epoch multiples of the target length: 4h buckets open at 00:00, 04:00 … UTC, 1d at 00:00 UTC).
  * open = first source open, close = last source close, high/low = the extreme source value as written,
- * volume = the exact decimal sum. Edge policy: the first and the last bucket are DROPPED when incomplete
- * (the data starts or ends inside them, e.g. a still-forming day); an incomplete bucket inside the range
- * (the exchange had no candle for some minutes) is KEPT, as the exchange's own candle would be, and listed
- * in `incomplete`. A bucket with no source candle at all is not made up: it stays a gap.
+ * volume = the exact decimal sum. Edge policy: the first bucket is DROPPED when the data starts after its
+ * open, the last when the data ends before its last source slot (a partial day at either end of a download);
+ * any other incomplete bucket (the exchange had no candle for some minutes) is KEPT, as the exchange's own
+ * candle would be, and listed in `incomplete`. A bucket with no source candle at all stays a gap.
  */
 import { timeframeMs, type Timeframe } from './candle.js';
 import { StratusError } from './errors.js';
@@ -28,7 +28,7 @@ export interface IncompleteBucket {
   readonly expected: number;
 }
 
-/** Resampled rows, the incomplete interior buckets kept, and how many incomplete edge buckets were dropped. */
+/** Resampled rows, the incomplete buckets kept (holes inside), and how many buckets cut by the data's start or end were dropped. */
 export interface ResampleResult {
   readonly rows: CandleRow[];
   readonly incomplete: IncompleteBucket[];
@@ -61,7 +61,9 @@ export function resampleRows(rows: readonly CandleRow[], from: Timeframe, to: Ti
   let droppedEdges = 0;
   buckets.forEach((b, i) => {
     const complete = b.members.length === expected;
-    if (!complete && (i === 0 || i === buckets.length - 1)) { droppedEdges += 1; return; }
+    const cutAtStart = i === 0 && b.members[0]!.openTime > b.openTime;
+    const cutAtEnd = i === buckets.length - 1 && b.members.at(-1)!.openTime < b.openTime + dst - src;
+    if (!complete && (cutAtStart || cutAtEnd)) { droppedEdges += 1; return; }
     if (!complete) incomplete.push({ openTime: b.openTime, candles: b.members.length, expected });
     out.push(aggregate(b.openTime, b.members));
   });

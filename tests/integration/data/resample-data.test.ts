@@ -40,7 +40,7 @@ describe('stratus resample-data', () => {
       `${T0 + 20 * H},120,125.5,119.25,124,0.4`,
       `${T0 + 24 * H},124,129.5,123.25,128,0.4`,
     ]);
-    expect(ctx.output.out).toBe(`BTC/USDT: 26 → 6 candles; 2 incomplete edge bucket(s) dropped; 1 incomplete kept: 2021-05-18T08:00Z (2/4)  ${join(dir, 'binance_BTC-USDT_4h.csv.gz')}\n`);
+    expect(ctx.output.out).toBe(`BTC/USDT: 26 → 6 candles; 2 edge bucket(s) cut by the data's start/end dropped; 1 incomplete kept: 2021-05-18T08:00Z (2/4)  ${join(dir, 'binance_BTC-USDT_4h.csv.gz')}\n`);
     const loaded = await loadCandles(dir, ['BTC/USDT'], '4h', T0, T0 + 48 * H);
     expect(loaded['BTC/USDT']!.map((c) => c.openTime)).toEqual([4, 8, 12, 16, 20, 24].map((h) => T0 + h * H));
     expect(loaded['BTC/USDT']![0]).toMatchObject({ timeframe: '4h', open: 104, high: 109.5, low: 103.25, close: 108, volume: 0.4 });

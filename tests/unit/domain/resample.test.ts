@@ -54,6 +54,14 @@ describe('resampleRows', () => {
     expect(out[2]).toEqual(row(DAY0 + 8 * H, '108', '113.5', '107.25', '112', '0.2'));
   });
 
+  it('keeps an edge bucket whose only shortfall is a hole inside it (the data starts on its boundary and ends on its last hour)', () => {
+    const rows = hours(0, 12).filter((r) => (r.openTime - DAY0) / H !== 1 && (r.openTime - DAY0) / H !== 10);
+    const { rows: out, incomplete, droppedEdges } = resampleRows(rows, '1h', '4h');
+    expect(out.map((r) => (r.openTime - DAY0) / H)).toEqual([0, 4, 8]);
+    expect(incomplete).toEqual([{ openTime: DAY0, candles: 3, expected: 4 }, { openTime: DAY0 + 8 * H, candles: 3, expected: 4 }]);
+    expect(droppedEdges).toBe(0);
+  });
+
   it('builds 1d candles on UTC midnights from 1h', () => {
     const { rows: out } = resampleRows(hours(0, 48), '1h', '1d');
     expect(out).toEqual([
