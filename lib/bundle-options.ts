@@ -2,7 +2,9 @@
  * The one definition of how a Stratus Lambda function is bundled: lib/stratus-function.ts runs it at synth,
  * bench/bundles.ts and the infra tests run it directly. No CDK imports here.
  */
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { Plugin } from 'esbuild';
 
 /** Root of the repository (projectRoot for esbuild, the lock file's folder). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -17,9 +19,11 @@ export const ESM_REQUIRE_BANNER =
 const STUBS = path.join(REPO_ROOT, 'lib', 'bundle-stubs');
 
 /**
- * Packages ccxt reaches that Binance spot over REST never runs, replaced by small stand-ins in every bundle:
- * undici (ccxt then uses Node's built-in fetch), protobufjs (dYdX/MEXC only), ws and fflate (websockets,
- * which only the market-stream container opens).
+ * Packages the functions reach that Binance spot over REST on Lambda never runs, replaced by small stand-ins in every
+ * bundle: undici (ccxt then uses Node's built-in fetch), protobufjs (dYdX/MEXC only), ws and fflate (websockets, which
+ * only the market-stream container opens), @scure/starknet and the secp256k1/P-256 curves (other venues' signing);
+ * from the AWS SDK, the default credential chain (a Lambda function's credentials are in its environment), bowser
+ * (browser user agents) and event streams (none of our services has one).
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   undici: path.join(STUBS, 'undici.mjs'),
@@ -27,7 +31,48 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   'protobufjs/minimal': path.join(STUBS, 'protobufjs.mjs'),
   ws: path.join(STUBS, 'ws.mjs'),
   fflate: path.join(STUBS, 'fflate.mjs'),
+  '@scure/starknet': path.join(STUBS, 'ccxt-other-chains.mjs'),
+  '@noble/curves/secp256k1.js': path.join(STUBS, 'ccxt-other-chains.mjs'),
+  '@noble/curves/nist.js': path.join(STUBS, 'ccxt-other-chains.mjs'),
+  '@aws-sdk/credential-provider-node': path.join(STUBS, 'aws-credentials.mjs'),
+  bowser: path.join(STUBS, 'bowser.mjs'),
+  '@smithy/core/event-streams': path.join(STUBS, 'smithy-event-streams.mjs'),
 };
+
+/**
+ * ccxt's own files (imported relatively, which an alias cannot replace) that Binance spot over REST never runs, by
+ * resolved path: zkLink, dYdX, Starknet and Ethereum ABI signing, and ccxt.pro's websocket client and order books.
+ */
+export const CCXT_STAND_INS: readonly { readonly file: RegExp; readonly stub: string }[] = [
+  { file: /node_modules\/ccxt\/js\/src\/static_dependencies\/(zklink|dydx-v4-client)\//, stub: path.join(STUBS, 'ccxt-other-chains.mjs') },
+  { file: /node_modules\/ccxt\/js\/src\/base\/functions\/(starknet|ethabi)\.js$/, stub: path.join(STUBS, 'ccxt-other-chains.mjs') },
+  { file: /node_modules\/ccxt\/js\/src\/base\/ws\/(WsClient|OrderBook)\.js$/, stub: path.join(STUBS, 'ccxt-pro.mjs') },
+];
+
+/** An AWS SDK client's package.json, which it imports whole for one field (its version, in the user agent). */
+const AWS_SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
+
+/**
+ * esbuild plugin: a relative import inside ccxt that resolves to one of CCXT_STAND_INS loads its stand-in instead,
+ * and an AWS SDK package.json is bundled as its name and version only (2–4 KB less per client).
+ */
+export function bundleStandIns(): Plugin {
+  return {
+    name: 'stratus-stand-ins',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (!args.importer.includes(`${path.sep}node_modules${path.sep}ccxt${path.sep}`)) return undefined;
+        const file = path.resolve(args.resolveDir, args.path).split(path.sep).join('/');
+        const hit = CCXT_STAND_INS.find((s) => s.file.test(file));
+        return hit ? { path: hit.stub } : undefined;
+      });
+      b.onLoad({ filter: AWS_SDK_PACKAGE_JSON }, async (args) => {
+        const { name, version } = JSON.parse(await readFile(args.path, 'utf8')) as { name: string; version: string };
+        return { contents: JSON.stringify({ name, version }), loader: 'json' };
+      });
+    },
+  };
+}
 
 /**
  * Left out of the bundle: only ccxt's MEXC protobuf decoder (behind an import() Binance never reaches). The AWS
@@ -58,6 +103,7 @@ export function esbuildOptions(entry: string, outdir: string, opts: { sourceMap?
     sourcesContent: false,
     external: [...BUNDLE_EXTERNALS],
     alias: { ...BUNDLE_ALIASES },
+    plugins: [bundleStandIns()],
     banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'error' as const,
   };

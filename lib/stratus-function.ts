@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { AssetHashType, DockerImage, Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../shared/metrics-catalog.js';
-import { ESM_REQUIRE_BANNER, esbuildOptions, REPO_ROOT } from './bundle-options.js';
+import { bundleSync } from './bundle-build.js';
+import { ESM_REQUIRE_BANNER, REPO_ROOT } from './bundle-options.js';
 
 export { ESM_REQUIRE_BANNER, REPO_ROOT };
 
@@ -66,14 +66,14 @@ export class StratusFunction extends Construct {
     const entry = props.entry;
     this.fn = new LambdaFunction(this, 'Function', {
       // Bundled like NodejsFunction (source = repository, hash = output, skipped where bundling is), but by esbuild's
-      // API: NodejsFunction's CLI call writes one file and cannot split chunks.
+      // API: NodejsFunction's CLI call writes one file and cannot split chunks (or run the ccxt stand-in plugin).
       code: Code.fromAsset(REPO_ROOT, {
         assetHashType: AssetHashType.OUTPUT,
         bundling: {
           image: DockerImage.fromRegistry('unused-local-bundling'),
           // Never run (local bundling always succeeds); it makes CDK's bundle cache key differ per entry and flag.
           command: ['esbuild', path.relative(REPO_ROOT, entry), ...(sourceMaps ? ['--sourcemap'] : [])],
-          local: { tryBundle: (outputDir) => (buildSync(esbuildOptions(entry, outputDir, { sourceMap: sourceMaps })), true) },
+          local: { tryBundle: (outputDir) => (bundleSync(entry, outputDir, { sourceMap: sourceMaps }), true) },
         },
       }),
       handler: 'index.handler',
