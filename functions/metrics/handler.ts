@@ -1,4 +1,4 @@
-import { lambdaDeps } from '../../shared/runtime/deps.js';
+import { metricsDeps } from './deps.js';
 import { METRICS as M } from '../../shared/metrics-catalog.js';
 import { emitMetric } from '../../shared/runtime/emit-metrics.js';
 import { parseScheduled } from '../../shared/runtime/messages.js';
@@ -38,4 +38,4 @@ export function createMetricsHandler(deps: MetricsDeps) {
   });
 }
 
-export const handler = createMetricsHandler(lambdaDeps());
+export const handler = createMetricsHandler(metricsDeps());

@@ -1,5 +1,6 @@
 import { DynamoOpsRecords } from '../../shared/adapters/dynamo-ops-records.js';
-import { lambdaDeps, type Deps } from '../../shared/runtime/deps.js';
+import type { Deps } from '../../shared/runtime/deps.js';
+import { reportDeps } from './deps.js';
 import { parseScheduled } from '../../shared/runtime/messages.js';
 import { withObservability } from '../../shared/runtime/middleware.js';
 import { logger } from '../../shared/runtime/observability.js';
@@ -8,7 +9,7 @@ import { renderDailyReport } from '../../shared/services/daily-report-text.js';
 import type { OpsRecordStore } from '../../shared/services/ops-records.js';
 
 /** Scheduled shortly after 00:00 UTC: builds the previous day's report and sends it on the alert topic (email, Slack). */
-export function createReportHandler(deps: Deps, ops: OpsRecordStore = new DynamoOpsRecords({ tableName: deps.config.tables.state })) {
+export function createReportHandler(deps: Pick<Deps, 'config' | 'clock' | 'state' | 'policies' | 'market' | 'alerts'>, ops: OpsRecordStore = new DynamoOpsRecords({ tableName: deps.config.tables.state })) {
   return withObservability('report', async function report(event: unknown) {
     const invocation = parseScheduled(event, 'report');
     const scheduled = Date.parse(invocation.scheduledTime); // 'manual' (an empty test event): the day before now
@@ -25,4 +26,4 @@ export function createReportHandler(deps: Deps, ops: OpsRecordStore = new Dynamo
 }
 
 /** The deployed report function. */
-export const handler = createReportHandler(lambdaDeps());
+export const handler = createReportHandler(reportDeps());

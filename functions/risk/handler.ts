@@ -1,7 +1,7 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRICS as M } from '../../shared/metrics-catalog.js';
-import { lambdaDeps } from '../../shared/runtime/deps.js';
+import { riskDeps } from './deps.js';
 import { emitMetric, emitPerDimension } from '../../shared/runtime/emit-metrics.js';
 import { parseIntent } from '../../shared/runtime/messages.js';
 import { withObservability } from '../../shared/runtime/middleware.js';
@@ -26,4 +26,4 @@ export function createRiskHandler(deps: RiskDeps) {
     processPartialResponse(event, decideRecord, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false }));
 }
 
-export const handler = createRiskHandler(lambdaDeps());
+export const handler = createRiskHandler(riskDeps());

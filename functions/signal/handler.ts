@@ -1,5 +1,5 @@
 import { METRICS as M } from '../../shared/metrics-catalog.js';
-import { lambdaDeps } from '../../shared/runtime/deps.js';
+import { signalDeps } from './deps.js';
 import { emitMetric } from '../../shared/runtime/emit-metrics.js';
 import { parseScheduled } from '../../shared/runtime/messages.js';
 import { settle } from '../../shared/runtime/settle.js';
@@ -28,4 +28,4 @@ export function createSignalHandler(deps: SignalDeps) {
   });
 }
 
-export const handler = createSignalHandler(lambdaDeps());
+export const handler = createSignalHandler(signalDeps());

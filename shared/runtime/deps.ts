@@ -1,28 +1,17 @@
 import type { EntryCancelRequest } from '../domain/decision.js';
 import type { TradingMode } from '../domain/order.js';
-import { policyHash, type Policy } from '../domain/policy.js';
-import { dynamoDocumentClient, snsClient, sqsClient } from '../adapters/aws-clients.js';
-import { CachedPolicyStore } from '../adapters/cached-policy-store.js';
-import type { CandleFetcher } from '../services/stream-backfill.js';
-import { DynamoMarketStore } from '../adapters/dynamo-market-store.js';
-import { DynamoPaperVenueStore } from '../adapters/dynamo-paper-venue-store.js';
-import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
-import { DynamoStateStore } from '../adapters/dynamo-state-store.js';
+import type { Policy } from '../domain/policy.js';
+import type { ValidationSource } from '../adapters/policy-codec.js';
 import { exchangeKeysValidation, secretsManagerReader, type SecretReader } from '../adapters/exchange-credentials.js';
-import { PaperExchange, paperOptionsFor } from '../adapters/paper-exchange.js';
-import { paperMarkets } from '../adapters/paper-markets.js';
-import { SnsAlerts } from '../adapters/sns-alerts.js';
-import { DynamoOpsRecords, recordingAlerts } from '../adapters/dynamo-ops-records.js';
-import { DedupingAlerts } from '../adapters/deduping-alerts.js';
-import { redactingAlerts } from '../adapters/redaction.js';
-import { DynamoAlertStateStore } from '../adapters/dynamo-alert-state-store.js';
-import { SqsMessageQueue } from '../adapters/sqs-message-queue.js';
-import { emfExchangeMeter, meteredVenues, type ExchangeMeter } from '../adapters/metered-exchange.js';
-import { metrics } from './observability.js';
+import { emfExchangeMeter, type ExchangeMeter } from '../adapters/metered-exchange.js';
+import type { CandleFetcher } from '../services/stream-backfill.js';
 import type { Alerts, Clock, Exchange, MarketDataStore, MessageQueue, OrderQueue, PolicyStore, SignalQueue, StateStore } from '../ports.js';
 import { loadConfig, type StratusConfig } from './config.js';
+import { cancelQueue, keylessValidation, once, orderQueue, signalQueue, storePorts, venues } from './deps-parts.js';
+import { liveExchange } from './live-exchange.js';
+import { metrics } from './observability.js';
+import { lazyCandleFetcherFor } from './rest-candles.js';
 import { systemClock } from './system-clock.js';
-import { lazyCandleFetcherFor, liveExchange } from './live-exchange.js';
 
 /** Everything a Stratus function needs, built once per cold start. */
 export interface Deps {
@@ -44,51 +33,31 @@ export interface Deps {
 
 export { systemClock };
 
-/** Builds the adapters for a config. The embedded runtime passes its virtual clock; a deployed function a meter for exchange calls. */
+/**
+ * LIVE needs keys in the secret, not just its ARN: read (lazily, cached) only when a LIVE policy is validated, and
+ * only by a function IAM lets read it. The others leave the check to those (execution, reconcile): nothing LIVE is
+ * sent unless execution, which holds the keys, finds them there.
+ */
+export function keyValidation(config: StratusConfig, clock: Clock, secrets?: SecretReader): ValidationSource {
+  if (config.exchangeSecretArn === undefined || !config.readsExchangeSecret) return keylessValidation(config);
+  return exchangeKeysValidation(config.exchangeSecretArn, secrets ?? secretsManagerReader(), clock);
+}
+
+/**
+ * Every port, for any function (the embedded runtime, the CLI, tests). The embedded runtime passes its virtual clock;
+ * a deployed function a meter for exchange calls. Deployed functions other than execution and reconcile build
+ * only their own ports (functions/<name>/deps.ts).
+ */
 export function buildDeps(config: StratusConfig, overrides: { clock?: Clock; meter?: ExchangeMeter; secrets?: SecretReader } = {}): Deps {
   const clock = overrides.clock ?? systemClock;
-  const client = dynamoDocumentClient();
-  const market = new DynamoMarketStore({ tableName: config.tables.market, client });
-  const state = new DynamoStateStore({ tableName: config.tables.state, client });
-  // LIVE needs keys in the secret, not just its ARN: read (lazily, cached) only when a LIVE policy is validated, and
-  // only by a function IAM lets read it. The others leave the check to those (execution, reconcile): nothing LIVE is
-  // sent unless execution, which holds the keys, finds them there.
-  const validation = config.exchangeSecretArn === undefined ? { exchangeKeysConfigured: false }
-    : !config.readsExchangeSecret ? {}
-      : exchangeKeysValidation(config.exchangeSecretArn, overrides.secrets ?? secretsManagerReader(), clock);
-  const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock, validation }), clock, {
-    ttlMs: config.policyCacheTtlMs, maxAgeMs: config.policyMaxAgeMs,
-  });
-  const venue = new DynamoPaperVenueStore({ tableName: config.tables.state, client });
-  const paper = new Map<string, Exchange>();
-  let live: Exchange | undefined;
-  const exchangeFor = (policy: Policy, mode: TradingMode = policy.mode): Exchange => {
-    if (mode === 'LIVE') return (live ??= liveExchange(config, policy, { client, clock }));
-    const key = policyHash(policy);
-    let ex = paper.get(key);
-    if (!ex) {
-      ex = new PaperExchange({ markets: paperMarkets(), marketData: market, venue, clock, ...paperOptionsFor(policy) });
-      paper.set(key, ex);
-    }
-    return ex;
-  };
+  const { client, ...ports } = storePorts(config, clock, keyValidation(config, clock, overrides.secrets));
   return {
-    config, clock, market, state, policies, exchangeFor: overrides.meter ? meteredVenues(exchangeFor, overrides.meter) : exchangeFor,
+    ...ports,
+    exchangeFor: venues(config, { client, ...ports }, (policy) => liveExchange(config, policy, { client, clock }), overrides.meter),
     ...(overrides.clock ? {} : { candleFetcherFor: lazyCandleFetcherFor() }),
-    signals: new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() }),
-    orders: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
-    cancels: new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() }),
-    // Redacted before anything else sees it: dedup episodes and ALERT# records store what they are given.
-    alerts: redactingAlerts(new DedupingAlerts({
-      inner: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
-      store: new DynamoAlertStateStore({ tableName: config.tables.state, client }), overrides: config.alertOverrides,
-    })),
+    signals: signalQueue(config), orders: orderQueue(config), cancels: cancelQueue(config),
   };
 }
 
-let lambda: Deps | undefined;
-
-/** Deps for a deployed function, from its environment; built on first call and reused. */
-export function lambdaDeps(): Deps {
-  return (lambda ??= buildDeps(loadConfig(), { meter: emfExchangeMeter(metrics) }));
-}
+/** Deps for the deployed execution and reconcile functions (every port, LIVE with the keys), from the environment; built once. */
+export const lambdaDeps = once((): Deps => buildDeps(loadConfig(), { meter: emfExchangeMeter(metrics) }));

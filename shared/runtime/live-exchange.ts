@@ -1,17 +1,16 @@
 /**
- * The LIVE venue and the REST candle fetcher, with ccxt loaded on first use (`await import()`): a function
- * whose normal path never calls the exchange (signal, risk on PAPER, metrics, report) does not pay
- * ccxt's module initialisation at cold start.
+ * The LIVE venue, with ccxt loaded on first use (`await import()`): risk on PAPER never pays ccxt's module
+ * initialisation. Only functions with a LIVE venue import this file (esbuild bundles every import() target of a
+ * bundled file, called or not); the REST candle fetcher is in rest-candles.ts.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MarketInfo } from '../domain/market.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
-import type { CandleFetcher } from '../services/stream-backfill.js';
 import type { Clock, Exchange } from '../ports.js';
 import type { CcxtExchange, createCcxtClient } from '../adapters/ccxt-exchange.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
-import { loadExchangeCredentials } from '../adapters/exchange-credentials.js';
+import { loadExchangeCredentials, type ExchangeCredentials } from '../adapters/exchange-credentials.js';
 import { chargeCcxtRequests } from '../adapters/rate-limited-exchange.js';
 import type { StratusConfig } from './config.js';
 import { ConfigError } from './errors.js';
@@ -33,6 +32,20 @@ function loadCcxt(): Promise<CcxtModule> {
 export function liveExchange(config: StratusConfig, policy: Policy, shared: { client: DynamoDBDocumentClient; clock: Clock }): Exchange {
   const arn = config.exchangeSecretArn;
   if (!arn) throw new ConfigError('mode LIVE needs EXCHANGE_SECRET_ARN');
+  return ccxtVenue(config, policy, shared, () => loadExchangeCredentials(arn));
+}
+
+/**
+ * The ccxt venue of a function that holds no API keys (risk): market rules, which are public, and nothing else —
+ * every keyed call throws. Its bundle then has no Secrets Manager client.
+ */
+export function marketRulesExchange(config: StratusConfig, policy: Policy, shared: { client: DynamoDBDocumentClient; clock: Clock }): Exchange {
+  return ccxtVenue(config, policy, shared);
+}
+
+function ccxtVenue(
+  config: StratusConfig, policy: Policy, shared: { client: DynamoDBDocumentClient; clock: Clock }, credentials?: () => Promise<ExchangeCredentials>,
+): Exchange {
   let ready: Promise<Exchange> | undefined;
   let publicVenue: Promise<Exchange> | undefined;
   const limiter = new DynamoRateLimiter({
@@ -41,8 +54,10 @@ export function liveExchange(config: StratusConfig, policy: Policy, shared: { cl
   const paced = (ccxt: CcxtModule, client: ReturnType<typeof createCcxtClient>): CcxtExchange => new ccxt.CcxtExchange(client, {
     retry: policy.exchange, beforeRequest: chargeCcxtRequests(limiter, () => client.markets !== undefined),
   });
-  const get = () => (ready ??= Promise.all([loadCcxt(), loadExchangeCredentials(arn)])
-    .then(([ccxt, c]) => paced(ccxt, ccxt.createCcxtClient(policy.exchange.id, c))));
+  const get = async () => {
+    if (!credentials) throw new ConfigError(`this function holds no ${policy.exchange.id} API keys: only execution and reconcile trade`);
+    return (ready ??= Promise.all([loadCcxt(), credentials()]).then(([ccxt, c]) => paced(ccxt, ccxt.createCcxtClient(policy.exchange.id, c))));
+  };
   return {
     id: policy.exchange.id,
     // Market rules are public: the risk function sizes orders without ever reading the API keys.
@@ -54,15 +69,4 @@ export function liveExchange(config: StratusConfig, policy: Policy, shared: { cl
     cancelOrder: async (symbol: string, id: string) => (await get()).cancelOrder(symbol, id),
     fetchBalances: async () => (await get()).fetchBalances(),
   };
-}
-
-/** REST candle fetchers by exchange id (the signal function's degraded mode); ccxt-backfill.ts loads on the first fetch. */
-export function lazyCandleFetcherFor(): (exchangeId: string) => CandleFetcher {
-  let fetcherFor: Promise<(exchangeId: string) => CandleFetcher> | undefined;
-  return (exchangeId) => ({
-    fetchClosedCandles: async (symbol, timeframe, from, to) => {
-      fetcherFor ??= import('../adapters/ccxt-backfill.js').then((m) => m.ccxtCandleFetcherFor());
-      return (await fetcherFor)(exchangeId).fetchClosedCandles(symbol, timeframe, from, to);
-    },
-  });
 }
