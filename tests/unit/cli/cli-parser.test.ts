@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../../../shared/cli/command-spec.js';
 import { COMMANDS } from '../../../shared/cli/commands.js';
-import { editDistance, nearest, parseCommandArgs } from '../../../shared/cli/cli-parse.js';
+import { editDistance, nearest, parseCommandArgs, unknownOption } from '../../../shared/cli/cli-parse.js';
 import { cliHarness } from './cli-harness.js';
 
 /** Every command and subcommand in the registry as [argv prefix, spec], so a command added later is covered too. */
@@ -62,6 +62,8 @@ describe('stratus parses each command with its own options only', () => {
     expect((await h.run('policy', 'history', '--limt', '3')).err).toBe('stratus policy history: unknown option --limt (did you mean --limit?)\n');
     expect((await h.run('status', '--day', '2021-05-19')).err).toBe('stratus status: unknown option --day (status takes --json, --local)\n');
     expect((await h.run('locks', '--since', 'x')).err).toBe('stratus locks: unknown option --since (locks takes --local)\n');
+    const bare: CommandSpec = { name: 'bare', summary: '', usage: 'stratus bare', options: {}, run: async () => 0 };
+    expect(unknownOption(bare, '--since=x')).toBe('unknown option --since (bare takes no options)');
   });
 
   it('names the nearest command or subcommand for a misspelt one, exit 2', async () => {
