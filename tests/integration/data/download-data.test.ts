@@ -97,6 +97,19 @@ describe('stratus download-data', () => {
     expect(ctx.output.err).toContain('EXCHANGE_RATE_LIMITED — waiting 7 s before retrying');
   });
 
+  it('waits out a 418 IP ban for its Retry-After, and downloads each pair of --symbols into its own file', async () => {
+    fake.addKlines('ETHUSDT', '1m', minutes(0, 20).map((i) => ({ ...kline(i), open: '2500.5', high: '2501', low: '2500', close: '2500.75' })));
+    fake.script(KLINES, fault.ipBanned(180));
+    const ctx = dataContext(NOW);
+    const { waits, sleep } = recordingSleep();
+    expect(await downloadData(ctx, { symbols: 'BTC/USDT,ETH/USDT', timeframe: '1m', from: '2021-05-18', out: dir }, { source: source(), sleep })).toBe(0);
+    expect(waits).toEqual([180_000]);
+    expect(ctx.output.err).toContain('EXCHANGE_IP_BANNED — waiting 180 s before retrying');
+    expect((await readdir(dir)).sort()).toEqual(['binance_BTC-USDT_1m.csv.gz', 'binance_ETH-USDT_1m.csv.gz']);
+    expect((await fileLines('binance_ETH-USDT_1m.csv.gz')).slice(1, 2)).toEqual([`${T0},2500.5,2501,2500,2500.75,1.12345678`]);
+    expect(ctx.output.out).toContain('ETH/USDT 1m: 15 new; 15 candles 2021-05-18T00:00Z..2021-05-18T00:19Z');
+  });
+
   it('paces its requests by ccxt\'s rate limit when it is on (Binance spot klines: weight 0.4 of a 50 ms unit = 20 ms)', async () => {
     const ctx = dataContext(NOW);
     expect(await downloadData(ctx, { symbols: 'BTC/USDT', timeframe: '1m', from: '2021-05-18', out: dir }, { source: source(true), pageLimit: 5 })).toBe(0);
