@@ -26,9 +26,9 @@ export async function withLocalContext<T>(base: CliContext, dir: string, fn: (ct
   try {
     if (!opened.attached) base.err(`stratus: no live process runs on ${dir}; reading its state from disk\n`);
     const local = processContext(process.env);
-    return await fn({
-      ...local, clock: base.clock, out: base.out, err: base.err, readText: base.readText, ...(base.user ? { user: base.user } : {}),
-    });
+    const kept = Object.fromEntries((['clock', 'out', 'err', 'readText', 'user', 'errIsTty'] as const)
+      .filter((k) => base[k] !== undefined).map((k) => [k, base[k]]));
+    return await fn({ ...local, ...kept });
   } finally {
     restore();
     await opened.close();
