@@ -6,6 +6,7 @@ import { backtestReport, backtestSetup, type BacktestValues } from '../cli/backt
 import { loadCandles, required } from '../cli/cli-args.js';
 import { iso } from '../cli/cli-context.js';
 import { runBacktest } from './engine.js';
+import { killSwitchTrip, reportKillSwitchFacts, type KillSwitchTrip } from './kill-switch-report.js';
 import { computeMetrics } from './metrics.js';
 import type { BacktestMetrics } from './metrics-types.js';
 
@@ -33,6 +34,8 @@ export interface SweepResult {
   readonly totalReturnPct: number | null;
   readonly profitFactor: number | null;
   readonly finalBalance: string;
+  /** The run's kill-switch trip (when, why, signals refused after it), or null: it never tripped (always set by runSweepJob). */
+  readonly killSwitch?: KillSwitchTrip | null;
 }
 
 /** Stands for the job's policy document (the file's, with the job's params) when backtestReport reads it. */
@@ -48,7 +51,7 @@ export async function runSweepJob(job: SweepJob, readText: (path: string) => Pro
   if (job.warmup) return runWarmedUp(values, merged);
   const ctx = { readText: (path: string) => (path === JOB_POLICY ? Promise.resolve(JSON.stringify(merged)) : readText(path)) };
   const report = await backtestReport(ctx, { ...values, policy: JOB_POLICY });
-  return resultOf(report.metrics as unknown as BacktestMetrics, report.trades.length);
+  return resultOf(report.metrics as unknown as BacktestMetrics, report.trades.length, killSwitchTrip(reportKillSwitchFacts(report)));
 }
 
 /**
@@ -69,9 +72,9 @@ async function runWarmedUp(values: BacktestValues, document: Record<string, unkn
     trades: run.trades, equity: run.equity.filter((p) => p.time >= from), startBalance: run.startingCash, from, to, marketChange: {},
     curve: { time: run.curve.time.subarray(cut), equity: run.curve.equity.subarray(cut) },
   });
-  return resultOf(metrics, run.trades.length);
+  return resultOf(metrics, run.trades.length, killSwitchTrip(run));
 }
 
-function resultOf(m: BacktestMetrics, trades: number): SweepResult {
-  return { trades, sharpe: m.sharpe, totalReturnPct: m.totalProfitPct, profitFactor: m.profitFactor, finalBalance: m.finalBalance };
+function resultOf(m: BacktestMetrics, trades: number, killSwitch: KillSwitchTrip | null): SweepResult {
+  return { trades, sharpe: m.sharpe, totalReturnPct: m.totalProfitPct, profitFactor: m.profitFactor, finalBalance: m.finalBalance, killSwitch };
 }

@@ -29,9 +29,9 @@ export function keyValueTable(title: string, pairs: readonly (readonly [string, 
   return `${[title, ...pairs.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`.trimEnd())].join('\n')}\n`;
 }
 
-/** Lines framed as a banner (a row of `!` above and below, each line prefixed `!! `), at most TERMINAL_WIDTH wide. */
+/** Lines framed as a banner (a row of `!` above and below, each line prefixed `!! `, wrapped lines indented), ≤ TERMINAL_WIDTH wide. */
 export function banner(lines: readonly string[]): string {
-  const wrapped = lines.flatMap((l) => wrap(l, TERMINAL_WIDTH - 3));
+  const wrapped = lines.flatMap((l) => wrap(l, TERMINAL_WIDTH - 5).map((part, i) => (i === 0 ? part : `  ${part}`)));
   const edge = '!'.repeat(Math.min(TERMINAL_WIDTH, Math.max(...wrapped.map((l) => l.length)) + 3));
   return `${[edge, ...wrapped.map((l) => `!! ${l}`), edge].join('\n')}\n`;
 }

@@ -2,8 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { costSweep, formatSweep, parseLevels } from '../backtest/cost-sweep.js';
 import { describeDifferences, lookaheadCheck } from '../backtest/lookahead-check.js';
 import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
+import { sweepProgress, sweepTripBanner, type LabelledTrip } from '../backtest/sweep-report.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
-import type { BacktestValues } from './backtest-command.js';
+import { PROGRESS_OPTION, type BacktestValues } from './backtest-command.js';
 import { iso, type CliContext } from './cli-context.js';
 import { COST_OPTION_SPECS, loadCandles, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
 import type { CommandSpec } from './command-spec.js';
@@ -42,24 +43,34 @@ export async function lookaheadCommand(ctx: CliContext, values: ResearchValues):
 /**
  * `stratus cost-sweep` (also `stratus backtest --cost-sweep`): the same backtest at each cost level
  * (--levels, bps applied to fee and slippage each; default 0,5,10,20,40); prints Sharpe and total return
- * per level and the break-even cost; --json writes the sweep as JSON. Levels run in parallel on worker threads (--workers).
+ * per level and the break-even cost, then a banner when the kill switch tripped in any level; --json writes the sweep as
+ * JSON. Levels run in parallel on worker threads (--workers); a progress bar of finished levels on a terminal (or --progress).
  */
 export async function costSweepCommand(ctx: CliContext, values: ResearchValues): Promise<number> {
   const levels = parseLevels(values.levels);
   const pool = createSweepPool(poolSize(new Set(levels).size, values.workers === undefined ? undefined : Number(values.workers)));
-  ctx.err(`cost-sweep: ${new Set(levels).size} levels on ${pool.size} worker threads\n`);
+  const count = new Set(levels).size;
+  ctx.err(`cost-sweep: ${count} levels on ${pool.size} worker threads\n`);
+  const bar = sweepProgress(ctx.err, 'cost-sweep', values.progress, ctx.errIsTty);
+  const trips = new Map<number, LabelledTrip>();
   let sweep;
   try {
     const { strategy, symbols, timeframe, from, to, data, policy, seed } = values;
+    bar.update(0, count);
     sweep = await costSweep(levels, async (bps) => {
       const job = { strategy, symbols, timeframe, from, to, data, policy, seed, 'fee-bps': String(bps), 'slippage-bps': String(bps) };
       const o = await pool.submit({ label: `${bps} bps fee + ${bps} bps slippage`, values: job });
+      trips.set(bps, { label: `${bps} bps`, trip: o.killSwitch });
+      bar.update(trips.size, count);
       return { bps, sharpe: o.sharpe, totalReturnPct: o.totalReturnPct, trades: o.trades };
     });
   } finally {
+    bar.end();
     await pool.close();
   }
   ctx.out(formatSweep(sweep));
+  ctx.out(sweepTripBanner('cost levels', sweep.levels.map((l) => trips.get(l.bps)!),
+    'Sharpe and return after a trip are those of a run out of the market.'));
   if (values.json) await writeFile(values.json, `${JSON.stringify(sweep, null, 2)}\n`);
   return 0;
 }
@@ -94,6 +105,7 @@ export const costSweepSpec: CommandSpec = {
     levels: { type: 'string', value: '0,5,10,20,40', description: 'Cost levels in bps, each applied to fee and to slippage' },
     json: { type: 'string', value: 'FILE', description: 'Write the sweep as JSON' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
+    progress: PROGRESS_OPTION,
   },
   details: 'Also run as `stratus backtest --cost-sweep …`. The levels run in parallel on worker threads.',
   run: (ctx, values) => costSweepCommand(ctx, values as ResearchValues),

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
+import { createSweepPool, poolSize, type SweepJob, type SweepOutcome } from '../backtest/sweep-pool.js';
+import { sweepProgress, sweepTripBanner } from '../backtest/sweep-report.js';
 import { parseDuration, parseGrid, rollingWindows } from '../backtest/walk-forward-plan.js';
 import {
   describeParams, OBJECTIVES, validCombos, walkForward, type Objective, type WalkForwardResult,
 } from '../backtest/walk-forward.js';
 import { timeframeMs } from '../domain/candle.js';
-import type { BacktestValues } from './backtest-command.js';
+import { PROGRESS_OPTION, type BacktestValues } from './backtest-command.js';
 import { iso, table, type CliContext } from './cli-context.js';
 import { COST_OPTION_SPECS, required, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
 import type { CommandSpec } from './command-spec.js';
@@ -22,7 +23,8 @@ const WARMUP = 'each run first loads requiredCandles(params) candles before its 
 
 /**
  * `stratus walk-forward`: rolling train/test windows; each grid combo runs on each train window (worker threads), the
- * best by --objective is run on the following test window; prints only out-of-sample results; --json writes them.
+ * best by --objective is run on the following test window; prints only out-of-sample results (and a banner for the test
+ * windows whose kill switch tripped); --json writes them. A progress bar of finished runs on a terminal (or --progress).
  */
 export async function walkForwardCommand(ctx: CliContext, values: WalkForwardValues): Promise<number> {
   const { strategy, timeframe, from, to } = runOptions(values);
@@ -45,16 +47,31 @@ export async function walkForwardCommand(ctx: CliContext, values: WalkForwardVal
   ctx.err(`walk-forward: ${windows.length} windows × ${valid.length} param combos (${skipped} invalid skipped) + tests = ${jobs} runs`
     + ` on ${pool.size} worker threads\n`);
   const started = performance.now();
+  const progress = sweepProgress(ctx.err, 'walk-forward', values.progress, ctx.errIsTty);
+  const outcomes = new Map<string, SweepOutcome>();
+  const run = (batch: readonly SweepJob[]) => Promise.all(batch.map(async (job) => {
+    const o = await pool.submit(job);
+    outcomes.set(job.label, o);
+    progress.update(outcomes.size, jobs);
+    return o;
+  }));
   let result: WalkForwardResult;
   try {
     const { symbols, data, policy, seed } = values;
     const backtest = { strategy, symbols, timeframe, data, policy, seed, 'fee-bps': values['fee-bps'], 'slippage-bps': values['slippage-bps'] };
-    result = await walkForward({ values: backtest, windows, combos: valid, objective }, (batch) => pool.run(batch));
+    progress.update(0, jobs);
+    result = await walkForward({ values: backtest, windows, combos: valid, objective }, run);
   } finally {
+    progress.end();
     await pool.close();
   }
   ctx.err(`walk-forward: done in ${((performance.now() - started) / 1000).toFixed(1)} s on threads ${result.threadIds.join(', ')}\n`);
   ctx.out(formatWalkForward(result, objective, skipped));
+  // Job labels are `window N train|test <params>` (walk-forward.ts).
+  const tripOf = (prefix: string) => [...outcomes].find(([label]) => label.startsWith(prefix))?.[1].killSwitch;
+  const trainTrips = [...outcomes].filter(([label, o]) => / train /.test(label) && o.killSwitch).length;
+  ctx.out(sweepTripBanner('test windows', result.windows.map((_, i) => ({ label: `window ${i + 1} test`, trip: tripOf(`window ${i + 1} test `) })),
+    `It also tripped in ${trainTrips} of ${jobs - result.windows.length} train runs (their scores picked the params).`));
   if (values.json) {
     const config = {
       strategy, symbols: values.symbols, timeframe, from, to, data: values.data, policy: values.policy ?? null, train: values.train,
@@ -101,6 +118,7 @@ export const command: CommandSpec = {
     objective: { type: 'string', value: OBJECTIVES.join('|'), description: 'What the best train run maximizes (default sharpe)' },
     json: { type: 'string', value: 'FILE', description: 'Write the windows and summary as JSON' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
+    progress: PROGRESS_OPTION,
   },
   details: 'Each grid combination runs on each train window; the best by --objective runs on the following test window. Only out-of-sample results are printed.',
   run: (ctx, values) => walkForwardCommand(ctx, values as WalkForwardValues),

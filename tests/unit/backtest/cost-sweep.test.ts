@@ -93,7 +93,10 @@ describe.skipIf(!HAVE_DATA)('stratus backtest --cost-sweep on ../shared/data/mar
       const code = await runCli(['backtest', '--cost-sweep', '--levels', '0,10,30', '--strategy', 'sma-cross', '--symbols', 'BTC/USDT',
         '--timeframe', '1h', '--from', '2021-01-01', '--to', '2021-03-01', '--data', MARKET, '--json', join(dir, 'sweep.json')], ctx);
       expect(code).toBe(0);
-      expect(output.out.trim().split('\n')).toHaveLength(5);
+      // The table (header, one row per level, break-even), then, only when a level's kill switch tripped, its banner.
+      const [table, banner = ''] = output.out.split('\n\n');
+      expect(table!.trim().split('\n')).toHaveLength(5);
+      expect(banner === '' || banner.startsWith('!!!!')).toBe(true);
       expect(output.out).toMatch(/break-even cost: /);
       const sweep = JSON.parse(await readFile(join(dir, 'sweep.json'), 'utf8'));
       expect(sweep.levels.map((l: CostLevelResult) => l.bps)).toEqual([0, 10, 30]);
