@@ -1,4 +1,5 @@
 import { defaultPolicy, policyHash, type Policy, type PolicyProblem } from '../domain/policy.js';
+import { STRATEGY_OPTION_SPECS } from '../local/strategy-loader.js';
 import { ENV } from '../resources.js';
 import type { CliContext } from './cli-context.js';
 import type { CommandSpec } from './command-spec.js';
@@ -44,10 +45,11 @@ export async function showConfigCommand(ctx: CliContext, values: { policy?: stri
 export const command: CommandSpec = {
   name: 'show-config',
   summary: 'The effective policy after profile and defaults, with its hash',
-  usage: 'stratus show-config [--policy FILE] [--json]',
+  usage: 'stratus show-config [--policy FILE] [--json] [--strategy-file FILE | --strategies-dir DIR]',
   options: {
     policy: { type: 'string', value: 'FILE', description: 'Policy document (JSON) to resolve; without it the policy in force (POLICY_TABLE), else the defaults' },
     json: { type: 'boolean', description: 'Print {source, version, hash, policy, warnings} as JSON' },
+    ...STRATEGY_OPTION_SPECS,
   },
   details: 'The document is laid over its profile (conservative, moderate, full), then the schema fills every default; the hash is\n'
     + 'the one decisions and orders record. An invalid document prints every problem with its path and exits 1.',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { showConfigCommand } from '../../../shared/cli/show-config-command.js';
 import { defaultPolicy, policyHash, validatePolicy } from '../../../shared/domain/policy.js';
@@ -35,6 +36,19 @@ describe('stratus show-config', () => {
     expect(r.out).toBe('');
     expect(r.err).toMatch(/^bad\.json: 3 error\(s\)/);
     for (const path of ['mode', 'risk.stakePct', 'risk.bogus']) expect(r.err).toContain(`  ${path}  `);
+  });
+
+  it('resolves a document naming a user strategy only with its --strategy-file (else the unknown strategy is a problem, exit 1)', async () => {
+    const h = cliHarness();
+    const file = h.file('u.json', { strategies: [{ name: 'breakout', params: { entryLookback: 30 } }] });
+    const without = await h.run('show-config', '--policy', file);
+    expect(without).toMatchObject({ code: 1, out: '' });
+    expect(without.err).toMatch(/strategies\.0\.name/);
+    const breakout = fileURLToPath(new URL('../../support/strategies/breakout.ts', import.meta.url));
+    const withFile = await h.run('show-config', '--json', '--policy', file, '--strategy-file', breakout);
+    expect(withFile.code).toBe(0);
+    expect((JSON.parse(withFile.out) as { policy: { strategies: { name: string; params: Record<string, number> }[] } }).policy.strategies[0])
+      .toMatchObject({ name: 'breakout', params: { entryLookback: 30 } });
   });
 
   it('shows the defaults without --policy and POLICY_TABLE, else the version in force in the table', async () => {
