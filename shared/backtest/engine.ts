@@ -1,6 +1,6 @@
 import { timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
 import { effectiveStatus } from '../domain/kill-switch.js';
-import { release, withPeak } from '../domain/ledger.js';
+import { release, withPeak, type Ledger } from '../domain/ledger.js';
 import { rollPeriods } from '../domain/periods.js';
 import { markedEquity } from '../domain/valuation.js';
 import type { MarketInfo } from '../domain/market.js';
@@ -12,7 +12,7 @@ import { entryVerdict } from './rejection-screen.js';
 import type { RiskGuard } from '../domain/risk/guard.js';
 import { fillPending } from './fills.js';
 import { withHighWaterMarks } from '../domain/exits.js';
-import { equityOf, exitMaybe, ledgerView, lockEventAt, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
+import { equityOf, exitMaybe, ledgerView, lockEventAt, lossTripNear, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
 import { count, newSimState, withPaperFees, type SimState } from './sim-state.js';
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
 import { refreshLocks, upkeepAt } from './upkeep.js';
@@ -65,7 +65,12 @@ export function runBacktest(input: BacktestInput): BacktestRun {
   let lockAt = -Infinity;
   let lockInputs: readonly unknown[] = [];
   const sync = () => {
-    if (view.ledger !== state.ledger) view = ledgerView(state.ledger, slotOf);
+    if (view.ledger !== state.ledger) view = ledgerView(state.ledger, slotOf, view);
+  };
+  // The upkeep's trigger screen: no loss-limit or drawdown trip can fire on this ledger at the float equity.
+  const noLossTrip = exact ? undefined : (ledger: Ledger, now: number): boolean => {
+    if (view.ledger !== ledger) view = ledgerView(ledger, slotOf, view);
+    return !lossTripNear(view, equityOf(view, price), policy, now);
   };
   const decimalMarks = (): Record<string, Decimal> => {
     const marks: Record<string, Decimal> = {};
@@ -118,7 +123,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       sync();
     } else if (need === Upkeep.Full) {
       marks = decimalMarks();
-      upkeepAt(state, marks, policy, now);
+      upkeepAt(state, marks, policy, now, noLossTrip);
       sync();
     }
     if (locksDue) { refreshLocks(state, policy, now); sync(); }

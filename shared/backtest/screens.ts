@@ -40,18 +40,42 @@ export interface LedgerView {
   readonly week: { readonly start: number; readonly startEquity: number; readonly peakEquity: number } | undefined;
 }
 
-/** Float copy of the ledger's cash, positions, peaks and periods; slotOf maps a symbol to its price index. */
-export function ledgerView(ledger: Ledger, slotOf: (symbol: string) => number): LedgerView {
-  const positions = Object.values(ledger.positions).map((p) => {
+/**
+ * Float copy of the ledger's cash, positions, peaks and periods; slotOf maps a symbol to its price index. With
+ * `previous` (the view of an earlier ledger), every part whose decimal object is unchanged is taken from it
+ * instead of converted again (ledger updates are copy-on-write: an untouched field keeps its object).
+ */
+export function ledgerView(ledger: Ledger, slotOf: (symbol: string) => number, previous?: LedgerView): LedgerView {
+  const before = previous?.ledger;
+  return {
+    ledger,
+    cash: before !== undefined && before.cash === ledger.cash ? previous!.cash : ledger.cash.toNumber(),
+    positions: before !== undefined && before.positions === ledger.positions ? previous!.positions : positionViews(ledger, slotOf, previous),
+    peakEquity: before !== undefined && before.peakEquity === ledger.peakEquity ? previous!.peakEquity : ledger.peakEquity.toNumber(),
+    day: before !== undefined && before.day === ledger.day ? previous!.day : periodView(ledger.day),
+    week: before !== undefined && before.week === ledger.week ? previous!.week : periodView(ledger.week),
+  };
+}
+
+/** The float views of the ledger's positions, each one's taken from `previous` when its Position object is the same. */
+function positionViews(ledger: Ledger, slotOf: (symbol: string) => number, previous: LedgerView | undefined): PositionView[] {
+  const out: PositionView[] = [];
+  for (const symbol in ledger.positions) {
+    const p = ledger.positions[symbol]!;
+    const old = previous?.ledger.positions[symbol] === p ? previous.positions.find((v) => v.symbol === symbol) : undefined;
+    if (old !== undefined) { out.push(old); continue; }
     const quantity = p.quantity.toNumber();
     const costBasis = p.costBasis.toNumber();
-    return {
+    out.push({
       symbol: p.symbol, slot: slotOf(p.symbol), quantity, costBasis, average: costBasis / quantity,
       highWaterMark: p.highWaterMark?.toNumber(), openedAt: p.openedAt,
-    };
-  });
-  const period = (m: Ledger['day']) => (m ? { start: m.start, startEquity: m.startEquity.toNumber(), peakEquity: m.peakEquity.toNumber() } : undefined);
-  return { ledger, cash: ledger.cash.toNumber(), positions, peakEquity: ledger.peakEquity.toNumber(), day: period(ledger.day), week: period(ledger.week) };
+    });
+  }
+  return out;
+}
+
+function periodView(m: Ledger['day']): LedgerView['day'] {
+  return m ? { start: m.start, startEquity: m.startEquity.toNumber(), peakEquity: m.peakEquity.toNumber() } : undefined;
 }
 
 /** Float equity: cash + Σ quantity × price (a position without a price at its cost basis, as valuation does). */
@@ -126,17 +150,28 @@ export function upkeepNeeded(s: UpkeepScreenInput): Upkeep {
 
 /** A loss-limit or drawdown trigger of killSwitchTrigger within tolerance at the float equity. */
 function tripNear(s: UpkeepScreenInput): boolean {
-  const { view, equity } = s;
-  const { basis, dailyStopPct, weeklyStopPct, maxDrawdownPct } = s.policy.lossLimits;
-  const lossPct = (m: NonNullable<LedgerView['day']>) => {
-    const ref = basis === 'start' ? m.startEquity : Math.max(m.peakEquity, equity);
-    return ref > 0 ? ((equity - ref) / ref) * 100 : 0;
-  };
-  if (dailyStopPct !== null && view.day && lossPct(view.day) <= dailyStopPct + PCT_TOLERANCE) return true;
-  if (weeklyStopPct !== null && view.week && lossPct(view.week) <= weeklyStopPct + PCT_TOLERANCE) return true;
+  return lossTripNear(s.view, s.equity, s.policy, s.now);
+}
+
+/**
+ * Whether a daily / weekly loss-limit or the drawdown trigger of killSwitchTrigger could fire at float `equity`
+ * on the ledger of `view` at `now` (within PCT_TOLERANCE); false means none of the three certainly fires. A
+ * period mark missing or not of `now`'s day / week counts as near (the trigger would roll it first).
+ */
+export function lossTripNear(view: LedgerView, equity: number, policy: Policy, now: number): boolean {
+  const { basis, dailyStopPct, weeklyStopPct, maxDrawdownPct } = policy.lossLimits;
+  const { day, week } = view;
+  if (dailyStopPct !== null && (!day || day.start !== utcDayStart(now) || lossPct(day, equity, basis) <= dailyStopPct + PCT_TOLERANCE)) return true;
+  if (weeklyStopPct !== null && (!week || week.start !== utcWeekStart(now) || lossPct(week, equity, basis) <= weeklyStopPct + PCT_TOLERANCE)) return true;
   if (maxDrawdownPct === null) return false;
   const top = Math.max(view.peakEquity, equity);
   return (top > 0 ? ((top - equity) / top) * 100 : 0) >= maxDrawdownPct - PCT_TOLERANCE;
+}
+
+/** periodLossPct in floats. */
+function lossPct(m: NonNullable<LedgerView['day']>, equity: number, basis: 'start' | 'peak'): number {
+  const ref = basis === 'start' ? m.startEquity : Math.max(m.peakEquity, equity);
+  return ref > 0 ? ((equity - ref) / ref) * 100 : 0;
 }
 
 /**

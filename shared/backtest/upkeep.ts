@@ -1,8 +1,8 @@
 import { withHighWaterMarks } from '../domain/exits.js';
 import { effectiveStatus, lastResetAt, tripKillSwitch } from '../domain/kill-switch.js';
 import { killSwitchTrigger } from '../domain/kill-switch-triggers.js';
-import { release, valuation, withLocks, withPeak } from '../domain/ledger.js';
-import type { Decimal } from '../domain/money.js';
+import { release, valuation, withLocks, withPeak, type Ledger } from '../domain/ledger.js';
+import { ZERO, type Decimal } from '../domain/money.js';
 import { rollPeriods } from '../domain/periods.js';
 import type { Policy } from '../domain/policy.js';
 import { deriveLocks } from '../domain/protections.js';
@@ -12,15 +12,23 @@ import { count, type SimState } from './sim-state.js';
  * The metrics cycle at `now`, as measure-portfolio runs it: roll the loss-limit periods, raise peak equity
  * and high-water marks, refresh protection locks; then, unless TRIPPED, trip the kill switch on its first
  * automatic trigger and cancel pending entries (cancelOpenEntriesOnTrip). Returns equity at the marks.
+ * `noLossTrip(ledger, now)` — the engine's float screen (screens.ts lossTripNear) on the upkept ledger — true when no
+ * loss-limit or drawdown trigger can fire: the triggers then run without those three (they could not fire
+ * first), so their 40-digit divisions are skipped; the consecutive-loss and error triggers run as always.
  */
-export function upkeepAt(state: SimState, marks: Readonly<Record<string, Decimal>>, policy: Policy, now: number): Decimal {
+export function upkeepAt(
+  state: SimState, marks: Readonly<Record<string, Decimal>>, policy: Policy, now: number, noLossTrip?: (ledger: Ledger, now: number) => boolean,
+): Decimal {
   const equity = valuation(state.ledger, marks).equity;
   const marked = withHighWaterMarks(withPeak(rollPeriods(state.ledger, equity, now), equity, now), marks, now);
   state.ledger = withLocks(marked, deriveLocks(marked, policy, now), now);
   if (effectiveStatus(state.killSwitch, now) === 'TRIPPED') return equity;
-  const v = valuation(state.ledger, marks);
+  // The marks above change no cash or position, so the equity is the same; the drawdown is read only with its trigger on.
+  const quiet = noLossTrip?.(state.ledger, now) === true;
+  const v = quiet ? undefined : valuation(state.ledger, marks);
   const trip = killSwitchTrigger({
-    ledger: state.ledger, equity: v.equity, drawdownPct: v.drawdownPct, policy, now, resetAt: lastResetAt(state.killSwitch),
+    ledger: state.ledger, equity: v?.equity ?? equity, drawdownPct: v?.drawdownPct ?? ZERO, policy: quiet ? withoutLossTriggers(policy) : policy,
+    now, resetAt: lastResetAt(state.killSwitch),
   });
   if (!trip) return equity;
   state.killSwitch = tripKillSwitch(state.killSwitch, { reason: trip.reason, by: 'metrics', at: now });
@@ -40,4 +48,16 @@ export function upkeepAt(state: SimState, marks: Readonly<Record<string, Decimal
  */
 export function refreshLocks(state: SimState, policy: Policy, now: number): void {
   state.ledger = withLocks(state.ledger, deriveLocks(state.ledger, policy, now), now);
+}
+
+/** The policy's kill-switch settings with the daily, weekly and drawdown triggers off, built once per policy. */
+const quietPolicies = new WeakMap<Policy, Pick<Policy, 'lossLimits' | 'killSwitch'>>();
+
+function withoutLossTriggers(policy: Policy): Pick<Policy, 'lossLimits' | 'killSwitch'> {
+  let quiet = quietPolicies.get(policy);
+  if (!quiet) {
+    quiet = { lossLimits: { ...policy.lossLimits, dailyStopPct: null, weeklyStopPct: null, maxDrawdownPct: null }, killSwitch: policy.killSwitch };
+    quietPolicies.set(policy, quiet);
+  }
+  return quiet;
 }

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { equityOf, ledgerView, lossTripNear, type LedgerView } from '../../../shared/backtest/screens.js';
+import { withHighWaterMarks } from '../../../shared/domain/exits.js';
+import { killSwitchTrigger } from '../../../shared/domain/kill-switch-triggers.js';
+import { applyFill, newLedger, release, reserve, valuation, withPeak, type Ledger } from '../../../shared/domain/ledger.js';
+import { dec } from '../../../shared/domain/money.js';
+import type { Fill } from '../../../shared/domain/order.js';
+import { rollPeriods } from '../../../shared/domain/periods.js';
+import { validatePolicy, type Policy } from '../../../shared/domain/policy.js';
+
+// The engine keeps float views of its ledger up to date from the previous view, and screens the kill switch's
+// loss and drawdown triggers in floats. Both are checked against the plain computation on random ledger walks.
+
+const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
+const T0 = Date.UTC(2024, 2, 4, 10);
+const MIN = 60_000;
+const slotOf = (s: string) => SYMBOLS.indexOf(s);
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+}
+
+function policyOf(lossLimits: Record<string, unknown>): Policy {
+  const out = validatePolicy({ mode: 'PAPER', timeframe: '1m', symbols: SYMBOLS, strategies: [{ name: 'sma-cross', params: {} }], lossLimits });
+  if (!out.ok) throw new Error(JSON.stringify(out.problems));
+  return out.policy;
+}
+
+const fillOf = (symbol: string, side: 'buy' | 'sell', quantity: string, price: number, at: number, id: string): Fill => ({
+  tradeId: `${id}-1`, orderId: id, clientOrderId: id, symbol, side, quantity, price: price.toFixed(2), fee: '0.05', feeCurrency: 'USDT',
+  liquidity: 'taker', time: at, policyHash: 'h', strategy: 'sma-cross', ...(side === 'sell' ? { exitReason: 'signal' } : {}),
+});
+
+/** A random walk of ledgers through the operations the engine applies, each with the marks it was made at. */
+function walk(seed: number, steps: number): { ledger: Ledger; marks: Record<string, ReturnType<typeof dec>>; prices: Float64Array; now: number }[] {
+  const r = rng(seed);
+  let ledger = newLedger('10000', T0);
+  const prices = new Float64Array([60_000, 3_000, 150]);
+  const out = [];
+  for (let k = 0; k < steps; k++) {
+    const now = T0 + k * 37 * MIN;
+    for (let i = 0; i < prices.length; i++) prices[i] = Math.round(prices[i]! * (1 + (r() - 0.5) * 0.02) * 100) / 100;
+    const marks = Object.fromEntries(SYMBOLS.map((s, i) => [s, dec(prices[i]!)]));
+    const i = Math.floor(r() * SYMBOLS.length);
+    const symbol = SYMBOLS[i]!;
+    const op = r();
+    const held = ledger.positions[symbol];
+    if (op < 0.25) ledger = reserve(ledger, { orderId: `o${k}`, symbol, side: 'buy', notional: dec(100), createdAt: now, kind: 'entry' });
+    else if (op < 0.35) ledger = release(ledger, Object.keys(ledger.reservations)[0] ?? 'none', now);
+    else if (op < 0.55) ledger = applyFill(ledger, fillOf(symbol, 'buy', (0.01 + r()).toFixed(2), prices[i]! / 100, now, `b${k}`), symbol.split('/')[0]!, 'USDT').ledger;
+    else if (op < 0.7 && held) ledger = applyFill(ledger, fillOf(symbol, 'sell', held.quantity.toFixed(), prices[i]! / 100, now, `s${k}`), symbol.split('/')[0]!, 'USDT').ledger;
+    else {
+      const equity = valuation(ledger, marks).equity;
+      ledger = withHighWaterMarks(withPeak(rollPeriods(ledger, equity, now), equity, now), marks, now);
+    }
+    out.push({ ledger, marks, prices: Float64Array.from(prices, (p) => p / 100), now });
+  }
+  return out;
+}
+
+describe('ledgerView from the previous view', () => {
+  it('is the view built from scratch, after every kind of ledger update', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      let view: LedgerView | undefined;
+      for (const { ledger } of walk(seed, 60)) {
+        view = ledgerView(ledger, slotOf, view);
+        expect(view).toEqual(ledgerView(ledger, slotOf));
+      }
+    }
+  });
+});
+
+describe('lossTripNear', () => {
+  const POLICIES = [
+    policyOf({}), policyOf({ basis: 'start', dailyStopPct: -0.2, weeklyStopPct: -0.4, maxDrawdownPct: 0.6 }),
+    policyOf({ dailyStopPct: -0.05, weeklyStopPct: null, maxDrawdownPct: 0.3 }), policyOf({ basis: 'start', dailyStopPct: -0.01, weeklyStopPct: null, maxDrawdownPct: null }),
+  ];
+
+  it('says no only when killSwitchTrigger certainly fires none of the daily, weekly and drawdown triggers', () => {
+    let quiet = 0;
+    let trips = 0;
+    for (const policy of POLICIES) {
+      for (let seed = 1; seed <= 40; seed++) {
+        for (const { ledger, marks, prices, now } of walk(seed * 7, 60)) {
+          const rolled = rollPeriods(ledger, valuation(ledger, marks).equity, now);
+          const v = valuation(rolled, marks);
+          const trip = killSwitchTrigger({ ledger: rolled, equity: v.equity, drawdownPct: v.drawdownPct, policy, now });
+          const lossTrip = trip !== undefined && trip.code !== 'CONSECUTIVE_LOSSES' && trip.code !== 'ERROR_BURST';
+          const view = ledgerView(rolled, slotOf);
+          const near = lossTripNear(view, equityOf(view, prices), policy, now);
+          if (lossTrip) { trips++; expect(near).toBe(true); }
+          if (!near) quiet++;
+        }
+      }
+    }
+    expect(trips).toBeGreaterThan(50);
+    expect(quiet).toBeGreaterThan(1000);
+  });
+
+  it('says near at equities exactly on each limit (where float rounding falls either side)', () => {
+    const policy = policyOf({ basis: 'start', dailyStopPct: -3, weeklyStopPct: -7, maxDrawdownPct: 10 });
+    let checked = 0;
+    for (let k = 1; k <= 300; k++) {
+      const start = dec(1000 + k * 13.37);
+      for (const [field, pct] of [['day', -3], ['week', -7], ['peak', -10]] as const) {
+        const equity = start.mul(dec(100).add(pct)).div(100);
+        const base = rollPeriods(newLedger(start, T0), start, T0);
+        // Only the limit under test is reached: the other period marks start at the equity, the peak too, unless it is the drawdown case.
+        const ledger: Ledger = field === 'peak'
+          ? { ...base, cash: equity, day: { ...base.day!, startEquity: equity }, week: { ...base.week!, startEquity: equity } }
+          : { ...base, cash: equity, peakEquity: equity, [field === 'day' ? 'week' : 'day']: { ...base[field === 'day' ? 'week' : 'day']!, startEquity: equity, peakEquity: equity } };
+        const v = valuation(ledger, {});
+        const trip = killSwitchTrigger({ ledger, equity: v.equity, drawdownPct: v.drawdownPct, policy, now: T0 });
+        expect(trip?.code).toBe(field === 'day' ? 'DAILY_LOSS_LIMIT' : field === 'week' ? 'WEEKLY_LOSS_LIMIT' : 'MAX_DRAWDOWN');
+        const view = ledgerView(ledger, slotOf);
+        expect(lossTripNear(view, equityOf(view, new Float64Array(3)), policy, T0)).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBe(900);
+  });
+
+  it('counts a period mark that is missing or from an earlier day or week as near', () => {
+    const policy = POLICIES[0]!;
+    const ledger = newLedger('10000', T0);
+    const view = ledgerView(ledger, slotOf);
+    expect(lossTripNear(view, 10_000, policy, T0)).toBe(true);
+    const rolled = ledgerView(rollPeriods(ledger, dec(10_000), T0), slotOf);
+    expect(lossTripNear(rolled, 10_000, policy, T0)).toBe(false);
+    expect(lossTripNear(rolled, 10_000, policy, T0 + 86_400_000)).toBe(true);
+  });
+});
