@@ -25,7 +25,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the ccxt venue as bundled for Lambda (with the undici, protobufjs, ws and fflate stand-ins)', () => {
+describe('the ccxt venue as bundled for Lambda (with the stand-ins of lib/bundle-options.ts)', () => {
   it('loads market rules and places an order against the fake Binance over the built-in fetch', async () => {
     const client = venue.createCcxtClient('binance', { apiKey: 'k', secret: 's' }, { restOrigin: fake.origin, rateLimit: false });
     const exchange = new venue.CcxtExchange(client);
@@ -41,5 +41,18 @@ describe('the ccxt venue as bundled for Lambda (with the undici, protobufjs, ws 
     const internals = client as unknown as { undiciModule?: unknown; fetchImplementation?: unknown };
     expect(internals.undiciModule).toBeUndefined();
     expect(internals.fetchImplementation).toBe(globalThis.fetch);
+  });
+
+  it('reads balances, finds the order by client id and lists open orders, signed requests through the stand-ins', async () => {
+    const exchange = new venue.CcxtExchange(venue.createCcxtClient('binance', { apiKey: 'k', secret: 's' }, { restOrigin: fake.origin, rateLimit: false }));
+    const order = await exchange.placeOrder({
+      orderId: 'c'.repeat(32), clientOrderId: `stx${'c'.repeat(32)}`, intentId: 'intent-c', strategy: 'momentum', symbol: 'BTC/USDT',
+      side: 'buy', kind: 'entry', type: 'market', quantity: '0.001', referencePrice: '50000', reservedNotional: '50', mode: 'LIVE',
+      policyHash: 'hash', createdAt: 0,
+    });
+    expect(await exchange.fetchOrderByClientId('BTC/USDT', order.clientOrderId)).toMatchObject({ clientOrderId: order.clientOrderId, status: 'closed' });
+    expect(await exchange.fetchOpenOrders('BTC/USDT')).toEqual([]);
+    const balances = await exchange.fetchBalances();
+    expect(Number(balances.BTC?.total)).toBeGreaterThan(0);
   });
 });

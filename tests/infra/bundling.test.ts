@@ -118,6 +118,27 @@ describe('function bundles (real esbuild)', () => {
     }
   });
 
+  it('leaves out the signing code of other venues, ccxt.pro websockets and the AWS SDK credential chain, bowser and event streams', () => {
+    const unused = [
+      /node_modules\/ccxt\/js\/src\/static_dependencies\/(zklink|dydx-v4-client)\//, /node_modules\/ccxt\/js\/src\/base\/functions\/(starknet|ethabi)\.js$/,
+      /node_modules\/ccxt\/js\/src\/base\/ws\/(WsClient|Client|OrderBook|OrderBookSide)\.js$/, /node_modules\/(@scure\/starknet|bowser)\//,
+      /node_modules\/@noble\/curves\/(secp256k1|nist)\.js$/, /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients|token-providers)\//,
+      /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//,
+    ];
+    for (const b of bundles) {
+      expect(Object.keys(b.shared.metafile.inputs).filter((s) => unused.some((u) => u.test(s))), b.service).toEqual([]);
+    }
+  });
+
+  it('ships ccxt only where the function can call the exchange, and the Secrets Manager client only where a secret is read (exchange keys, Slack webhook)', () => {
+    const has = (b: Bundle, file: string) => Object.values(b.shared.metafile.outputs)
+      .some((o) => Object.entries(o.inputs).some(([s, i]) => s.includes(`node_modules/${file}`) && i.bytesInOutput > 0));
+    // ccxt's error classes (ccxt-errors.ts classifies failures) are small; its exchange code is the ~380 KB.
+    expect(bundles.filter((b) => has(b, 'ccxt/js/src/base/Exchange.js')).map((b) => b.service).sort()).toEqual(['execution', 'reconcile', 'risk', 'signal']);
+    expect(bundles.filter((b) => has(b, '@aws-sdk/client-secrets-manager/')).map((b) => b.service).sort())
+      .toEqual(['alert-notifier', 'execution', 'reconcile']);
+  });
+
   it('does not evaluate ccxt at module init in functions that do not call the exchange on their normal path', () => {
     const atInit = bundles.filter((b) => loadsCcxtAtInit(b.shared.metafile)).map((b) => b.service).sort();
     expect(atInit.filter((s) => NO_EXCHANGE_AT_INIT.includes(s))).toEqual([]);
