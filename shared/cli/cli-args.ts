@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { TIMEFRAMES, timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
+import { StratusError } from '../domain/errors.js';
 import { parseCandleFileName, readCandleDir, readCandleFile } from '../local/candle-files.js';
 import { STRATEGY_OPTION_SPECS } from '../local/strategy-loader.js';
 import type { OptionSpec } from './command-spec.js';
@@ -25,6 +26,14 @@ export function parseTime(text: string, name: string): number {
   return t;
 }
 
+/** The data asked for is not there: no file for a symbol/timeframe, or no candle in the window (code NO_CANDLE_DATA). */
+export class NoCandleDataError extends StratusError {
+  override readonly name = 'NoCandleDataError';
+  constructor(message: string) {
+    super('NO_CANDLE_DATA', message, false);
+  }
+}
+
 /**
  * Candles of every symbol in [from, to): from a folder of recorded files, or one file for one symbol. A symbol or
  * timeframe the folder has no file for is an error listing the files it has; so is a symbol with no candle in the window
@@ -35,7 +44,7 @@ export async function loadCandles(path: string, symbols: string[], tf: Timeframe
   if ((await stat(path)).isDirectory()) {
     const present = (await readdir(path)).map((name) => parseCandleFileName(name)).filter((f) => f !== undefined);
     const missing = symbols.filter((s) => !present.some((f) => f.exchange === 'binance' && f.symbol === s && f.timeframe === tf));
-    if (missing.length) throw new Error(`${path} has no ${tf} candle file for ${missing.join(', ')}; ${describeFiles(present)}`);
+    if (missing.length) throw new NoCandleDataError(`${path} has no ${tf} candle file for ${missing.join(', ')}; ${describeFiles(present)}`);
     candles = await readCandleDir(path, symbols, tf, { from, to });
   } else {
     if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
@@ -45,7 +54,7 @@ export async function loadCandles(path: string, symbols: string[], tf: Timeframe
     if (list.length) continue;
     const all = (await stat(path)).isDirectory() ? (await readCandleDir(path, [symbol], tf))[symbol]! : await readCandleFile(path, { symbol, timeframe: tf });
     const range = all.length ? `the data covers ${isoTime(all[0]!.openTime)} .. ${isoTime(all.at(-1)!.openTime + timeframeMs(tf))}` : 'the file has no candles';
-    throw new Error(`no ${symbol} ${tf} candles in [${isoTime(from)}, ${isoTime(to)}); ${range}`);
+    throw new NoCandleDataError(`no ${symbol} ${tf} candles in [${isoTime(from)}, ${isoTime(to)}); ${range}`);
   }
   return candles;
 }

@@ -1,6 +1,7 @@
 // The shape every `stratus` command has: its own options (parsed strictly: an option it does not take is refused),
 // its help text, and how it runs. shared/cli/commands.ts lists them by name with a lazy loader, so `stratus <cmd>`
 // imports only that command's module.
+import { StratusError } from '../domain/errors.js';
 import type { CliContext } from './cli-context.js';
 
 /** One option of one command, as node:util parseArgs takes it, plus its help line. */
@@ -37,6 +38,9 @@ export interface CommandSpec {
 }
 
 /** A misuse of a command (missing or conflicting options) that the runner reports like a parse error: one line, exit 2. */
-export class UsageError extends Error {
+export class UsageError extends StratusError {
   override readonly name = 'UsageError';
+  constructor(message: string) {
+    super('CLI_USAGE', message, false);
+  }
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCandles } from '../../../shared/cli/cli-args.js';
 import { cliHarness } from '../../unit/cli/cli-harness.js';
 
 let dir: string;
@@ -49,5 +50,11 @@ describe('runs over recorded candles refuse data they do not have', () => {
     expect(one).toMatchObject({ code: 1, err: 'stratus backtest: no ETH/USDT 1h candles in [2020-01-01T00:00Z, 2020-02-01T00:00Z); the data covers 2021-05-19T00:00Z .. 2021-05-19T03:00Z\n' });
     const look = await cliHarness().run('lookahead-check', '--strategy', 'sma-cross', '--data', dir, '--symbols', 'ETH/USDT', '--timeframe', '4h', '--from', '2021-05-19', '--to', '2021-05-20');
     expect(look).toMatchObject({ code: 1, err: `stratus lookahead-check: ${dir} has no 4h candle file for ETH/USDT; it has: 1m BTC/USDT, ETH/USDT; 1h ETH/USDT\n` });
+  });
+
+  it('throws both as NoCandleDataError with the stable code NO_CANDLE_DATA', async () => {
+    await expect(loadCandles(dir, ['SOL/USDT'], '1m', T0, T0 + 3_600_000)).rejects.toMatchObject({ name: 'NoCandleDataError', code: 'NO_CANDLE_DATA' });
+    await expect(loadCandles(dir, ['BTC/USDT'], '1m', T0 - 3_600_000, T0)).rejects.toMatchObject({ name: 'NoCandleDataError', code: 'NO_CANDLE_DATA' });
+    expect(Object.keys(await loadCandles(dir, ['BTC/USDT', 'ETH/USDT'], '1m', T0, T0 + 3_600_000))).toEqual(['BTC/USDT', 'ETH/USDT']);
   });
 });

@@ -80,6 +80,8 @@ describe('stratus parses each command with its own options only', () => {
     expect(await h.run('cost', '--spot=yes')).toMatchObject({ code: 2, err: 'stratus cost: --spot takes no value, got --spot=yes\n' });
     expect(await h.run('backtest', '--strategy', '--symbols', 'BTC/USDT')).toMatchObject({ code: 2, err: 'stratus backtest: --strategy needs a value (NAME)\n' });
     expect(await h.run('backtest', '--levels', '0,5', '--strategy', 'sma-cross')).toMatchObject({ code: 2, err: 'stratus backtest: --levels is only taken with --cost-sweep\n' });
+    const { command: backtest } = await COMMANDS.backtest!.load();
+    expect(() => parseCommandArgs(backtest, ['--simbols'])).toThrow(expect.objectContaining({ name: 'UsageError', code: 'CLI_USAGE' }));
   });
 
   it('takes `--json` alone as "JSON on stdout" for status, report and cost, and `--` before a positional that starts with a dash', async () => {
