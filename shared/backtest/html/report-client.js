@@ -17,7 +17,7 @@
     timeScale: { borderColor: '#e2e8f0', timeVisible: true, secondsVisible: false, minBarSpacing: 0.01 },
     crosshair: { mode: LWC.CrosshairMode.Normal },
   };
-  var report = { charts: {}, series: { plots: [], price: [] }, log: false, priceCharts: [] };
+  var report = { charts: {}, series: { plots: [], price: [] }, log: false, priceCharts: [], priceSeries: [] };
   window.stratusReport = report;
   var drawn = 0;
 
@@ -66,6 +66,7 @@
       lineWidth: 2, priceFormat: { type: 'price', precision: 2, minMove: 0.01 }, autoscaleInfoProvider: floorAtZero });
     s.setData(points(data.curve.time, data.curve.equity));
     report.series.equity = s;
+    report.priceSeries.push(s);
     if (data.buyHold.length) {
       var bh = c.addSeries(LWC.LineSeries, { color: data.buyHoldColor, lineWidth: 2, lineStyle: LWC.LineStyle.Dashed, title: 'buy & hold',
         priceLineVisible: false, priceFormat: { type: 'price', precision: 2, minMove: 0.01 }, autoscaleInfoProvider: floorAtZero });
@@ -105,6 +106,7 @@
       s.setData(ohlc(sym.bars));
       LWC.createSeriesMarkers(s, sym.markers);
       report.series.price.push(s);
+      report.priceSeries.push(s);
       report.series.plots.push(sym.plots.map(function (p) {
         var line = c.addSeries(LWC.LineSeries, { color: p.color, lineWidth: 2, title: p.name, priceLineVisible: false,
           lastValueVisible: false, crosshairMarkerVisible: false, autoscaleInfoProvider: floorAtZero });
