@@ -18,7 +18,7 @@ export async function runCli(argv: string[], context?: CliContext): Promise<numb
   if (name === undefined) { io.err(topHelp(COMMANDS)); return 2; }
   if (name === '--help' || name === '-h') { io.out(topHelp(COMMANDS)); return 0; }
   if (name === 'help' && rest[0] === undefined) { io.out(topHelp(COMMANDS)); return 0; }
-  if (name === 'help') return runCli([rest[0]!, '--help'], context);
+  if (name === 'help') return runCli([...rest, '--help'], context);
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) return usage(io, 'stratus', name.startsWith('-') ? `put the command first: stratus <command> ${name} … (see stratus --help)`
     : `unknown command ${name}${suggestion(name, Object.keys(COMMANDS), 'stratus --help')}`);

@@ -51,6 +51,7 @@ describe('stratus parses each command with its own options only', () => {
     for (const [name, entry] of Object.entries(COMMANDS)) expect(help.out).toMatch(new RegExp(`\\n {2}${escape(name)} +${escape(entry.summary)}\\n`));
     expect(await h.run()).toMatchObject({ code: 2, out: '', err: help.out });
     expect((await h.run('help', 'locks')).out).toMatch(/^Usage: stratus locks \[--local \[DIR\]\]\n/);
+    expect((await h.run('help', 'policy', 'set')).out).toMatch(/^Usage: stratus policy set FILE --by WHO/);
   });
 
   it('names the nearest valid option for a misspelt one', async () => {
