@@ -5,6 +5,7 @@
  * one process at a time open the folder.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -54,15 +55,13 @@ export async function startLocalStack(dirOption: string): Promise<LocalStack> {
   const f = files(dir);
   await mkdir(dir, { recursive: true });
   const last = await readJson<{ dynamo?: number; sqs?: number }>(f.ports) ?? {};
+  await assertUnlocked(f.dynamo);
+  // Over loopback HTTP, not an in-process transport bound to this dynalite instance: a client built in an earlier
+  // session of this process (the AWS SDK's shared clients) then reaches the next one on the same port.
+  const transport = { inProcess: false };
   const emulators = await startEmulators({
-    dynamoPath: f.dynamo, dynamoPort: await freePort(last.dynamo), sqsPort: await freePort(last.sqs),
+    dynamoPath: f.dynamo, dynamoPort: await freePort(last.dynamo), sqsPort: await freePort(last.sqs), ...transport,
   });
-  try {
-    await probe(emulators.dynamoEndpoint);
-  } catch (error) {
-    await emulators.stop();
-    throw new LocalStateError(`cannot open ${f.dynamo}: another process holds it (a live run or an operator command?)`, error);
-  }
   const port = (url: string) => Number(new URL(url).port);
   await writeFile(f.ports, `${JSON.stringify({ dynamo: port(emulators.dynamoEndpoint), sqs: port(emulators.sqsEndpoint) })}\n`);
   const provisioned = await provision(emulators);
@@ -117,6 +116,22 @@ export function applyEnv(env: Readonly<Record<string, string>>): () => void {
       else process.env[k] = v;
     }
   };
+}
+
+/**
+ * Opens and closes the LevelDB folder with the `level` dynalite itself loads: rejects when another process holds
+ * its lock. (Left to dynalite, a locked folder surfaces later as an uncaught iterator error inside abstract-level.)
+ */
+async function assertUnlocked(path: string): Promise<void> {
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const { Level } = fromDynalite('level') as { Level: new (location: string) => { open(): Promise<void>; close(): Promise<void> } };
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (error) {
+    throw new LocalStateError(`cannot open ${path}: another process holds it (a live session or an operator command)`, error);
+  }
+  await db.close();
 }
 
 function isAlive(pid: number): boolean {
