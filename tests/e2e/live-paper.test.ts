@@ -143,5 +143,15 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     expect(after.io.out).toMatch(/kill switch\s+CRITICAL\s+TRIPPED \(operator halt, by tester\)/);
     expect(after.io.out).toMatch(/dlq stratus-\S+\s+OK\s+0 message/);
     expect(after.io.out).not.toContain('cannot be read');
+
+    const locks = operator();
+    expect(await runCli(['locks', '--local', dir], locks.ctx)).toBe(0);
+    expect(locks.io.out).toMatch(/^(no active protection locks|SCOPE)/);
+    const reset = operator();
+    expect(await runCli(['reset', '--local', dir, '--by', 'tester', '--reason', 'checked'], reset.ctx)).toBe(0);
+    expect(reset.io.out).toMatch(/^kill switch (COOLDOWN until|ARMED)/);
+    const later = operator();
+    await runCli(['status', '--local', dir, '--json'], later.ctx);
+    expect(JSON.parse(later.io.out).checks[0]).toMatchObject({ name: 'kill switch', detail: expect.not.stringContaining('TRIPPED') });
   }, 30_000);
 });
