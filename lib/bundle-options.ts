@@ -2,9 +2,8 @@
  * The one definition of how a Stratus Lambda function is bundled: lib/stratus-function.ts runs it at synth,
  * bench/bundles.ts and the infra tests run it directly. No CDK imports here.
  */
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Plugin } from 'esbuild';
+import { bundleStandIns } from './bundle-stand-ins.js';
 
 /** Root of the repository (projectRoot for esbuild, the lock file's folder). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -16,7 +15,8 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __stratusCreateRequire } from 'node:module'; const require = __stratusCreateRequire(import.meta.url);";
 
-const STUBS = path.join(REPO_ROOT, 'lib', 'bundle-stubs');
+/** The stand-in modules' folder. */
+export const STUBS = path.join(REPO_ROOT, 'lib', 'bundle-stubs');
 
 /**
  * Packages the functions reach that Binance spot over REST on Lambda never runs, replaced by small stand-ins in every
@@ -38,41 +38,6 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   bowser: path.join(STUBS, 'bowser.mjs'),
   '@smithy/core/event-streams': path.join(STUBS, 'smithy-event-streams.mjs'),
 };
-
-/**
- * ccxt's own files (imported relatively, which an alias cannot replace) that Binance spot over REST never runs, by
- * resolved path: zkLink, dYdX, Starknet and Ethereum ABI signing, and ccxt.pro's websocket client and order books.
- */
-export const CCXT_STAND_INS: readonly { readonly file: RegExp; readonly stub: string }[] = [
-  { file: /node_modules\/ccxt\/js\/src\/static_dependencies\/(zklink|dydx-v4-client)\//, stub: path.join(STUBS, 'ccxt-other-chains.mjs') },
-  { file: /node_modules\/ccxt\/js\/src\/base\/functions\/(starknet|ethabi)\.js$/, stub: path.join(STUBS, 'ccxt-other-chains.mjs') },
-  { file: /node_modules\/ccxt\/js\/src\/base\/ws\/(WsClient|OrderBook)\.js$/, stub: path.join(STUBS, 'ccxt-pro.mjs') },
-];
-
-/** An AWS SDK client's package.json, which it imports whole for one field (its version, in the user agent). */
-const AWS_SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
-
-/**
- * esbuild plugin: a relative import inside ccxt that resolves to one of CCXT_STAND_INS loads its stand-in instead,
- * and an AWS SDK package.json is bundled as its name and version only (2–4 KB less per client).
- */
-export function bundleStandIns(): Plugin {
-  return {
-    name: 'stratus-stand-ins',
-    setup(b) {
-      b.onResolve({ filter: /^\.\.?\// }, (args) => {
-        if (!args.importer.includes(`${path.sep}node_modules${path.sep}ccxt${path.sep}`)) return undefined;
-        const file = path.resolve(args.resolveDir, args.path).split(path.sep).join('/');
-        const hit = CCXT_STAND_INS.find((s) => s.file.test(file));
-        return hit ? { path: hit.stub } : undefined;
-      });
-      b.onLoad({ filter: AWS_SDK_PACKAGE_JSON }, async (args) => {
-        const { name, version } = JSON.parse(await readFile(args.path, 'utf8')) as { name: string; version: string };
-        return { contents: JSON.stringify({ name, version }), loader: 'json' };
-      });
-    },
-  };
-}
 
 /**
  * Left out of the bundle: only ccxt's MEXC protobuf decoder (behind an import() Binance never reaches). The AWS
