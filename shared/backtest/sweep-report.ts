@@ -16,10 +16,9 @@ export function sweepTripBanner(what: string, runs: readonly LabelledTrip[], not
   const tripped = runs.filter((r): r is LabelledTrip & { trip: KillSwitchTrip } => Boolean(r.trip));
   if (tripped.length === 0) return '';
   return `\n${banner([
-    `KILL SWITCH TRIPPED in ${tripped.length} of ${runs.length} ${what}; each sat out of the market after its trip `
-      + `(refused: its ${KILL_SWITCH_REASON_CODE} rejections):`,
-    ...tripped.map(({ label, trip }) => `${label}: ${utcMinute(trip.at)}, ${trip.reason}; `
-      + `${trip.refusedSignals} ${trip.refusedSignals === 1 ? 'signal' : 'signals'} refused`),
+    `KILL SWITCH TRIPPED in ${tripped.length} of ${runs.length} ${what} (each then sat out of the market):`,
+    ...tripped.map(({ label, trip }) => `${label}: ${utcMinute(trip.at)}, ${trip.reason}; then refused `
+      + `${trip.refusedSignals} ${trip.refusedSignals === 1 ? 'signal' : 'signals'} (${KILL_SWITCH_REASON_CODE})`),
     ...(note ? [note] : []),
   ])}`;
 }
