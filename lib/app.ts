@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { StratusStack, type StratusStackProps } from './stratus-stack.js';
 import { parseAlertOverrides, type AlertOverrides } from '../shared/domain/alert-catalog.js';
 import { REPO_ROOT } from './stratus-function.js';
+import { STRATEGIES_CONTEXT, userStrategies } from './user-strategies.js';
 
 /** Context keys the app reads (cdk.json, or `-c key=value` on the command line). */
 export const CONTEXT = {
@@ -16,6 +17,8 @@ export const CONTEXT = {
   schedulesEnabled: 'schedulesEnabled',
   alertOverrides: 'alertOverrides',
   slackEscalationMention: 'slackEscalationMention',
+  /** User strategy modules: a folder or comma list (`-c strategies=./strategies`), see lib/user-strategies.ts. */
+  strategies: STRATEGIES_CONTEXT,
 } as const;
 
 /** Options for building the app outside the CLI (tests). */
@@ -44,6 +47,7 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
     schedulesEnabled: booleanContext(ctx(CONTEXT.schedulesEnabled), CONTEXT.schedulesEnabled),
     alertOverrides: alertOverridesContext(ctx(CONTEXT.alertOverrides)),
     slackEscalationMention: stringContext(ctx(CONTEXT.slackEscalationMention), CONTEXT.slackEscalationMention),
+    userStrategies: userStrategies(ctx(CONTEXT.strategies)),
     ...options.stackProps,
   });
   Tags.of(stack).add('project', 'stratus'); // cost allocation: one filter shows everything Stratus costs

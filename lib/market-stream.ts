@@ -55,6 +55,8 @@ export interface MarketStreamProps {
   readonly memoryMiB?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Declared user strategies (lib/user-strategies.ts), so the stream validates a policy that names them. */
+  readonly userStrategiesEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** Valid Fargate CPU units and the memory (MiB) each allows (the small sizes a single websocket needs). */
@@ -140,6 +142,7 @@ export class MarketStream extends Construct {
         POWERTOOLS_SERVICE_NAME: STREAM_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
+        ...props.userStrategiesEnvironment,
       },
       healthCheck: {
         command: ['CMD-SHELL', `node -e "fetch('http://127.0.0.1:${HEALTH.port}${HEALTH.path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`],

@@ -13,6 +13,7 @@ import { PipelineQueues } from './pipeline-queues.js';
 import { PipelineSchedules } from './schedules.js';
 import { StateTables } from './state-tables.js';
 import { TradingFunctions } from './trading-functions.js';
+import type { UserStrategies } from './user-strategies.js';
 
 /** Options for the whole Stratus deployment. */
 export interface StratusStackProps extends StackProps {
@@ -31,6 +32,8 @@ export interface StratusStackProps extends StackProps {
   /** Create the schedules enabled. @default true */
   readonly schedulesEnabled?: boolean;
   readonly logRetention?: RetentionDays;
+  /** User strategies (`-c strategies=DIR`, lib/user-strategies.ts): in the signal function's bundle, declared to the rest. */
+  readonly userStrategies?: UserStrategies;
 }
 
 /** Stratus on AWS: tables, queues, alerts, the five pipeline functions, their schedules and the market stream. */
@@ -65,6 +68,7 @@ export class StratusStack extends Stack {
       exchangeSecret: this.exchangeSecret.secret,
       alertOverrides: props.alertOverrides,
       logRetention: props.logRetention,
+      userStrategies: props.userStrategies,
     });
     const fns = this.functions.functions;
     this.schedules = new PipelineSchedules(this, 'Schedules', {
@@ -80,6 +84,7 @@ export class StratusStack extends Stack {
       spot: props.spot,
       logRetention: props.logRetention,
       alarmTopic: this.alerts.topic,
+      userStrategiesEnvironment: props.userStrategies?.environment,
     });
 
     const topic = this.alerts.topic;

@@ -12,6 +12,7 @@ import type { Alerts } from './alerts.js';
 import type { QueueWithDlq } from './pipeline-queues.js';
 import type { StateTables } from './state-tables.js';
 import { REPO_ROOT, StratusFunction } from './stratus-function.js';
+import type { UserStrategies } from './user-strategies.js';
 
 /** The pipeline functions and the daily report, each in functions/<name>/handler.ts. */
 export type TradingFunctionName = 'signal' | 'risk' | 'execution' | 'metrics' | 'reconcile' | 'report';
@@ -25,6 +26,8 @@ export interface TradingFunctionsProps {
   /** Per-kind alert dedup/escalation windows (ALERT_OVERRIDES), validated against the alert catalogue at synth. */
   readonly alertOverrides?: AlertOverrides;
   readonly logRetention?: RetentionDays;
+  /** User strategies (`-c strategies=DIR`): bundled into the signal function, declared to all (lib/user-strategies.ts). */
+  readonly userStrategies?: UserStrategies;
 }
 
 type Access = 'read' | 'rw';
@@ -104,12 +107,13 @@ export class TradingFunctions extends Construct {
       [ENV.alertTopicArn]: alerts.topic.topicArn,
       [ENV.exchangeSecretArn]: props.exchangeSecret.secretArn,
       ...(props.alertOverrides && Object.keys(props.alertOverrides).length ? { [ALERT_ENV.overrides]: JSON.stringify(props.alertOverrides) } : {}),
+      ...props.userStrategies?.environment,
     };
 
     const build = (name: TradingFunctionName): StratusFunction => {
       const spec = SPECS[name];
       const f = new StratusFunction(this, name.charAt(0).toUpperCase() + name.slice(1), {
-        entry: path.join(REPO_ROOT, 'functions', name, 'handler.ts'),
+        entry: name === 'signal' && props.userStrategies ? props.userStrategies.signalEntry : path.join(REPO_ROOT, 'functions', name, 'handler.ts'),
         serviceName: name,
         description: spec.description,
         memorySize: spec.memorySize,

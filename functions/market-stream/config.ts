@@ -1,6 +1,7 @@
 /** The market-stream container's environment, parsed once at start into a frozen object (fails fast). */
 import * as z from 'zod';
 import { ENV } from '../../shared/resources.js';
+import { declareUserStrategies } from '../../shared/runtime/user-strategies.js';
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback).transform((s) => s * 1000);
 
@@ -31,8 +32,9 @@ export const STREAM_ENV = {
   policyRefreshSeconds: 'POLICY_REFRESH_SECONDS',
 } as const;
 
-/** Parses the environment; throws a ZodError naming what is missing or malformed. */
+/** Parses the environment (and registers the user strategies it declares); throws a ZodError naming what is missing or malformed. */
 export function loadStreamConfig(env: NodeJS.ProcessEnv = process.env): StreamConfig {
+  declareUserStrategies(env);
   const v = (name: string) => env[name] || undefined;
   return Object.freeze(Schema.parse({
     marketTable: v(ENV.marketTable), policyTable: v(ENV.policyTable), stateTable: v(ENV.stateTable), exchangeId: v(ENV.exchangeId),

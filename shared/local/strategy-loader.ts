@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { OptionSpec, OptionValues } from '../cli/command-spec.js';
 import { StrategyModuleError } from '../domain/errors.js';
-import { defineStrategy, definitionProblems, type StrategyDefinition } from '../domain/strategy-define.js';
+import { strategyFromModule } from '../domain/strategy-module.js';
 import { registerStrategy, type Strategy } from '../domain/strategy.js';
 
 /** The two options every command that runs or validates strategies takes (spread into its CommandSpec options). */
@@ -40,22 +40,6 @@ export function strategyFilesOf(values: OptionValues | Readonly<Record<string, u
 
 /** Imports of this process by absolute path, so a file is loaded (and registered) once. */
 const loads = new Map<string, Promise<Strategy>>();
-
-/** The strategy a module's namespace exports (default, or `strategy`; CommonJS interop unwrapped); throws naming what is missing. */
-export function strategyFromModule(ns: Record<string, unknown>, file: string): Strategy {
-  const nested = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined);
-  const candidates = [ns.default, ns.strategy, nested(ns.default)?.default, nested(ns.default)?.strategy].filter((c) => c !== undefined);
-  const exported = candidates.find((c) => nested(c) && ('name' in nested(c)! || 'evaluate' in nested(c)!));
-  if (exported === undefined) {
-    const names = Object.keys(ns).filter((k) => k !== '__esModule');
-    throw new StrategyModuleError('INVALID_STRATEGY_MODULE', `${file}: exports no strategy; expected \`export default { name, params, requiredCandles, evaluate }\` (it exports: ${names.join(', ') || 'nothing'})`);
-  }
-  const made = nested(exported)!.definition;
-  const definition = (made !== undefined ? made : exported) as StrategyDefinition;
-  const problems = definitionProblems(definition);
-  if (problems.length) throw new StrategyModuleError('INVALID_STRATEGY_MODULE', `${file}: not a valid strategy: ${problems.join('; ')}`);
-  return defineStrategy(definition);
-}
 
 async function importStrategy(file: string): Promise<Strategy> {
   let ns: Record<string, unknown>;

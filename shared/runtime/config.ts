@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { parseAlertOverrides, type AlertOverrides } from '../domain/alert-catalog.js';
 import { ALERT_ENV, ENV } from '../resources.js';
 import { ConfigError } from './errors.js';
+import { declareUserStrategies } from './user-strategies.js';
 
 const required = z.string().min(1);
 
@@ -42,8 +43,9 @@ export interface StratusConfig {
   readonly alertOverrides: AlertOverrides;
 }
 
-/** Parses the environment into a frozen config; throws ConfigError naming every missing variable. */
+/** Parses the environment into a frozen config (and registers the user strategies it declares); throws ConfigError naming every missing variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): StratusConfig {
+  declareUserStrategies(env);
   const names: Record<string, string> = { ...ENV, ...TUNABLES };
   const raw = Object.fromEntries(Object.entries(names).map(([key, variable]) => [key, env[variable] || undefined]));
   const parsed = ConfigSchema.safeParse(raw);
