@@ -20,17 +20,19 @@ export function alertSubject(alert: Pick<Alert, 'severity' | 'title' | 'kind'>):
 
 /** Publishes each alert, credentials redacted (redaction.ts), as JSON with `severity` and `kind` message attributes. */
 export class SnsAlerts implements Alerts {
-  readonly #client: SNSClient;
+  /** The given client, else the shared one, built on the first send (a cold start that sends nothing never builds it). */
+  readonly #client: () => SNSClient;
   readonly #topicArn: string;
 
   constructor(props: { readonly topicArn: string; readonly client?: SNSClient }) {
-    this.#client = props.client ?? snsClient();
+    const given = props.client;
+    this.#client = given ? () => given : () => snsClient();
     this.#topicArn = props.topicArn;
   }
 
   async publish(raw: Alert): Promise<void> {
     const alert = redactDeep(raw);
-    await translateAwsErrors(`publish ${alert.kind}`, () => this.#client.send(new PublishCommand({
+    await translateAwsErrors(`publish ${alert.kind}`, () => this.#client().send(new PublishCommand({
       TopicArn: this.#topicArn,
       Subject: alertSubject(alert),
       Message: JSON.stringify(alert),

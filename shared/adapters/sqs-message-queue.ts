@@ -25,11 +25,13 @@ export class QueueSendError extends StratusError {
 
 /** Sends to one FIFO queue; throws QueueSendError after trying every batch if any entry failed. */
 export class SqsMessageQueue<T> implements MessageQueue<T> {
-  readonly #client: SQSClient;
+  /** The given client, else the shared one, built on the first send (a cold start that sends nothing never builds it). */
+  readonly #client: () => SQSClient;
   readonly #queueUrl: string;
 
   constructor(props: { readonly queueUrl: string; readonly client?: SQSClient }) {
-    this.#client = props.client ?? sqsClient();
+    const given = props.client;
+    this.#client = given ? () => given : () => sqsClient();
     this.#queueUrl = props.queueUrl;
   }
 
@@ -37,7 +39,7 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
     const failed: QueueSendError['failed'][number][] = [];
     for (let start = 0; start < messages.length; start += SQS_BATCH_LIMIT) {
       const chunk = messages.slice(start, start + SQS_BATCH_LIMIT);
-      const out = await translateAwsErrors(`send to ${this.#queueUrl}`, () => this.#client.send(new SendMessageBatchCommand({
+      const out = await translateAwsErrors(`send to ${this.#queueUrl}`, () => this.#client().send(new SendMessageBatchCommand({
         QueueUrl: this.#queueUrl,
         Entries: chunk.map((m, i) => ({
           Id: String(i),

@@ -6,7 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EntryCancelRequest } from '../domain/decision.js';
 import type { TradingMode } from '../domain/order.js';
 import { policyHash, type Policy } from '../domain/policy.js';
-import { dynamoDocumentClient, snsClient, sqsClient } from '../adapters/aws-clients.js';
+import { dynamoDocumentClient } from '../adapters/aws-clients.js';
 import { CachedPolicyStore } from '../adapters/cached-policy-store.js';
 import { DedupingAlerts } from '../adapters/deduping-alerts.js';
 import { DynamoAlertStateStore } from '../adapters/dynamo-alert-state-store.js';
@@ -54,7 +54,7 @@ export function keylessPorts(): StorePorts {
   return storePorts(config, systemClock, keylessValidation(config));
 }
 
-/** Market, state and (cached) policy stores and the alert chain, for a config. */
+/** Market, state and (cached) policy stores and the alert chain, for a config; the SNS client is built on the first alert. */
 export function storePorts(config: StratusConfig, clock: Clock, validation: ValidationSource): StorePorts {
   const client = dynamoDocumentClient();
   const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock, validation }), clock, {
@@ -66,7 +66,7 @@ export function storePorts(config: StratusConfig, clock: Clock, validation: Vali
     state: new DynamoStateStore({ tableName: config.tables.state, client }),
     // Redacted before anything else sees it: dedup episodes and ALERT# records store what they are given.
     alerts: redactingAlerts(new DedupingAlerts({
-      inner: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn, client: snsClient() }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
+      inner: recordingAlerts(new SnsAlerts({ topicArn: config.alertTopicArn }), new DynamoOpsRecords({ tableName: config.tables.state, client })),
       store: new DynamoAlertStateStore({ tableName: config.tables.state, client }), overrides: config.alertOverrides,
     })),
   };
@@ -95,17 +95,17 @@ export function venues(
   return meter ? meteredVenues(exchangeFor, meter) : exchangeFor;
 }
 
-/** signals.fifo. */
+/** signals.fifo (the shared SQS client, built on the first send). */
 export function signalQueue(config: StratusConfig): SignalQueue {
-  return new SqsMessageQueue({ queueUrl: config.queues.signals, client: sqsClient() });
+  return new SqsMessageQueue({ queueUrl: config.queues.signals });
 }
 
 /** orders.fifo, for approved orders. */
 export function orderQueue(config: StratusConfig): OrderQueue {
-  return new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() });
+  return new SqsMessageQueue({ queueUrl: config.queues.orders });
 }
 
 /** orders.fifo, for the kill switch's cancel-entry instructions (execution cancels LIVE entries with its keys). */
 export function cancelQueue(config: StratusConfig): MessageQueue<EntryCancelRequest> {
-  return new SqsMessageQueue({ queueUrl: config.queues.orders, client: sqsClient() });
+  return new SqsMessageQueue({ queueUrl: config.queues.orders });
 }
