@@ -18,6 +18,21 @@ export interface AwsClientOverride {
   readonly maxAttempts?: number;
 }
 
+/** An SDK request handler (the RequestHandler of @smithy/types) standing in for HTTP to one loopback endpoint. */
+export type LoopbackRequestHandler = NonNullable<DynamoDBClientConfig['requestHandler']>;
+
+const loopbackHandlers = new Map<string, LoopbackRequestHandler>();
+
+/**
+ * Routes clients built from now on for this loopback endpoint through `handler` (an emulator served in this
+ * process, shared/local/emulators.ts); undefined removes it. Endpoints that are not loopback are refused.
+ */
+export function setLoopbackRequestHandler(endpoint: string, handler: LoopbackRequestHandler | undefined): void {
+  if (!isLoopback(endpoint)) throw new RangeError(`not a loopback endpoint: ${endpoint}`);
+  if (handler) loopbackHandlers.set(new URL(endpoint).origin, handler);
+  else loopbackHandlers.delete(new URL(endpoint).origin);
+}
+
 let sharedDocumentClient: DynamoDBDocumentClient | undefined;
 let sharedSqsClient: SQSClient | undefined;
 let sharedSnsClient: SNSClient | undefined;
@@ -64,7 +79,16 @@ function clientConfig(o: AwsClientOverride, service: Service) {
     ...(o.credentials ? { credentials: { ...o.credentials } } : {}),
     ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
     ...(onEmulator(o, service) ? { signer: emulatorSigner, logger: emulatorLogger as unknown as DynamoDBClientConfig['logger'] } : {}),
+    ...loopbackHandlerFor(o, service),
   };
+}
+
+/** The registered in-process handler of the client's loopback endpoint, as client config (none elsewhere). */
+function loopbackHandlerFor(o: AwsClientOverride, service: Service): { requestHandler?: LoopbackRequestHandler } {
+  const endpoint = o.endpoint ?? process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env['AWS_ENDPOINT_URL'];
+  if (!endpoint || !isLoopback(endpoint)) return {};
+  const handler = loopbackHandlers.get(new URL(endpoint).origin);
+  return handler ? { requestHandler: handler } : {};
 }
 
 /** A loopback emulator client without the User-Agent middleware (rebuilt per request; nothing local reads it). */

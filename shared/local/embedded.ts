@@ -1,5 +1,5 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import type { Candle } from '../domain/candle.js';
+import { timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
 import { QUEUES, SCHEDULES, type ScheduledInvocation } from '../resources.js';
 import { emulatorEnv, startEmulators, type Emulators } from './emulators.js';
 import { provision, type Provisioned } from './provision.js';
@@ -17,6 +17,10 @@ import { sqsClient } from '../adapters/aws-clients.js';
 /** What to replay and under which policy. Times are epoch ms (candle open times). */
 export interface EmbeddedOptions {
   readonly candles: Readonly<Record<string, readonly Candle[]>>;
+  /** Candles before the window, per symbol: written to the market table before the replay, so strategies see history at its first close; never traded. */
+  readonly warmup?: Readonly<Record<string, readonly Candle[]>>;
+  /** The candles' timeframe (default: theirs, else 1m): the stream follows it and signal and metrics run at each of its closes. The policy should trade it. */
+  readonly timeframe?: Timeframe;
   /** Policy document written to the policy table before the run (defaults fill the rest). */
   readonly policy: Record<string, unknown>;
   readonly onProgress?: (p: Progress) => void;
@@ -74,15 +78,19 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   };
   await deps.policies.write(opts.policy, { by: 'stratus start', at: from });
   const symbols = Object.keys(opts.candles);
-  const stream = createMarketStream({ source, store: deps.market, clock, timeframe: '1m', symbols, heartbeatEveryMs: 5_000 });
+  const timeframe = opts.timeframe ?? Object.values(opts.candles).find((c) => c.length)?.[0]?.timeframe ?? '1m';
+  const step = timeframeMs(timeframe);
+  const warmup = Object.values(opts.warmup ?? {}).flat().filter((c) => c.openTime + step <= from);
+  if (warmup.length) await deps.market.putCandles(warmup);
+  const stream = createMarketStream({ source, store: deps.market, clock, timeframe, symbols, heartbeatEveryMs: 5_000, writeOnTick: true });
   await stream.start();
 
   const fns = await loadHandlers(deps);
   const intents = { count: 0, maxDrawdownPct: 0 };
-  const scheduler = new LocalScheduler({ startAt: from + 60_000 });
+  const scheduler = new LocalScheduler({ startAt: from + step });
   for (const job of Object.keys(SCHEDULES) as (keyof typeof SCHEDULES)[]) {
     scheduler.register({
-      job, ...SCHEDULES[job],
+      job, ...SCHEDULES[job], rateMinutes: Math.max(SCHEDULES[job].rateMinutes, step / 60_000),
       invoke: async (event: ScheduledInvocation, ctx: Context) => {
         const out = (await fns[job]!(event, ctx)) as { intents?: number; drawdownPct?: number };
         intents.count += out?.intents ?? 0;
@@ -104,9 +112,11 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   let undrained = 0;
   const drainedAtSends: Record<QueueId, number> = { signals: 0, orders: 0 };
   // Start at the first candle close: before it there is no market data, on AWS or here.
-  for (let minute = from + 60_000; minute <= to; minute += 60_000) {
+  // On a longer timeframe the loop (and signal, metrics, reconcile) steps from close to close: nothing changes in between.
+  for (let minute = from + step; minute <= to; minute += step) {
     clock.set(minute);
     await source.pumpUntil(minute);
+    await stream.tick(); // the minute's candles, books and heartbeat, as one batch
     for (const offset of offsets) {
       clock.set(minute + offset);
       await scheduler.runDue(minute + offset);
@@ -118,7 +128,7 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
         else undrained++;
       }
     }
-    if (minute - lastReport >= 3_600_000 || minute + 60_000 > to) {
+    if (minute - lastReport >= 3_600_000 || minute + step > to) {
       lastReport = minute;
       opts.onProgress?.({ now: minute, from, to, intents: intents.count, orders: consumers[1]!.stats().records });
     }

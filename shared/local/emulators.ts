@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
+import { setLoopbackRequestHandler } from '../adapters/aws-clients.js';
+import { inProcessRequestHandler, type RequestListener } from './in-process-transport.js';
 
 /** Endpoints and credentials of the in-process AWS stand-ins. */
 export interface Emulators {
@@ -18,6 +20,8 @@ export interface EmulatorOptions {
   readonly dynamoPath?: string;
   readonly dynamoPort?: number;
   readonly sqsPort?: number;
+  /** SDK clients of this process reach dynalite through its request listener, not a socket (default true; it still listens for others). */
+  readonly inProcess?: boolean;
 }
 
 /** Starts dynalite (DynamoDB) and fauxqs (SQS + SNS) in this process on loopback ports (free ones unless given). */
@@ -28,6 +32,9 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     dynamo.listen(options.dynamoPort ?? 0, '127.0.0.1', () => resolve());
   });
   const dynamoPort = (dynamo.address() as AddressInfo).port;
+  const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const inProcess = options.inProcess ?? true ? inProcessRequestHandler(dynamo.listeners('request')[0] as RequestListener) : undefined;
+  if (inProcess) setLoopbackRequestHandler(dynamoEndpoint, inProcess);
   // fauxqs's startFauxqs binds 0.0.0.0; build its app and bind loopback only. Queue URLs then
   // take the request host (http://127.0.0.1:PORT/000000000000/name), which the SDK accepts as is.
   const fauxqs = buildApp({ logger: false });
@@ -35,11 +42,12 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const sqsEndpoint = `http://127.0.0.1:${(fauxqs.server.address() as AddressInfo).port}`;
   return {
     region: 'us-east-1',
-    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    dynamoEndpoint,
     sqsEndpoint,
     snsEndpoint: sqsEndpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     async stop() {
+      if (inProcess) { inProcess.close(); setLoopbackRequestHandler(dynamoEndpoint, undefined); }
       await fauxqs.close();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },

@@ -24,6 +24,8 @@ export interface MarketStreamOptions {
   readonly bookEveryMs?: number;
   /** Wall-clock mode: a timer calls tick() every heartbeatEveryMs. On a virtual clock leave it off and call tick(). */
   readonly realTime?: boolean;
+  /** Events are only buffered and tick() writes them: all symbols' candles in one BatchWriteItem (a replay ticks once per pumped minute). Off: each event is written as it arrives. */
+  readonly writeOnTick?: boolean;
   /** Bad-tick guard tuning (shared/domain/tick-guard.ts). */
   readonly guard?: TickGuardOptions;
   /** REST gap filling at start, on resync() and whenever a live candle arrives after a hole. Off without it. */
@@ -146,14 +148,14 @@ export function createMarketStream(options: MarketStreamOptions): MarketStream {
     onCandle: (candle) => serial(async () => {
       if (!received(candle.symbol, candle.timeframe)) return;
       if ((await intake.live(candle)).verdict === 'accepted') s.lagMs = Math.max(0, clock.now() - closeTime(candle));
-      await flush(false);
+      if (!options.writeOnTick) await flush(false);
     }),
     onBook: (book) => serial(async () => {
       if (!received(book.symbol, undefined)) return;
       const defect = bookDefect(book);
       if (defect) { intake.drop(defect.rule); return; }
       pendingBooks.set(book.symbol, book);
-      await flush(false);
+      if (!options.writeOnTick) await flush(false);
     }),
   };
 
