@@ -17,6 +17,7 @@ import type { Deps } from '../runtime/deps.js';
 import { systemClock } from '../runtime/system-clock.js';
 import { loadHandlers } from './embedded.js';
 import { liveMarketStream, paperOnly, settlePolicy, type LiveMarketOptions } from './live-market.js';
+import { redeliverLostOrders } from './live-recovery.js';
 import { applyEnv, findRunning, LocalStateError, removeRunning, startLocalStack, writeRunning, type LocalStack } from './live-state.js';
 import { LocalScheduler } from './local-scheduler.js';
 import { SendWatch } from './send-watch.js';
@@ -48,7 +49,9 @@ export interface LiveOptions {
 /** What the session reports as it runs. */
 export type LiveEvent =
   | { readonly type: 'started'; readonly stateDir: string; readonly resumed: boolean; readonly policyVersion: number; readonly policyWritten: boolean;
-    readonly symbols: readonly string[]; readonly timeframe: Timeframe; readonly dynamoEndpoint: string; readonly at: number }
+    readonly symbols: readonly string[]; readonly timeframe: Timeframe; readonly dynamoEndpoint: string; readonly at: number;
+    /** Orders of recent approved decisions that had no order record (lost with the queues when a session died), sent again. */
+    readonly redelivered: number }
   | { readonly type: 'cycle'; readonly at: number; readonly intents: number; readonly decisions: number; readonly orders: number; readonly candles: number }
   | { readonly type: 'error'; readonly op: string; readonly message: string }
   | { readonly type: 'stopping'; readonly at: number };
@@ -137,9 +140,10 @@ async function session(opts: LiveOptions, stack: LocalStack, clock: Clock): Prom
       else undrained++;
     }
   };
+  const redelivered = (await redeliverLostOrders(deps, clock.now())).length;
   opts.onEvent?.({
     type: 'started', stateDir: stack.dir, resumed: ledger !== undefined, policyVersion: loaded.version, policyWritten: loaded.written,
-    symbols, timeframe, dynamoEndpoint: stack.emulators.dynamoEndpoint, at: clock.now(),
+    symbols, timeframe, dynamoEndpoint: stack.emulators.dynamoEndpoint, at: clock.now(), redelivered,
   });
 
   const pollMs = opts.pollMs ?? 1_000;

@@ -57,6 +57,7 @@ function describe(e: LiveEvent, exchange: string): string {
       `stratus: live paper trading ${e.symbols.join(', ')} ${e.timeframe} on ${exchange} market data (PAPER fills; no order is sent, no keys needed)`,
       `  state dir   ${e.stateDir} (${e.resumed ? 'resumed: ledger, orders and kill switch from an earlier session' : 'new'}; policy v${e.policyVersion}${e.policyWritten ? ' written' : ' kept'})`,
       `  DynamoDB    ${e.dynamoEndpoint} (on disk); operator commands: stratus status|trades|decisions|locks|kill|reset --local ${e.stateDir}`,
+      ...(e.redelivered ? [`  recovered   ${e.redelivered} approved order(s) the last session never executed (its queues died with it): sent again`] : []),
       '  Ctrl-C stops gracefully\n',
     ].join('\n');
     case 'cycle': return `${time(e.at)}  candles stored ${e.candles}  intents +${e.intents}  decisions +${e.decisions}  orders +${e.orders}\n`;

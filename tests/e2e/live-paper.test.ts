@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,9 @@ import type { CliContext } from '../../shared/cli/cli-context.js';
 import { runCli } from '../../shared/cli/run-cli.js';
 import type { TradesView } from '../../shared/cli/trades-command.js';
 import { startLiveCommand } from '../../shared/local/live-start.js';
-import { findRunning } from '../../shared/local/live-state.js';
+import { findRunning, openLocalState } from '../../shared/local/live-state.js';
+import { clientOrderIdFor, orderIdFor, type OrderRecord, type OrderRequest } from '../../shared/domain/order.js';
+import { recordApprovedDecision } from '../support/approved-decision.js';
 import { runLive, type LiveEvent, type LiveSummary } from '../../shared/local/live-runner.js';
 import { FakeBinanceWs, type FakeKline } from '../support/fake-binance-ws.js';
 
@@ -21,6 +24,8 @@ const POLICY = { symbols: [SYMBOL], strategies: [{ name: 'sma-cross', enabled: t
 /** The wall clock of the live process, moved by the test: the scheduler fires on it exactly as on Date.now. */
 const clock = { t: T0, now() { return this.t; } };
 const until = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 8_000, interval: 20 });
+/** The request part of a stored order. */
+const orderRequestOf = ({ status: _s, filledQuantity: _f, averagePrice: _a, fees: _fe, exchangeOrderId: _e, rejectReason: _r, updatedAt: _u, ...rest }: OrderRecord): OrderRequest => rest;
 const kline = (openTime: number, close: number, closed = true): FakeKline =>
   ({ openTime, open: close, high: close + 5, low: close - 5, close, volume: 10, closed });
 
@@ -64,6 +69,17 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     return attach<LiveSummary>(events, abort, done);
   }
 
+  /** Runs `fn` on the state store of the stopped state dir (its own emulators on the folder). */
+  async function withStoppedState<T>(fn: (state: DynamoStateStore) => Promise<T>): Promise<T> {
+    const opened = await openLocalState(dir);
+    try {
+      const client = dynamoDocumentClient({ endpoint: opened.env.AWS_ENDPOINT_URL_DYNAMODB!, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      return await fn(new DynamoStateStore({ tableName: opened.env.STATE_TABLE!, client }));
+    } finally {
+      await opened.close();
+    }
+  }
+
   /** An operator command's context: output captured, the test's clock. */
   const operator = () => {
     const io = { out: '', err: '' };
@@ -86,7 +102,7 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     await until(() => expect(s.events.filter((e) => e.type === 'cycle').length).toBeGreaterThan(cycles));
   }
 
-  it('trades from the live stream, stops gracefully, and a restart resumes the position and ledger without a duplicate order', async () => {
+  it('trades from the live stream, stops gracefully; a restart resumes the position and ledger and delivers once the order a dead session never executed', async () => {
     clock.t = T0 + 3_000;
     const first = await start(POLICY);
     await minute(first, 0, 50_100); // fast SMA crosses above slow: buy
@@ -96,17 +112,29 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     expect(summary1.runtime).toEqual({ scheduledErrors: 0, handlerErrors: 0, undrainedPolls: 0 });
     expect(await findRunning(dir)).toBeUndefined();
 
+    // A session that died between a decision and its execution: the decision is on disk, its order message was in memory.
+    const lost = await withStoppedState(async (state) => {
+      const [buy] = await state.listOrders();
+      const intentId = createHash('sha256').update('lost with the queue').digest('hex');
+      const orderId = orderIdFor(intentId);
+      const request = { ...orderRequestOf(buy!), intentId, orderId, clientOrderId: clientOrderIdFor(orderId), quantity: '0.001', reservedNotional: '50.1', createdAt: T0 + M + 20_000 };
+      await recordApprovedDecision(state, request, T0 + M + 20_000);
+      return request;
+    });
+
     clock.t = T0 + M + 30_000;
     const second = await start();
+    expect(second.events[0]).toMatchObject({ type: 'started', resumed: true, redelivered: 1 });
+    await until(async () => expect((await second.state.getOrder(lost.orderId))?.value.status).toBe('FILLED'));
     const resumed = (await second.state.getLedger())!.value;
     expect(Object.keys(resumed.positions)).toEqual([SYMBOL]);
-    expect(resumed.fillCount).toBe(1);
+    expect(resumed.fillCount).toBe(2);
     await minute(second, 1, 50_200); // holding, no cross: nothing
     await minute(second, 2, 49_700); // fast crosses below: sell
-    await until(async () => expect((await second.state.listFills()).length).toBe(2));
+    await until(async () => expect((await second.state.listFills()).length).toBe(3));
     const orders = await second.state.listOrders();
     const summary2 = await second.stop();
-    expect(summary2).toMatchObject({ resumed: true, fills: 2, openPositions: [], orders: { total: 2 } });
+    expect(summary2).toMatchObject({ resumed: true, fills: 3, openPositions: [], orders: { total: 3 } });
     expect(new Set(orders.map((o) => o.clientOrderId)).size).toBe(orders.length);
     expect(fake.restRequests.filter((r) => !r.startsWith('GET /api/v3/exchangeInfo') && !r.startsWith('GET /api/v3/klines'))).toEqual([]);
   }, 30_000);
@@ -115,7 +143,7 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     const offline = operator();
     expect(await runCli(['trades', '--local', dir, '--json'], offline.ctx)).toBe(0);
     const view = JSON.parse(offline.io.out) as TradesView;
-    expect(view.closed).toEqual([expect.objectContaining({ symbol: SYMBOL, strategy: 'sma-cross', pnl: '-2.98883319' })]);
+    expect(view.closed).toEqual([expect.objectContaining({ symbol: SYMBOL, strategy: 'sma-cross', pnl: '-3.74646809', quantity: '0.00499' })]);
     expect(view.open).toEqual([]);
     expect(offline.io.err).toContain(`no live process runs on ${dir}`);
 
@@ -125,6 +153,8 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     const abort = new AbortController();
     const third = await attach(events, abort, startLiveCommand(cli.ctx, { live: true, 'state-dir': dir }, liveOptions(abort, events)));
     expect(cli.io.err).toContain(`state dir   ${dir} (resumed`);
+    // the sell decided 15 s before this start has its order: nothing is delivered again
+    expect(events[0]).toMatchObject({ type: 'started', redelivered: 0 });
 
     const kill = operator();
     expect(await runCli(['kill', '--local', dir, '--reason', 'operator halt', '--by', 'tester'], kill.ctx)).toBe(0);
@@ -134,7 +164,7 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     const decisions = operator();
     expect(await runCli(['decisions', '--local', dir, '--since', new Date(T0 + 4 * M).toISOString()], decisions.ctx)).toBe(0);
     expect(decisions.io.out).toMatch(/BTC\/USDT\s+buy\s+entry\s+rejected.*KILL_SWITCH_NOT_ARMED/);
-    expect(await third.state.listFills()).toHaveLength(2);
+    expect(await third.state.listFills()).toHaveLength(3);
     expect(await third.stop()).toBe(0);
     expect(cli.io.out).toContain('kill switch       TRIPPED (operator halt)');
 
