@@ -87,4 +87,40 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('BTC/USDT: 10 1h candles aggregated to 3 4h bars (OHLC)');
     expect(html).toMatch(/Equity and drawdown charts show \d of 10 marks/);
   });
+  it('puts a kill-switch alert at the top and shows the switch and open positions as tables, not JSON', () => {
+    const base = sampleReport();
+    const tripped: BacktestReport = {
+      ...base,
+      config: { ...base.config, killSwitch: { status: 'TRIPPED', at: T0 + 4 * H, reason: '5 losing trades in a row reached maxConsecutiveLosses 5' },
+        openPositions: [{ symbol: 'BTC/USDT', entryTime: T0 + 8 * H, quantity: '2', costBasis: '38' }], unfilledOrders: {} },
+      rejections: { KILL_SWITCH_NOT_ARMED: 9 },
+    };
+    const html = renderHtmlReport({ ...input(), report: tripped });
+    const alert = html.indexOf('id="kill-switch-banner"');
+    expect(alert).toBeGreaterThan(0);
+    expect(alert).toBeLessThan(html.indexOf('class="headline"'));
+    expect(html).toContain('<strong>KILL SWITCH TRIPPED at 2024-01-01 04:00 UTC: 5 losing trades in a row reached maxConsecutiveLosses 5</strong>');
+    expect(html).toContain('<div>It refused 9 signals (KILL_SWITCH_NOT_ARMED) after the trip over the remaining 0.3 days of the period.</div>');
+    expect(html).toContain('<tr><th>Signals refused after the trip (KILL_SWITCH_NOT_ARMED)</th><td>9</td></tr>');
+    // The last BTC/USDT close is 20: 2 × 20 = 40 against a cost of 38.
+    expect(html).toMatch(/<td>BTC\/USDT<\/td><td>2024-01-01 08:00<\/td><td class="num">2<\/td><td class="num">38\.00<\/td><td class="num">20<\/td><td class="num">40\.00<\/td><td class="num pos">2\.00<\/td>/);
+    expect(html).not.toContain('"status":"TRIPPED"');
+    expect(renderHtmlReport(input())).not.toContain('kill-switch-banner');
+  });
+
+  it('makes every trade column sortable, offers side and exit-reason filters, and carries buy and hold and plot lines', () => {
+    const plots = { 'BTC/USDT': [{ name: 'SMA 2', values: [null, 11.5, 12.5, 13.5, 14.5, 15.5, 16.5, 17.5, 18.5, 19.5] }] };
+    const html = renderHtmlReport({ ...input(), plots });
+    const head = html.slice(html.indexOf('id="trades-table"'), html.indexOf('</thead>', html.indexOf('id="trades-table"')));
+    expect(head.match(/data-sort="(num|text|duration)"/g)).toHaveLength(13);
+    expect(html).toContain('<select id="trades-side" aria-label="All sides"><option value="">All sides</option><option value="long">long</option></select>');
+    expect(html).toContain('<option value="signal">signal</option>');
+    expect(html).toContain('<input type="checkbox" id="log-scale">');
+    const data = JSON.parse(/<script id="report-data" type="application\/json">([^<]*)<\/script>/.exec(html)![1]!);
+    // 1000 split over BTC (11 → 20) and ETH (11 → 20) at their first close; the curve's last mark is at the last close.
+    expect(data.buyHold).toHaveLength(10);
+    expect(data.buyHold.at(-1)).toBeCloseTo(1000 * (20 / 11), 2);
+    expect(data.symbols[0].plots).toEqual([{ name: 'SMA 2', color: '#f59e0b', values: plots['BTC/USDT'][0]!.values }]);
+    expect(data.symbols[1].plots).toEqual([]);
+  });
 });
