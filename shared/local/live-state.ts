@@ -58,9 +58,8 @@ export async function startLocalStack(dirOption: string): Promise<LocalStack> {
   await assertUnlocked(f.dynamo);
   // Over loopback HTTP, not an in-process transport bound to this dynalite instance: a client built in an earlier
   // session of this process (the AWS SDK's shared clients) then reaches the next one on the same port.
-  const transport = { inProcess: false };
   const emulators = await startEmulators({
-    dynamoPath: f.dynamo, dynamoPort: await freePort(last.dynamo), sqsPort: await freePort(last.sqs), ...transport,
+    dynamoPath: f.dynamo, dynamoPort: await freePort(last.dynamo), sqsPort: await freePort(last.sqs), inProcess: false,
   });
   const port = (url: string) => Number(new URL(url).port);
   await writeFile(f.ports, `${JSON.stringify({ dynamo: port(emulators.dynamoEndpoint), sqs: port(emulators.sqsEndpoint) })}\n`);
