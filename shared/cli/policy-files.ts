@@ -8,7 +8,7 @@ export type CheckedDocument =
   | { readonly ok: false; readonly problems: readonly PolicyProblem[]; readonly warnings: readonly PolicyProblem[] };
 
 /** Reads a policy file and validates it; its JSON is parsed strictly (duplicate and prototype keys refused, BOM accepted). */
-export async function checkFile(ctx: CliContext, file: string, context: ValidationContext = {}): Promise<CheckedDocument> {
+export async function checkFile(ctx: Pick<CliContext, 'readText'>, file: string, context: ValidationContext = {}): Promise<CheckedDocument> {
   return checkDocument(await ctx.readText(file), context);
 }
 
@@ -25,7 +25,7 @@ export function checkDocument(document: unknown, context: ValidationContext = {}
 }
 
 /** Prints every problem and warning, one per line: severity, path, code, message. */
-export function printProblems(ctx: CliContext, label: string, checked: CheckedDocument): void {
+export function printProblems(ctx: Pick<CliContext, 'out' | 'err'>, label: string, checked: CheckedDocument): void {
   const all = [...(checked.ok ? [] : checked.problems), ...checked.warnings];
   if (!all.length) return;
   const errors = checked.ok ? 0 : checked.problems.length;
