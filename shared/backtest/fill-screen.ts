@@ -54,12 +54,25 @@ export function screenedMarketFillPrice(side: Side, book: TakeInput['book'], sli
  */
 function screenedPrice(side: Side, quote: TakeInput['book']['ask'], slip: number, priceStep: string): Decimal | undefined {
   const p = Number(quote);
-  const step = Number(priceStep);
+  const tick = tickOf(priceStep);
+  const step = tick.value;
   if (!(p > 0) || !(step > 0) || !(slip >= 0) || !(slip < 1)) return undefined;
   const ticks = (p * (side === 'buy' ? 1 + slip : 1 - slip)) / step;
   if (!(ticks < MAX_TICKS)) return undefined;
   const whole = Math.round(ticks);
   if (!(Math.abs(ticks - whole) > ticks * TICK_MARGIN)) return undefined;
   const k = side === 'buy' ? Math.ceil(ticks) : Math.floor(ticks);
-  return k >= 1 ? new Decimal(k).mul(priceStep) : undefined;
+  return k >= 1 ? new Decimal(k).mul(tick.decimal) : undefined;
+}
+
+/** A price step as a float and a Decimal, parsed once per step string. */
+const ticks = new Map<string, { readonly value: number; readonly decimal: Decimal }>();
+
+function tickOf(priceStep: string): { readonly value: number; readonly decimal: Decimal } {
+  let tick = ticks.get(priceStep);
+  if (!tick) {
+    tick = { value: Number(priceStep), decimal: new Decimal(Number.isFinite(Number(priceStep)) ? priceStep : 0) };
+    ticks.set(priceStep, tick);
+  }
+  return tick;
 }

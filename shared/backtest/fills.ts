@@ -29,14 +29,22 @@ export function fillPending(state: SimState, candle: Candle, market: MarketInfo,
   }
 }
 
-/** The fill model's parameters from the policy's paper section, as paperOptionsFor gives them to the paper venue. */
+/** The fill model's parameters from the policy's paper section, as paperOptionsFor gives them to the paper venue (built once per policy). */
 export function fillConfigOf(policy: Policy): FillConfig {
-  const p = policy.paper;
-  return {
-    slippageBps: p.slippageBps, impactCoefficient: p.impactCoefficient, maxVolumeParticipationPct: p.maxVolumeParticipationPct,
-    takerFeeRate: feeRateOf(p.takerFeeBps), makerFeeRate: feeRateOf(p.makerFeeBps), seed: p.seed,
-  };
+  let config = fillConfigs.get(policy);
+  if (!config) {
+    const p = policy.paper;
+    config = {
+      slippageBps: p.slippageBps, impactCoefficient: p.impactCoefficient, maxVolumeParticipationPct: p.maxVolumeParticipationPct,
+      takerFeeRate: feeRateOf(p.takerFeeBps), makerFeeRate: feeRateOf(p.makerFeeBps), seed: p.seed,
+    };
+    fillConfigs.set(policy, config);
+  }
+  return config;
 }
+
+/** fillConfigOf results: policies are not mutated once validated. */
+const fillConfigs = new WeakMap<Policy, FillConfig>();
 
 function fillOne(
   state: SimState, p: PendingOrder, candle: Candle, volume: number | undefined, market: MarketInfo, config: FillConfig, policyHash: string, exact: boolean,
@@ -45,7 +53,8 @@ function fillOne(
   const at = candle.openTime;
   const { base, quote } = splitSymbol(order.symbol);
   const held = state.ledger.positions[order.symbol]?.quantity ?? ZERO;
-  const quantity = order.side === 'sell' && dec(order.quantity).gt(held) ? held : dec(order.quantity);
+  const ordered = dec(order.quantity);
+  const quantity = order.side === 'sell' && ordered.gt(held) ? held : ordered;
   const book = { bid: candle.open, ask: candle.open };
   const unfilled = (reason: string) => {
     count(state.unfilled, reason);
@@ -79,8 +88,9 @@ function fillOne(
   const leg = state.open.get(order.symbol);
   const closed = state.ledger.trades?.at(-1);
   if (!leg || !closed) return;
-  const share = sim.quantity.div(leg.quantity);
-  const entryFees = sim.quantity.gte(leg.quantity) ? leg.fees : leg.fees.mul(share).toDecimalPlaces(8);
+  const whole = sim.quantity.gte(leg.quantity);
+  const share = whole ? undefined : sim.quantity.div(leg.quantity);
+  const entryFees = share === undefined ? leg.fees : leg.fees.mul(share).toDecimalPlaces(8);
   state.trades.push({
     symbol: order.symbol, side: 'long', entryTime: leg.entryTime, entryPrice: money(leg.notional.div(leg.quantity).toDecimalPlaces(12)),
     exitTime: at, exitPrice: money(sim.price), quantity: money(sim.quantity), fees: money(entryFees.add(sim.fee)),
@@ -88,7 +98,7 @@ function fillOne(
   });
   if (state.ledger.positions[order.symbol]) {
     state.open.set(order.symbol, {
-      ...leg, quantity: leg.quantity.sub(sim.quantity), notional: leg.notional.mul(dec(1).sub(share)), fees: leg.fees.sub(entryFees),
+      ...leg, quantity: leg.quantity.sub(sim.quantity), notional: leg.notional.mul(dec(1).sub(share ?? sim.quantity.div(leg.quantity))), fees: leg.fees.sub(entryFees),
     });
   } else {
     state.open.delete(order.symbol);

@@ -6,7 +6,6 @@ import { utcDayStart, utcWeekStart } from '../domain/periods.js';
 import type { Policy } from '../domain/policy.js';
 import { activeLocks, locksCovering } from '../domain/protections.js';
 import { guardsFor, type RiskGuard } from '../domain/risk/guards.js';
-import { newPositionEntries } from '../domain/risk/guards-pacing.js';
 import { strategyBudgetPct } from '../domain/risk/sizing.js';
 import { entrySizeScreen, marketFloats, near, type Verdict } from './rejection-sizing.js';
 import type { LedgerView } from './screens.js';
@@ -192,11 +191,21 @@ function countSince(ledger: Ledger, from: number): number {
   return n;
 }
 
+/**
+ * newPositionEntries(log) with at > from, counted from the end: an entry opened a position when the order before
+ * it on its symbol is an exit, or there is none (what the forward scan's open set says), so only the log's tail
+ * after `from` and each entry's previous order on its symbol are read.
+ */
 function newPositionsSince(ledger: Ledger, from: number): number {
   const log = ledger.orderLog ?? [];
-  if (countSince(ledger, from) === 0) return 0;
   let n = 0;
-  for (const e of newPositionEntries(log)) if (e.at > from) n++;
+  for (let i = log.length - 1; i >= 0 && log[i]!.at > from; i--) {
+    const e = log[i]!;
+    if (e.side === 'sell') continue;
+    let j = i - 1;
+    while (j >= 0 && log[j]!.symbol !== e.symbol) j--;
+    if (j < 0 || log[j]!.side === 'sell') n++;
+  }
   return n;
 }
 
