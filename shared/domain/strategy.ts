@@ -7,6 +7,7 @@ import { rsiReversion } from './strategies/rsi-reversion.js';
 import { smaCross } from './strategies/sma-cross.js';
 import type { ParamsSchema } from './strategy-define.js';
 
+/** What a strategy module exports, and its params schema (strategy-define.ts). */
 export type { ParamsOf, ParamsSchema, StrategyDefinition } from './strategy-define.js';
 
 /** Strategy params as the policy holds them (name → number). */

@@ -31,17 +31,17 @@ const params = z.strictObject({
 
 type MomentumParams = ParamsOf<typeof params>;
 
-/** The log returns of the last lookback + 1 closes (logReturns of them, without the intermediate arrays). */
-function windowReturns(candles: readonly { readonly close: number }[], lookback: number): number[] {
-  const from = candles.length - lookback - 1;
+/** The log returns of the lookback + 1 closes ending before candles[end] (logReturns of them, without the intermediate arrays). */
+function windowReturns(candles: readonly { readonly close: number }[], lookback: number, end: number): number[] {
+  const from = end - lookback - 1;
   const closes: number[] = new Array<number>(lookback + 1);
   for (let i = 0; i <= lookback; i++) closes[i] = candles[from + i]!.close;
   return logReturns(closes);
 }
 
-/** M over the last lookback + 1 candles, or undefined when their returns have no spread. */
-function statistic(candles: readonly Candle[], lookback: number): number | undefined {
-  const returns = windowReturns(candles, lookback);
+/** M over the lookback + 1 candles ending before candles[end], or undefined when their returns have no spread. */
+function statistic(candles: readonly Candle[], lookback: number, end = candles.length): number | undefined {
+  const returns = windowReturns(candles, lookback, end);
   const sd = sampleStdev(returns);
   if (!(sd > MIN_STDEV)) return undefined;
   let total = 0;
@@ -71,7 +71,7 @@ export const momentum = defineStrategy({
   screen: momentumScreen,
   plot: (candles, p): PlotLine[] => [{
     name: `M ${p.lookback}`,
-    values: candles.map((_, i) => (i >= p.lookback ? statistic(candles.slice(i - p.lookback, i + 1), p.lookback) ?? null : null)),
+    values: candles.map((_, i) => (i >= p.lookback ? statistic(candles, p.lookback, i + 1) ?? null : null)),
   }],
 });
 
