@@ -1,7 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CliContext } from '../../../shared/cli/cli-context.js';
+import { runCli } from '../../../shared/cli/run-cli.js';
 import { findRunning, LocalStateError, openLocalState, startLocalStack, writeRunning, type LocalStack } from '../../../shared/local/live-state.js';
 
 describe('the live state dir', () => {
@@ -38,5 +41,14 @@ describe('the live state dir', () => {
 
     await writeRunning(d, { pid: 2 ** 22 + 12_345, startedAt: 0, exchange: 'binance', symbols: [], env: live.env });
     expect(await findRunning(d)).toBeUndefined();
+  });
+
+  it('refuses --local on a folder that holds no live state, without creating one there', async () => {
+    const d = await dir();
+    const io = { out: '', err: '' };
+    const ctx = { out: (t: string) => { io.out += t; }, err: (t: string) => { io.err += t; } } as CliContext;
+    expect(await runCli(['trades', '--local', d], ctx)).toBe(1);
+    expect(io.err).toContain(`${d} holds no live state (stratus start --live --state-dir ${d} creates it)`);
+    expect(existsSync(join(d, 'dynamo'))).toBe(false);
   });
 });
