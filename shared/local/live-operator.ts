@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { processContext, type CliContext } from '../cli/cli-context.js';
 import type { CommandSpec, OptionSpec } from '../cli/command-spec.js';
+import { ENV } from '../resources.js';
 import { applyEnv, DEFAULT_STATE_DIR, LOCAL_DIR_ENV, LocalStateError, openLocalState } from './live-state.js';
 
 /** The stack prefix provision() names the local queues with (status reads the DLQs by it). */
@@ -22,7 +23,8 @@ export const LOCAL_OPTION: OptionSpec = {
 export async function withLocalContext<T>(base: CliContext, dir: string, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   if (!existsSync(join(dir, 'dynamo'))) throw new LocalStateError(`${dir} holds no live state (stratus start --live --state-dir ${dir} creates it)`);
   const opened = await openLocalState(dir);
-  const restore = applyEnv({ ...opened.env, STRATUS_STACK_NAME: LOCAL_STACK_PREFIX });
+  // No deployment's secret or CloudWatch leaks in from the shell: the local state has neither.
+  const restore = applyEnv({ ...opened.env, STRATUS_STACK_NAME: LOCAL_STACK_PREFIX, [ENV.exchangeSecretArn]: '', AWS_ENDPOINT_URL_CLOUDWATCH: '' });
   try {
     if (!opened.attached) base.err(`stratus: no live process runs on ${dir}; reading its state from disk\n`);
     const local = processContext(process.env);

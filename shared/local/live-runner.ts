@@ -12,7 +12,7 @@ import { sqsClient } from '../adapters/aws-clients.js';
 import type { ProEndpoints } from '../adapters/ccxt-market-source.js';
 import type { Timeframe } from '../domain/candle.js';
 import type { Clock } from '../ports.js';
-import { QUEUES, SCHEDULES, type ScheduledInvocation } from '../resources.js';
+import { ENV, QUEUES, SCHEDULES, type ScheduledInvocation } from '../resources.js';
 import type { Deps } from '../runtime/deps.js';
 import { systemClock } from '../runtime/system-clock.js';
 import { loadHandlers } from './embedded.js';
@@ -73,7 +73,7 @@ export async function runLive(opts: LiveOptions): Promise<LiveSummary> {
   if (other) throw new LocalStateError(`a live run (pid ${other.pid}) already uses ${opts.stateDir}`);
   const stack = await startLocalStack(opts.stateDir);
   const restore = applyEnv({
-    ...stack.env, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'ERROR', POWERTOOLS_SERVICE_NAME: 'stratus-live',
+    ...stack.env, [ENV.exchangeSecretArn]: '', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'ERROR', POWERTOOLS_SERVICE_NAME: 'stratus-live',
   });
   try {
     return await session(opts, stack, opts.clock ?? systemClock);
