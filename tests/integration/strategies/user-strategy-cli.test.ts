@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../../../lib/bundle-options.js';
 import { cliHarness } from '../../unit/cli/cli-harness.js';
 
@@ -31,7 +31,7 @@ describe('user strategies through the CLI (in process)', () => {
     expect(text.out).toMatch(/\nbreakout +tests\/support\/strategies\/breakout\.ts +21 +entryLookback +20 +an integer in 2\.\.500 /);
   });
 
-  it('policy validate checks a user strategy\'s params by its schema, each problem at its path; unknown without the file', async () => {
+  it('policy validate checks a user strategy\'s params by its schema, each problem at its path', async () => {
     const h = cliHarness();
     const file = h.file('p.json', { strategies: [{ name: 'breakout', params: { entryLookback: 1, exitLookbak: 5 } }] });
     const bad = await h.run('policy', 'validate', '--strategy-file', BREAKOUT, file);
@@ -40,6 +40,26 @@ describe('user strategies through the CLI (in process)', () => {
     expect(bad.err).toMatch(/error\s+strategies\.0\.params\.exitLookbak\s+STRATEGY_PARAMS\s+.*unknown param "exitLookbak" \(known: entryLookback, exitLookback\)/);
     const good = await h.run('policy', 'validate', '--strategy-file', BREAKOUT, h.file('ok.json', { strategies: [{ name: 'breakout', params: { entryLookback: 30 } }] }));
     expect(good.code).toBe(0);
+  });
+
+  it('policy set writes a policy naming a user strategy only when its module is loaded', async () => {
+    vi.resetModules(); // a registry no earlier test loaded the module into
+    const h = (await import('../../unit/cli/cli-harness.js')).cliHarness();
+    const file = h.file('p.json', { strategies: [{ name: 'breakout', params: { entryLookback: 30 } }] });
+    const without = await h.run('policy', 'set', file, '--by', 'ops');
+    expect(without.code).toBe(1);
+    expect(without.err).toMatch(/strategies\.0\.name\s+UNKNOWN_STRATEGY/);
+    const withFile = await h.run('policy', 'set', file, '--by', 'ops', '--strategy-file', BREAKOUT);
+    expect(withFile.code).toBe(0);
+    expect((await h.policies.load()).policy.strategies.map((s) => [s.name, s.params])).toEqual([['breakout', { entryLookback: 30 }]]);
+  });
+
+  it('lookahead-checks a user strategy loaded with --strategy-file', async () => {
+    const h = cliHarness();
+    const r = await h.run('lookahead-check', '--strategy', 'breakout', '--strategy-file', BREAKOUT, '--symbols', 'BTC/USDT,ETH/USDT', '--timeframe', '1m',
+      '--from', '2021-05-19T00:00:00Z', '--to', '2021-05-19T06:00:00Z', '--data', REPLAY);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^lookahead-check breakout: PASS, \d+ decisions compared at 5 cuts/);
   });
 
   it('refuses a strategy file that shadows a built-in, naming the file', async () => {
