@@ -124,7 +124,8 @@ export function createMarketStream(options: MarketStreamOptions): MarketStream {
       } else if (!(error instanceof StratusError && !error.retryable)) unsaved = batch.concat(unsaved).slice(-MAX_UNSAVED);
     }
     const due = s.lastHeartbeatAt === undefined || now - s.lastHeartbeatAt >= heartbeatEveryMs;
-    if ((due || force) && s.messages > messagesAtHeartbeat) {
+    // stop() (force) of a writeOnTick stream writes its last heartbeat even when its tick already covered every message.
+    if ((due || force) && (s.messages > messagesAtHeartbeat || (force && options.writeOnTick && s.messages > 0))) {
       const heartbeat: Heartbeat = { source: HEARTBEAT_SOURCE, time: now, messages: s.messages, lagMs: s.lagMs, lastCandle: followed(lastWritten) };
       if (!(await attempt('putHeartbeat', undefined, () => store.putHeartbeat(heartbeat)))) {
         s.heartbeats += 1; s.lastHeartbeatAt = now; messagesAtHeartbeat = s.messages;

@@ -44,3 +44,19 @@ describe('market stream with writeOnTick (the embedded replay)', () => {
     await stream.stop();
   });
 });
+
+describe('market stream with writeOnTick, stopping', () => {
+  it('writes a last heartbeat at the stop time even when the last tick covered every message', async () => {
+    const source = new ReplayMarketSource({ 'BTC/USDT': series('BTC/USDT', 3, 100) });
+    const store = new CountingStore();
+    const clock = { t: T0, now() { return this.t; } };
+    const stream = createMarketStream({ source, store, clock, timeframe: '1m', symbols: ['BTC/USDT'], heartbeatEveryMs: 5_000, writeOnTick: true });
+    await stream.start();
+    clock.t = T0 + 2 * M;
+    await source.pumpUntil(clock.t);
+    await stream.tick();
+    clock.t = T0 + 2 * M + 55_000;
+    await stream.stop();
+    expect((await store.getHeartbeat(HEARTBEAT_SOURCE))?.time).toBe(T0 + 2 * M + 55_000);
+  });
+});
