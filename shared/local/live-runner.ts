@@ -38,7 +38,7 @@ export interface LiveOptions {
   readonly clock?: Clock;
   /** Loopback or proxy endpoints instead of the exchange's own. */
   readonly endpoints?: ProEndpoints;
-  /** How often the loop reads the clock for due schedules, wall ms. Default 1000. */
+  /** How often the loop reads the clock for due schedules, wall ms (a job runs at most this late). Default 250. */
   readonly pollMs?: number;
   /** Powertools log level inside the functions. Default ERROR. */
   readonly logLevel?: string;
@@ -146,7 +146,7 @@ async function session(opts: LiveOptions, stack: LocalStack, clock: Clock): Prom
     symbols, timeframe, dynamoEndpoint: stack.emulators.dynamoEndpoint, at: clock.now(), redelivered,
   });
 
-  const pollMs = opts.pollMs ?? 1_000;
+  const pollMs = opts.pollMs ?? 250;
   while (!opts.signal.aborted) {
     const before = { intents: counts.intents, decisions: consumers[0]!.stats().records, orders: consumers[1]!.stats().records };
     const signals = scheduler.stats().signal?.invocations ?? 0;
