@@ -51,8 +51,10 @@ export async function runCli(argv: string[], context?: CliContext): Promise<numb
 async function run(spec: CommandSpec, context: CliContext | undefined, values: Parameters<CommandSpec['run']>[1], positionals: readonly string[]): Promise<number> {
   const ctx = context ?? (await import('./cli-context.js')).processContext();
   try {
-    // --strategy-file / --strategies-dir: user strategies are registered before the command runs (strategy-loader.ts).
-    if (values['strategy-file'] !== undefined || values['strategies-dir'] !== undefined) await (await import('../local/strategy-loader.js')).loadUserStrategies(values);
+    // --strategy-file / --strategies-dir / STRATUS_STRATEGIES: user strategies are registered before the command runs (strategy-loader.ts).
+    if (values['strategy-file'] !== undefined || values['strategies-dir'] !== undefined || process.env.STRATUS_STRATEGIES) {
+      await (await import('../local/strategy-loader.js')).loadUserStrategies(values);
+    }
     return await spec.run(ctx, values, positionals);
   } catch (error) {
     if (error instanceof UsageError) return usage(ctx, `stratus ${spec.name}`, error.message);

@@ -1,7 +1,7 @@
 // User strategies for the CLI and the local runtimes: TypeScript (or JavaScript) modules loaded at run time through
 // tsx and registered beside the built-ins, so the backtest, lookahead check, walk-forward workers, the embedded
 // pipeline and `policy validate` all find them by name. The CDK app bundles them instead (lib/user-strategies.ts).
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { OptionSpec, OptionValues } from '../cli/command-spec.js';
@@ -30,12 +30,22 @@ export function strategyFilesIn(dir: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
-/** The absolute module paths `--strategy-file` (comma list, or repeated) and `--strategies-dir` name, in order, once each. */
-export function strategyFilesOf(values: OptionValues | Readonly<Record<string, unknown>>, cwd = process.cwd()): string[] {
+/** Environment variable every command honours: folders or modules (comma list) to load, as `-c strategies=` names them. */
+export const STRATEGIES_ENV = 'STRATUS_STRATEGIES';
+
+/**
+ * The absolute module paths `--strategy-file` (comma list, or repeated), `--strategies-dir` and STRATUS_STRATEGIES
+ * (folders or files) name, in order, once each.
+ */
+export function strategyFilesOf(values: OptionValues | Readonly<Record<string, unknown>>, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string[] {
   const list = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(list) : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
   const files = list(values['strategy-file']).map((f) => path.resolve(cwd, f));
   const dirs = list(values['strategies-dir']).flatMap((d) => strategyFilesIn(path.resolve(cwd, d)));
-  return [...new Set([...files, ...dirs])];
+  const fromEnv = list(env[STRATEGIES_ENV]).flatMap((e) => {
+    const p = path.resolve(cwd, e);
+    return existsSync(p) && statSync(p).isDirectory() ? strategyFilesIn(p) : [p];
+  });
+  return [...new Set([...files, ...dirs, ...fromEnv])];
 }
 
 /** Imports of this process by absolute path, so a file is loaded (and registered) once. */
@@ -69,7 +79,7 @@ export async function loadStrategyFiles(files: readonly string[]): Promise<Strat
   return out;
 }
 
-/** Loads the user strategies a command's `--strategy-file` / `--strategies-dir` name (none: nothing); returns them. */
+/** Loads the user strategies a command's `--strategy-file` / `--strategies-dir` and STRATUS_STRATEGIES name (none: nothing); returns them. */
 export function loadUserStrategies(values: OptionValues | Readonly<Record<string, unknown>>): Promise<Strategy[]> {
   return loadStrategyFiles(strategyFilesOf(values));
 }

@@ -54,6 +54,18 @@ describe('user strategies through the CLI (in process)', () => {
     expect((await h.policies.load()).policy.strategies.map((s) => [s.name, s.params])).toEqual([['breakout', { entryLookback: 30 }]]);
   });
 
+  it('loads the folders or modules STRATUS_STRATEGIES names for any command (status, report, policy get … against a deployment)', async () => {
+    vi.resetModules();
+    const h = (await import('../../unit/cli/cli-harness.js')).cliHarness();
+    const file = h.file('p.json', { strategies: [{ name: 'breakout', params: { entryLookback: 30 } }] });
+    process.env.STRATUS_STRATEGIES = path.relative(process.cwd(), path.dirname(BREAKOUT));
+    try {
+      expect((await h.run('policy', 'validate', file)).code).toBe(0);
+    } finally {
+      delete process.env.STRATUS_STRATEGIES;
+    }
+  });
+
   it('lookahead-checks a user strategy loaded with --strategy-file', async () => {
     const h = cliHarness();
     const r = await h.run('lookahead-check', '--strategy', 'breakout', '--strategy-file', BREAKOUT, '--symbols', 'BTC/USDT,ETH/USDT', '--timeframe', '1m',
