@@ -147,18 +147,24 @@ async function session(opts: LiveOptions, stack: LocalStack, clock: Clock): Prom
   });
 
   const pollMs = opts.pollMs ?? 250;
+  let now = clock.now();
   while (!opts.signal.aborted) {
-    const before = { intents: counts.intents, decisions: consumers[0]!.stats().records, orders: consumers[1]!.stats().records };
-    const signals = scheduler.stats().signal?.invocations ?? 0;
-    const ran = await scheduler.runDue(clock.now());
-    await drain();
-    if ((scheduler.stats().signal?.invocations ?? 0) > signals) {
-      opts.onEvent?.({
-        type: 'cycle', at: clock.now(), intents: counts.intents - before.intents, decisions: consumers[0]!.stats().records - before.decisions,
-        orders: consumers[1]!.stats().records - before.orders, candles: stream.stats().candlesWritten,
-      });
+    try {
+      now = Math.max(now, clock.now()); // the wall clock may step back (NTP); the scheduler must not
+      const before = { intents: counts.intents, decisions: consumers[0]!.stats().records, orders: consumers[1]!.stats().records };
+      const signals = scheduler.stats().signal?.invocations ?? 0;
+      const ran = await scheduler.runDue(now);
+      await drain();
+      if ((scheduler.stats().signal?.invocations ?? 0) > signals) {
+        opts.onEvent?.({
+          type: 'cycle', at: now, intents: counts.intents - before.intents, decisions: consumers[0]!.stats().records - before.decisions,
+          orders: consumers[1]!.stats().records - before.orders, candles: stream.stats().candlesWritten,
+        });
+      }
+      for (const f of ran.failures) report(f.error, { op: `${f.job} at ${f.scheduledTime}` });
+    } catch (error) {
+      report(error, { op: 'cycle' }); // a queue poll that failed: the messages stay queued for the next cycle
     }
-    for (const f of ran.failures) report(f.error, { op: `${f.job} at ${f.scheduledTime}` });
     await sleep(pollMs, undefined, { signal: opts.signal }).catch(() => undefined);
   }
 

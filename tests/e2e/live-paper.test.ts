@@ -159,6 +159,8 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     const kill = operator();
     expect(await runCli(['kill', '--local', dir, '--reason', 'operator halt', '--by', 'tester'], kill.ctx)).toBe(0);
     expect(kill.io.err).toBe('');
+    clock.t -= 2_000; // the wall clock steps back (NTP): the session's scheduler holds its time and goes on
+    await new Promise((r) => setTimeout(r, 100));
     await minute(third, 3, 50_500);
     await minute(third, 4, 51_000); // fast crosses above slow again: an entry, refused while TRIPPED
     const decisions = operator();
@@ -167,6 +169,7 @@ describe('stratus start --live: paper trading on a fake Binance (REST + websocke
     expect(await third.state.listFills()).toHaveLength(3);
     expect(await third.stop()).toBe(0);
     expect(cli.io.out).toContain('kill switch       TRIPPED (operator halt)');
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
 
     const after = operator();
     expect(await runCli(['status', '--local', dir], after.ctx)).toBe(2);
