@@ -27,8 +27,8 @@ export interface Versioned<T> {
 
 /** Closed candles, top of book and the stream heartbeat. */
 export interface MarketDataStore {
-  /** Idempotent on (symbol, timeframe, openTime). */
-  putCandles(candles: readonly Candle[]): Promise<void>;
+  /** Idempotent on (symbol, timeframe, openTime). A heartbeat given is written with them (DynamoDB: in the same BatchWriteItem). */
+  putCandles(candles: readonly Candle[], heartbeat?: Heartbeat): Promise<void>;
   /** The newest `count` candles that had closed at `now`, oldest first. */
   getRecentClosedCandles(symbol: string, timeframe: Timeframe, now: number, count: number): Promise<Candle[]>;
   putTopOfBook(book: TopOfBook): Promise<void>;

@@ -51,13 +51,14 @@ export class DynamoMarketStore implements MarketDataStore {
     this.#batchRetry = props.batchRetry ?? {};
   }
 
-  /** Idempotent on (symbol, timeframe, openTime); a repeated key in one call keeps the last candle. */
-  async putCandles(candles: readonly Candle[]): Promise<void> {
+  /** Idempotent on (symbol, timeframe, openTime); a repeated key in one call keeps the last candle. A heartbeat rides in the last batch. */
+  async putCandles(candles: readonly Candle[], heartbeat?: Heartbeat): Promise<void> {
     const byKey = new Map<string, Item>();
     for (const c of candles) {
       const item = candleToItem(c);
       byKey.set(`${String(item['pk'])}|${String(item['sk'])}`, item);
     }
+    if (heartbeat) byKey.set('heartbeat', heartbeatToItem(heartbeat));
     const requests = [...byKey.values()].map((Item) => ({ PutRequest: { Item } }));
     for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
       await writeBatchFully(async (chunk) => {

@@ -32,9 +32,10 @@ export class MemoryMarketStore implements MarketDataStore {
   }
 
   /** Idempotent on (symbol, timeframe, openTime); a repeated key keeps the last candle. */
-  async putCandles(candles: readonly Candle[]): Promise<void> {
+  async putCandles(candles: readonly Candle[], heartbeat?: Heartbeat): Promise<void> {
     const checked = candles.map((c) => ({ pk: String(candleToItem(c)['pk']), candle: copyCandle(c) }));
     for (const { pk, candle } of checked) this.#store(pk, candle.openTime, { candle });
+    if (heartbeat) await this.putHeartbeat(heartbeat);
   }
 
   /** Candles with openTime + timeframe <= now, newest `count` of them, returned oldest first. */

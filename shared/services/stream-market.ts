@@ -114,22 +114,30 @@ export function createMarketStream(options: MarketStreamOptions): MarketStream {
       pendingBooks.delete(symbol);
       if (!(await attempt('putTopOfBook', symbol, () => store.putTopOfBook(book)))) { s.booksWritten += 1; lastBookWrite.set(symbol, book.time); }
     }
+    const due = s.lastHeartbeatAt === undefined || now - s.lastHeartbeatAt >= heartbeatEveryMs;
+    // stop() (force) of a writeOnTick stream writes its last heartbeat even when its tick already covered every message.
+    let beat = (due || force) && (s.messages > messagesAtHeartbeat || (force && options.writeOnTick && s.messages > 0));
+    const heartbeatAfter = (written: readonly Candle[]): Heartbeat => {
+      const last = new Map(lastWritten);
+      for (const c of written) last.set(c.symbol, Math.max(c.openTime, last.get(c.symbol) ?? -Infinity));
+      return { source: HEARTBEAT_SOURCE, time: now, messages: s.messages, lagMs: s.lagMs, lastCandle: followed(last) };
+    };
+    const beaten = () => { s.heartbeats += 1; s.lastHeartbeatAt = now; messagesAtHeartbeat = s.messages; beat = false; };
     if (unsaved.length > 0) {
       const batch = unsaved;
       unsaved = [];
-      const error = await attempt('putCandles', undefined, () => store.putCandles(batch));
+      // A writeOnTick stream sends the due heartbeat in the candles' BatchWriteItem: one request per tick.
+      const heartbeat = beat && options.writeOnTick ? heartbeatAfter(batch) : undefined;
+      const error = await attempt('putCandles', undefined, () => store.putCandles(batch, heartbeat));
       if (!error) {
         s.candlesWritten += batch.length;
         for (const c of batch) lastWritten.set(c.symbol, Math.max(c.openTime, lastWritten.get(c.symbol) ?? -Infinity));
+        if (heartbeat) beaten();
       } else if (!(error instanceof StratusError && !error.retryable)) unsaved = batch.concat(unsaved).slice(-MAX_UNSAVED);
     }
-    const due = s.lastHeartbeatAt === undefined || now - s.lastHeartbeatAt >= heartbeatEveryMs;
-    // stop() (force) of a writeOnTick stream writes its last heartbeat even when its tick already covered every message.
-    if ((due || force) && (s.messages > messagesAtHeartbeat || (force && options.writeOnTick && s.messages > 0))) {
-      const heartbeat: Heartbeat = { source: HEARTBEAT_SOURCE, time: now, messages: s.messages, lagMs: s.lagMs, lastCandle: followed(lastWritten) };
-      if (!(await attempt('putHeartbeat', undefined, () => store.putHeartbeat(heartbeat)))) {
-        s.heartbeats += 1; s.lastHeartbeatAt = now; messagesAtHeartbeat = s.messages;
-      }
+    if (beat) {
+      const heartbeat = heartbeatAfter([]);
+      if (!(await attempt('putHeartbeat', undefined, () => store.putHeartbeat(heartbeat)))) beaten();
     }
   }
 
