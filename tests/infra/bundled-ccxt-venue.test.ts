@@ -8,15 +8,19 @@ import { esbuildOptions, REPO_ROOT } from '../../lib/bundle-options.js';
 import { FakeBinance } from '../support/fake-binance.js';
 
 type VenueModule = typeof import('../../shared/adapters/ccxt-exchange.js');
+type BackfillModule = typeof import('../../shared/adapters/ccxt-backfill.js');
 
 let dir: string;
 let venue: VenueModule;
+let backfill: BackfillModule;
 let fake: FakeBinance;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-ccxt-bundle-'));
   await build(esbuildOptions(path.join(REPO_ROOT, 'shared', 'adapters', 'ccxt-exchange.ts'), dir));
   venue = (await import(pathToFileURL(path.join(dir, 'index.mjs')).href)) as VenueModule;
+  await build(esbuildOptions(path.join(REPO_ROOT, 'shared', 'adapters', 'ccxt-backfill.ts'), path.join(dir, 'backfill')));
+  backfill = (await import(pathToFileURL(path.join(dir, 'backfill', 'index.mjs')).href)) as BackfillModule;
   fake = await FakeBinance.start({ apiKey: 'k', secret: 's', balances: { USDT: '1000', BTC: '0' } });
 }, 60_000);
 
@@ -54,5 +58,14 @@ describe('the ccxt venue as bundled for Lambda (with the stand-ins of lib/bundle
     expect(await exchange.fetchOpenOrders('BTC/USDT')).toEqual([]);
     const balances = await exchange.fetchBalances();
     expect(Number(balances.BTC?.total)).toBeGreaterThan(0);
+  });
+
+  it('fetches closed candles over REST as signal does in degraded mode', async () => {
+    const t0 = Date.UTC(2024, 0, 1);
+    const row = (i: number) => ({ openTime: t0 + i * 60_000, open: '100', high: '101', low: '99', close: String(100 + i), volume: '2' });
+    fake.addKlines('BTCUSDT', '1m', [0, 1, 2].map(row));
+    const fetcher = backfill.ccxtCandleFetcherFor({ restOrigin: fake.origin, rateLimit: false })('binance');
+    const candles = await fetcher.fetchClosedCandles('BTC/USDT', '1m', t0, t0 + 3 * 60_000);
+    expect(candles.map((c) => [c.openTime, c.close])).toEqual([[t0, 100], [t0 + 60_000, 101], [t0 + 120_000, 102]]);
   });
 });
