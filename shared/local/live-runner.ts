@@ -23,6 +23,7 @@ import { LocalScheduler } from './local-scheduler.js';
 import { SendWatch } from './send-watch.js';
 import { SqsEventSource } from './sqs-event-source.js';
 import { summarize, type EmbeddedSummary } from './summary.js';
+import type { MarketStream } from '../services/stream-market.js';
 
 /** What to trade, where the state lives and how the session is stopped. */
 export interface LiveOptions {
@@ -106,7 +107,28 @@ async function session(opts: LiveOptions, stack: LocalStack, clock: Clock): Prom
   const { stream } = await liveMarketStream({ ...opts, clock, store: deps.market, symbols, timeframe, onError: report });
   await writeRunning(stack.dir, { pid: process.pid, startedAt: from, exchange: opts.exchange, symbols, env: stack.env });
   await stream.start();
+  try {
+    return await trade(opts, stack, clock, deps, watch, stream, { from, wallStart, report, resumed: ledger !== undefined, loaded, symbols, timeframe });
+  } catch (error) {
+    await stream.stop().catch(() => undefined); // the websockets would keep the process alive
+    throw error;
+  }
+}
 
+interface Session {
+  readonly from: number;
+  readonly wallStart: number;
+  readonly report: (error: unknown, context: Record<string, unknown>) => void;
+  readonly resumed: boolean;
+  readonly loaded: Awaited<ReturnType<typeof settlePolicy>>;
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+}
+
+async function trade(
+  opts: LiveOptions, stack: LocalStack, clock: Clock, deps: Deps, watch: SendWatch<QueueId>, stream: MarketStream, s: Session,
+): Promise<LiveSummary> {
+  const { from, wallStart, report, loaded, symbols, timeframe } = s;
   const fns = await loadHandlers(deps);
   const counts = { intents: 0, maxDrawdownPct: 0 };
   const scheduler = new LocalScheduler({ startAt: clock.now() });
@@ -142,7 +164,7 @@ async function session(opts: LiveOptions, stack: LocalStack, clock: Clock): Prom
   };
   const redelivered = (await redeliverLostOrders(deps, clock.now())).length;
   opts.onEvent?.({
-    type: 'started', stateDir: stack.dir, resumed: ledger !== undefined, policyVersion: loaded.version, policyWritten: loaded.written,
+    type: 'started', stateDir: stack.dir, resumed: s.resumed, policyVersion: loaded.version, policyWritten: loaded.written,
     symbols, timeframe, dynamoEndpoint: stack.emulators.dynamoEndpoint, at: clock.now(), redelivered,
   });
 
@@ -178,7 +200,7 @@ async function session(opts: LiveOptions, stack: LocalStack, clock: Clock): Prom
   });
   sqs.destroy();
   return {
-    ...summary, stateDir: stack.dir, exchange: opts.exchange, resumed: ledger !== undefined,
+    ...summary, stateDir: stack.dir, exchange: opts.exchange, resumed: s.resumed,
     session: { intents: counts.intents, decisions: consumers[0]!.stats().records, orders: consumers[1]!.stats().records, candlesStored: stream.stats().candlesWritten },
   };
 }
