@@ -2,7 +2,6 @@ import { roiEntry } from '../domain/exits.js';
 import type { Ledger } from '../domain/ledger.js';
 import { utcDayStart, utcWeekStart } from '../domain/periods.js';
 import type { Policy } from '../domain/policy.js';
-import { nextLockChange } from '../domain/protections.js';
 
 /**
  * The float64 screens of the backtest's hot path. Money stays decimal: every fill, reservation, limit check,
@@ -172,12 +171,4 @@ export function lossTripNear(view: LedgerView, equity: number, policy: Policy, n
 function lossPct(m: NonNullable<LedgerView['day']>, equity: number, basis: 'start' | 'peak'): number {
   const ref = basis === 'start' ? m.startEquity : Math.max(m.peakEquity, equity);
   return ref > 0 ? ((equity - ref) / ref) * 100 : 0;
-}
-
-/**
- * The first time after `now` at which upkeepAt's deriveLocks / withLocks could change the stored locks with
- * no new trade (see nextLockChange); Infinity when there is none.
- */
-export function lockEventAt(ledger: Ledger, policy: Policy, now: number): number {
-  return nextLockChange(ledger.trades ?? [], ledger.locks ?? [], policy, now);
 }
