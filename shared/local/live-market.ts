@@ -8,7 +8,8 @@ import {
 } from '../adapters/ccxt-market-source.js';
 import type { Timeframe } from '../domain/candle.js';
 import { StratusError } from '../domain/errors.js';
-import type { LoadedPolicy } from '../domain/policy.js';
+import type { LoadedPolicy, Policy } from '../domain/policy.js';
+import { getStrategy } from '../domain/strategy.js';
 import type { Clock, MarketDataStore } from '../ports.js';
 import type { Deps } from '../runtime/deps.js';
 import { createMarketStream, type MarketStream } from '../services/stream-market.js';
@@ -51,6 +52,11 @@ export async function settlePolicy(deps: Pick<Deps, 'policies'>, request: Policy
   return { ...loaded, written };
 }
 
+/** The most closed candles any enabled strategy of the policy needs before it can signal. */
+export function warmupOf(policy: Pick<Policy, 'strategies'>): number {
+  return Math.max(0, ...policy.strategies.filter((s) => s.enabled).map((s) => getStrategy(s.name).requiredCandles(s.params)));
+}
+
 /** deps.exchangeFor that never hands out the LIVE venue (the one that would sign and send orders). */
 export function paperOnly(exchangeFor: Deps['exchangeFor']): Deps['exchangeFor'] {
   return (policy, mode = policy.mode) => {
@@ -68,6 +74,8 @@ export interface LiveMarketOptions {
   readonly store: MarketDataStore;
   readonly symbols: readonly string[];
   readonly timeframe: Timeframe;
+  /** Candles fetched back from now for a symbol with none stored: at least every enabled strategy's warm-up. */
+  readonly warmup: number;
   readonly onError: (error: unknown, context: Record<string, unknown>) => void;
 }
 
@@ -83,7 +91,7 @@ export async function liveMarketStream(o: LiveMarketOptions): Promise<{ stream: 
   });
   const stream = createMarketStream({
     source, store: o.store, clock: o.clock, timeframe: o.timeframe, symbols: o.symbols, heartbeatEveryMs: 5_000, realTime: true,
-    backfill: { fetcher: new CcxtCandleFetcher(exchange) },
+    backfill: { fetcher: new CcxtCandleFetcher(exchange), initialCandles: Math.max(1_000, o.warmup) },
     onError: (error, context) => o.onError(error, context),
   });
   resync = (symbols) => { void stream.resync(symbols).catch((error: unknown) => o.onError(error, { op: 'resync' })); };

@@ -16,7 +16,7 @@ import { ENV, QUEUES, SCHEDULES, type ScheduledInvocation } from '../resources.j
 import type { Deps } from '../runtime/deps.js';
 import { systemClock } from '../runtime/system-clock.js';
 import { loadHandlers } from './embedded.js';
-import { liveMarketStream, paperOnly, settlePolicy, type LiveMarketOptions } from './live-market.js';
+import { liveMarketStream, paperOnly, settlePolicy, warmupOf, type LiveMarketOptions } from './live-market.js';
 import { redeliverLostOrders } from './live-recovery.js';
 import { applyEnv, findRunning, LocalStateError, removeRunning, startLocalStack, writeRunning, type LocalStack } from './live-state.js';
 import { LocalScheduler } from './local-scheduler.js';
@@ -104,7 +104,7 @@ async function session(opts: LiveOptions, stack: LocalStack, clock: Clock): Prom
   const loaded = await settlePolicy(deps, opts, from);
   const symbols = [...new Set([...loaded.policy.symbols, ...Object.keys(ledger?.positions ?? {})])];
   const timeframe = loaded.policy.timeframe as Timeframe;
-  const { stream } = await liveMarketStream({ ...opts, clock, store: deps.market, symbols, timeframe, onError: report });
+  const { stream } = await liveMarketStream({ ...opts, clock, store: deps.market, symbols, timeframe, warmup: warmupOf(loaded.policy), onError: report });
   await writeRunning(stack.dir, { pid: process.pid, startedAt: from, exchange: opts.exchange, symbols, env: stack.env });
   await stream.start();
   try {

@@ -6,7 +6,7 @@ import { newLedger, type Ledger } from '../../../shared/domain/ledger.js';
 import { dec } from '../../../shared/domain/money.js';
 import type { Policy } from '../../../shared/domain/policy.js';
 import type { Exchange } from '../../../shared/ports.js';
-import { LIVE_DEFAULT_SYMBOLS, PaperOnlyError, paperOnly, settlePolicy } from '../../../shared/local/live-market.js';
+import { LIVE_DEFAULT_SYMBOLS, PaperOnlyError, paperOnly, settlePolicy, warmupOf } from '../../../shared/local/live-market.js';
 
 const T = Date.UTC(2026, 0, 5, 10, 0);
 const clock = { now: () => T };
@@ -27,6 +27,14 @@ describe('stratus start --live: the policy it runs under', () => {
     const policies = new MemoryPolicyStore({ clock, validation: { exchangeKeysConfigured: true } });
     await expect(settlePolicy({ policies }, { policy: { mode: 'LIVE', liveTradingConfirmed: true }, symbols: ['BTC/USDT'] }, T))
       .rejects.toThrow(/paper-trades on live data only: the policy in force has mode LIVE/);
+  });
+
+  it('backfills at least the warm-up of every enabled strategy (disabled ones do not count)', () => {
+    const strategies = [
+      { name: 'sma-cross', enabled: true, params: { fast: 2, slow: 4 } }, { name: 'momentum', enabled: false, params: { lookback: 300 } },
+    ] as Policy['strategies'];
+    expect(warmupOf({ strategies })).toBe(5);
+    expect(warmupOf({ strategies: strategies.map((x) => ({ ...x, enabled: true })) })).toBe(301);
   });
 
   it('never hands out the LIVE venue, whatever the order or policy asks', () => {
