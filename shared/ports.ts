@@ -26,9 +26,18 @@ export interface Versioned<T> {
 }
 
 /** Closed candles, top of book and the stream heartbeat. */
+/** What a market batch may carry besides candles: the stream heartbeat and (single in-order writer only) latest books. */
+export interface MarketBatchExtras {
+  readonly heartbeat?: Heartbeat;
+  readonly books?: readonly TopOfBook[];
+}
+
 export interface MarketDataStore {
-  /** Idempotent on (symbol, timeframe, openTime). A heartbeat given is written with them (DynamoDB: in the same BatchWriteItem). */
-  putCandles(candles: readonly Candle[], heartbeat?: Heartbeat): Promise<void>;
+  /**
+   * Idempotent on (symbol, timeframe, openTime). A heartbeat and books given are written with them (DynamoDB: in the same
+   * BatchWriteItem); such books are not conditional, so only a single writer that sends quotes in time order may pass them.
+   */
+  putCandles(candles: readonly Candle[], with_?: MarketBatchExtras): Promise<void>;
   /** The newest `count` candles that had closed at `now`, oldest first. */
   getRecentClosedCandles(symbol: string, timeframe: Timeframe, now: number, count: number): Promise<Candle[]>;
   putTopOfBook(book: TopOfBook): Promise<void>;

@@ -4,7 +4,7 @@
  */
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { timeframeMs, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';
-import type { MarketDataStore } from '../ports.js';
+import type { MarketBatchExtras, MarketDataStore } from '../ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
   bookFromItem, bookToItem, candleFromItem, candleToItem, heartbeatFromItem, heartbeatToItem, keys, pad13, type Item,
@@ -51,14 +51,15 @@ export class DynamoMarketStore implements MarketDataStore {
     this.#batchRetry = props.batchRetry ?? {};
   }
 
-  /** Idempotent on (symbol, timeframe, openTime); a repeated key in one call keeps the last candle. A heartbeat rides in the last batch. */
-  async putCandles(candles: readonly Candle[], heartbeat?: Heartbeat): Promise<void> {
+  /** Idempotent on (symbol, timeframe, openTime); a repeated key in one call keeps the last candle. Books (unconditional) and a heartbeat ride along. */
+  async putCandles(candles: readonly Candle[], with_: MarketBatchExtras = {}): Promise<void> {
     const byKey = new Map<string, Item>();
     for (const c of candles) {
       const item = candleToItem(c);
       byKey.set(`${String(item['pk'])}|${String(item['sk'])}`, item);
     }
-    if (heartbeat) byKey.set('heartbeat', heartbeatToItem(heartbeat));
+    for (const book of with_.books ?? []) byKey.set(`book|${book.symbol}`, bookToItem(book));
+    if (with_.heartbeat) byKey.set('heartbeat', heartbeatToItem(with_.heartbeat));
     const requests = [...byKey.values()].map((Item) => ({ PutRequest: { Item } }));
     for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
       await writeBatchFully(async (chunk) => {

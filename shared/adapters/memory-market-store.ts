@@ -4,7 +4,7 @@
  * so a backtest's getRecentClosedCandles is a binary search, not a scan.
  */
 import { timeframeMs, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';
-import type { MarketDataStore } from '../ports.js';
+import type { MarketBatchExtras, MarketDataStore } from '../ports.js';
 import {
   bookFromItem, bookToItem, candleFromItem, candleToItem, heartbeatFromItem, heartbeatToItem, keys, type Item,
 } from './codec.js';
@@ -32,10 +32,11 @@ export class MemoryMarketStore implements MarketDataStore {
   }
 
   /** Idempotent on (symbol, timeframe, openTime); a repeated key keeps the last candle. */
-  async putCandles(candles: readonly Candle[], heartbeat?: Heartbeat): Promise<void> {
+  async putCandles(candles: readonly Candle[], with_: MarketBatchExtras = {}): Promise<void> {
     const checked = candles.map((c) => ({ pk: String(candleToItem(c)['pk']), candle: copyCandle(c) }));
     for (const { pk, candle } of checked) this.#store(pk, candle.openTime, { candle });
-    if (heartbeat) await this.putHeartbeat(heartbeat);
+    for (const book of with_.books ?? []) await this.putTopOfBook(book);
+    if (with_.heartbeat) await this.putHeartbeat(with_.heartbeat);
   }
 
   /** Candles with openTime + timeframe <= now, newest `count` of them, returned oldest first. */

@@ -109,10 +109,14 @@ export function createMarketStream(options: MarketStreamOptions): MarketStream {
 
   async function flush(allBooks: boolean, force = false): Promise<void> {
     const now = clock.now();
+    // A writeOnTick stream (the one writer, quotes in time order) sends books, candles and the due heartbeat in one BatchWriteItem.
+    const batched = options.writeOnTick === true && unsaved.length > 0;
+    const books: TopOfBook[] = [];
     for (const [symbol, book] of pendingBooks) {
       if (!allBooks && book.time - (lastBookWrite.get(symbol) ?? -Infinity) < bookEveryMs) continue;
       pendingBooks.delete(symbol);
-      if (!(await attempt('putTopOfBook', symbol, () => store.putTopOfBook(book)))) { s.booksWritten += 1; lastBookWrite.set(symbol, book.time); }
+      if (batched) books.push(book);
+      else if (!(await attempt('putTopOfBook', symbol, () => store.putTopOfBook(book)))) { s.booksWritten += 1; lastBookWrite.set(symbol, book.time); }
     }
     const due = s.lastHeartbeatAt === undefined || now - s.lastHeartbeatAt >= heartbeatEveryMs;
     // stop() (force) of a writeOnTick stream writes its last heartbeat even when its tick already covered every message.
@@ -126,14 +130,17 @@ export function createMarketStream(options: MarketStreamOptions): MarketStream {
     if (unsaved.length > 0) {
       const batch = unsaved;
       unsaved = [];
-      // A writeOnTick stream sends the due heartbeat in the candles' BatchWriteItem: one request per tick.
-      const heartbeat = beat && options.writeOnTick ? heartbeatAfter(batch) : undefined;
-      const error = await attempt('putCandles', undefined, () => store.putCandles(batch, heartbeat));
+      const heartbeat = batched && beat ? heartbeatAfter(batch) : undefined;
+      const error = await attempt('putCandles', undefined, () => store.putCandles(batch, { ...(heartbeat ? { heartbeat } : {}), ...(books.length ? { books } : {}) }));
       if (!error) {
         s.candlesWritten += batch.length;
         for (const c of batch) lastWritten.set(c.symbol, Math.max(c.openTime, lastWritten.get(c.symbol) ?? -Infinity));
+        for (const b of books) { s.booksWritten += 1; lastBookWrite.set(b.symbol, b.time); }
         if (heartbeat) beaten();
-      } else if (!(error instanceof StratusError && !error.retryable)) unsaved = batch.concat(unsaved).slice(-MAX_UNSAVED);
+      } else {
+        for (const b of books) if (!pendingBooks.has(b.symbol)) pendingBooks.set(b.symbol, b);
+        if (!(error instanceof StratusError && !error.retryable)) unsaved = batch.concat(unsaved).slice(-MAX_UNSAVED);
+      }
     }
     if (beat) {
       const heartbeat = heartbeatAfter([]);

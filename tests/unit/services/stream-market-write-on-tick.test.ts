@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryMarketStore } from '../../../shared/adapters/memory-market-store.js';
 import { ReplayMarketSource } from '../../../shared/adapters/replay-market-source.js';
 import type { Candle, Heartbeat, TopOfBook } from '../../../shared/domain/candle.js';
+import type { MarketBatchExtras } from '../../../shared/ports.js';
 import { HEARTBEAT_SOURCE } from '../../../shared/resources.js';
 import { createMarketStream } from '../../../shared/services/stream-market.js';
 
@@ -18,17 +19,18 @@ function series(symbol: string, count: number, base: number): Candle[] {
 /** A memory store that records each write call. */
 class CountingStore extends MemoryMarketStore {
   readonly calls: string[] = [];
-  override async putCandles(candles: readonly Candle[], heartbeat?: Heartbeat) {
-    this.calls.push(`candles:${candles.length}${heartbeat ? '+heartbeat' : ''}`);
+  override async putCandles(candles: readonly Candle[], with_: MarketBatchExtras = {}) {
+    this.calls.push(`candles:${candles.length}+books:${with_.books?.length ?? 0}${with_.heartbeat ? '+heartbeat' : ''}`);
     await super.putCandles(candles);
-    if (heartbeat) await super.putHeartbeat(heartbeat);
+    for (const b of with_.books ?? []) await super.putTopOfBook(b);
+    if (with_.heartbeat) await super.putHeartbeat(with_.heartbeat);
   }
   override async putTopOfBook(book: TopOfBook) { this.calls.push(`book:${book.symbol}`); return super.putTopOfBook(book); }
   override async putHeartbeat(heartbeat: Heartbeat) { this.calls.push('heartbeat'); return super.putHeartbeat(heartbeat); }
 }
 
 describe('market stream with writeOnTick (the embedded replay)', () => {
-  it('writes a pumped minute\'s candles of every symbol and the heartbeat in one putCandles call on tick, and its books', async () => {
+  it('writes a pumped minute\'s candles and books of every symbol and the heartbeat in one putCandles call on tick', async () => {
     const source = new ReplayMarketSource(Object.fromEntries(SYMBOLS.map((s, i) => [s, series(s, 4, 100 * (i + 1))])));
     const store = new CountingStore();
     const clock = { t: T0, now() { return this.t; } };
@@ -38,8 +40,7 @@ describe('market stream with writeOnTick (the embedded replay)', () => {
     await source.pumpUntil(clock.t);
     expect(store.calls).toEqual([]); // buffered until the tick
     await stream.tick();
-    expect(store.calls.filter((c) => !c.startsWith('book'))).toEqual(['candles:6+heartbeat']);
-    expect(store.calls.filter((c) => c.startsWith('book')).sort()).toEqual(SYMBOLS.map((s) => `book:${s}`));
+    expect(store.calls).toEqual(['candles:6+books:3+heartbeat']);
     for (const s of SYMBOLS) expect((await store.getRecentClosedCandles(s, '1m', clock.t, 10)).map((c) => c.openTime)).toEqual([T0, T0 + M]);
     const heartbeat = await store.getHeartbeat(HEARTBEAT_SOURCE);
     expect(heartbeat?.lastCandle).toEqual(Object.fromEntries(SYMBOLS.map((s) => [s, T0 + M])));
