@@ -12,7 +12,8 @@ try {
   const files = process.argv.slice(2);
   const strategies = await loadStrategyFiles(files);
   const declared = strategies.map((s, i) => ({
-    name: s.name, source: path.relative(REPO_ROOT, files[i]!).split(path.sep).join('/'), params: paramInfo(s.paramsSchema),
+    // Descriptions stay out: the declarations travel in the 4 KB Lambda environment and validation needs none.
+    name: s.name, source: path.relative(REPO_ROOT, files[i]!).split(path.sep).join('/'), params: paramInfo(s.paramsSchema).map(({ description: _, ...p }) => p),
   }));
   process.stdout.write(JSON.stringify(declared));
 } catch (error) {

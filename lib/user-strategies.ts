@@ -28,6 +28,9 @@ export interface UserStrategies {
 
 const DESCRIBE = path.join(REPO_ROOT, 'lib', 'user-strategies-describe.ts');
 
+/** Room the declarations may take in a function's environment (Lambda allows 4 KB for all variables together). */
+const MAX_DECLARATION_BYTES = 2048;
+
 /** The module files `spec` names (folders listed as strategy-loader lists them), relative to `cwd`; throws on none. */
 export function userStrategyFiles(spec: string, cwd = process.cwd()): string[] {
   const files = spec.split(',').map((s) => s.trim()).filter(Boolean).flatMap((s) => {
@@ -79,5 +82,9 @@ export function userStrategies(spec: unknown): UserStrategies | undefined {
   if (typeof spec !== 'string') throw new Error(`context ${STRATEGIES_CONTEXT} must be a folder or a comma list of strategy modules`);
   const files = userStrategyFiles(spec);
   const declared = describe(files);
-  return { files, declared, environment: { [USER_STRATEGIES_ENV]: JSON.stringify(declared) }, signalEntry: writeSignalEntry(files, declared) };
+  const json = JSON.stringify(declared);
+  if (json.length > MAX_DECLARATION_BYTES) {
+    throw new Error(`context ${STRATEGIES_CONTEXT}: the ${declared.length} strategies' declarations take ${json.length} bytes of the functions' 4 KB environment; at most ${MAX_DECLARATION_BYTES} (fewer strategies or params)`);
+  }
+  return { files, declared, environment: { [USER_STRATEGIES_ENV]: json }, signalEntry: writeSignalEntry(files, declared) };
 }

@@ -43,8 +43,8 @@ describe('cdk synth -c strategies=…', () => {
   it('declares it (name, source, params) to every pipeline function and to the market stream', () => {
     const declared = [{
       name: 'breakout', source: FIXTURE, params: [
-        { name: 'entryLookback', integer: true, default: 20, min: 2, max: 500, description: 'closes whose high a breakout must beat' },
-        { name: 'exitLookback', integer: true, default: 10, min: 2, max: 500, description: 'closes whose low a breakdown must undercut' },
+        { name: 'entryLookback', integer: true, default: 20, min: 2, max: 500 },
+        { name: 'exitLookback', integer: true, default: 10, min: 2, max: 500 },
       ],
     }];
     for (const f of functions.filter((x) => x.service !== 'alert-notifier')) expect(JSON.parse(f.env[USER_STRATEGIES_ENV]!), f.service).toEqual(declared);
