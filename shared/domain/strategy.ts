@@ -86,7 +86,7 @@ const REGISTRY = new Map<string, RegisteredStrategy>(BUILT_IN.map((s) => [s.name
  */
 export function registerStrategy(strategy: Strategy, source: string): void {
   const held = REGISTRY.get(strategy.name);
-  if (held && held.source !== source) {
+  if (held && (held.source !== source || source === 'built-in')) {
     const by = held.source === 'built-in' ? 'a built-in strategy' : `the strategy in ${held.source}`;
     throw new StrategyModuleError('STRATEGY_NAME_TAKEN', `${source}: strategy name "${strategy.name}" is already taken by ${by}; rename it`);
   }

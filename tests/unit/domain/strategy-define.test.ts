@@ -73,6 +73,8 @@ describe('the registry', () => {
     registerStrategy(spy, '/strategies/spy.ts');
     expect(() => registerStrategy(spy, '/elsewhere/spy.ts')).toThrow('/elsewhere/spy.ts: strategy name "spy" is already taken by the strategy in /strategies/spy.ts; rename it');
     expect(() => registerStrategy({ ...spy, name: 'sma-cross' }, '/x.ts')).toThrow(expect.objectContaining({ code: 'STRATEGY_NAME_TAKEN' }));
+    expect(() => registerStrategy({ ...spy, name: 'sma-cross' }, 'built-in')).toThrow(expect.objectContaining({ code: 'STRATEGY_NAME_TAKEN' }));
+    expect(getStrategy('sma-cross')).toBe(smaCross);
     expect(registeredStrategies().map((r) => r.source)).toEqual(['built-in', 'built-in', 'built-in', '/strategies/spy.ts']);
   });
 
