@@ -3,10 +3,12 @@
  * `runEmbedded` replay of the shipped data (dynalite + fauxqs in-process, the deployed handlers).
  *
  * How to run (from the repository root):
- *   npx tsx bench/embedded.ts [--from 2021-05-19T00:00:00Z] [--to 2021-05-19T06:00:00Z] [--symbols BTC/USDT,ETH/USDT,SOL/USDT]
+ *   npx tsx bench/embedded.ts [--from 2021-05-19T00:00:00Z] [--to 2021-05-19T06:00:00Z] [--symbols BTC/USDT,ETH/USDT,SOL/USDT] [--json summary.json]
+ * (no warm-up candles, as runEmbedded is given the window only; TRACE=N:K prints requests N+1..N+K in order)
  * CPU profile: node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/embedded.ts ...
  * Figures are printed, never asserted.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -15,7 +17,7 @@ import { readCandleDir, replayDataDir } from '../shared/local/candle-files.js';
 import { runEmbedded } from '../shared/local/embedded.js';
 
 const { values } = parseArgs({
-  options: { from: { type: 'string', default: '2021-05-19T00:00:00Z' }, to: { type: 'string', default: '2021-05-19T06:00:00Z' }, symbols: { type: 'string', default: 'BTC/USDT,ETH/USDT,SOL/USDT' } },
+  options: { from: { type: 'string', default: '2021-05-19T00:00:00Z' }, to: { type: 'string', default: '2021-05-19T06:00:00Z' }, symbols: { type: 'string', default: 'BTC/USDT,ETH/USDT,SOL/USDT' }, json: { type: 'string' } },
 });
 const symbols = values.symbols!.split(',');
 const from = Date.parse(values.from!);
@@ -47,6 +49,7 @@ const t0 = performance.now();
 const summary = await runEmbedded({ candles, policy: { symbols } });
 const wall = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
+if (values.json) writeFileSync(values.json, `${JSON.stringify(summary, null, 2)}\n`);
 const total = [...counts.values()].reduce((a, b) => a + b, 0);
 const minutes = (to - from) / 60_000;
 console.log(`replay ${summary.candlesReplayed} candles in ${wall.toFixed(1)} s (${(summary.candlesReplayed / wall).toFixed(0)} candles/s), CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
