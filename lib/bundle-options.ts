@@ -51,7 +51,8 @@ export const BUNDLE_SETTINGS = { format: 'esm', target: 'node24', platform: 'nod
 
 /**
  * esbuild options for one function: `index.mjs` in `outdir`, with code behind an `import()` (ccxt, for the
- * exchange path) split into chunks that load only when that path runs. Source maps only when asked.
+ * exchange path) split into chunks that load only when that path runs. Source maps only when asked. They hold a
+ * plugin (lib/bundle-stand-ins.ts): run them with esbuild's async `build`, or `bundleSync` (lib/bundle-build.ts).
  */
 export function esbuildOptions(entry: string, outdir: string, opts: { sourceMap?: boolean } = {}) {
   return {
