@@ -14,7 +14,7 @@ import { fillPending } from './fills.js';
 import { withHighWaterMarks } from '../domain/exits.js';
 import { lockEventAt } from './lock-events.js';
 import { equityOf, exitMaybe, ledgerView, lossTripNear, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
-import { count, newSimState, withPaperFees, type SimState } from './sim-state.js';
+import { count, newSimState, SeriesPrefix, withPaperFees, type SimState } from './sim-state.js';
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
 import { refreshLocks, upkeepAt } from './upkeep.js';
 
@@ -51,7 +51,11 @@ export function runBacktest(input: BacktestInput): BacktestRun {
   const totalSteps = countSteps(series);
   const first = nextClose(series, new Int32Array(n), tfMs);
   const state = newSimState(policy, symbols, Number.isFinite(first) ? first - tfMs : 0);
-  const seen = symbols.map((s) => state.seen.get(s)!);
+  const seen = symbols.map((s, i) => {
+    const history = new SeriesPrefix(series[i]!);
+    state.seen.set(s, history);
+    return history;
+  });
   const screens = symbols.map((s) => screensFor(s, input, scope));
   const cursor = new Int32Array(n);
   const price = new Float64Array(n).fill(Number.NaN);
@@ -94,7 +98,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       const i = group[k]!;
       const c = series[i]![cursor[i]!]!;
       if (state.pending.length) fillPending(state, c, markets[i]!, policy, input.policyHash, exact);
-      seen[i]!.push(c);
+      seen[i]!.advance(c);
       for (const s of screens[i]!) s.screen?.push(c.close);
       cursor[i]! += 1;
     }
@@ -124,7 +128,8 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       sync();
     } else if (need === Upkeep.Full) {
       marks = decimalMarks();
-      upkeepAt(state, marks, policy, now, noLossTrip);
+      const locksCurrent = !exact && now < lockAt && state.ledger.trades === lockInputs[0] && state.ledger.locks === lockInputs[1];
+      upkeepAt(state, marks, policy, now, { noLossTrip, locksCurrent });
       sync();
     }
     if (locksDue) { refreshLocks(state, policy, now); sync(); }
@@ -135,7 +140,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     for (let k = 0; k < g; k++) {
       const i = group[k]!;
       const symbol = symbols[i]!;
-      const last = seen[i]![seen[i]!.length - 1]!;
+      const last = seen[i]!.at(-1)!;
       const gate = exact ? undefined : gateFor(view, i, last.close, now, policy.exits, screens[i]!);
       if (gate === null) continue;
       const s = { symbol, last, policy, policyHash: input.policyHash };

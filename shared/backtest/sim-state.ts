@@ -23,6 +23,41 @@ export interface OpenLeg {
   readonly fees: Decimal;
 }
 
+/** The closed candles of one symbol seen so far, oldest first: what the strategies and sizing read of them. */
+export type CandleHistory = Pick<readonly Candle[], 'length' | 'at' | 'slice'>;
+
+/**
+ * The first `length` candles of a series, as the engine advances through it: a history without copying every
+ * candle into an array of its own (the series is the candles already in memory).
+ */
+export class SeriesPrefix implements CandleHistory {
+  #length = 0;
+
+  constructor(private readonly series: readonly Candle[]) {}
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Takes the series' next candle into the history; it must be that candle. */
+  advance(candle: Candle): void {
+    if (this.series[this.#length] !== candle) throw new RangeError('SeriesPrefix.advance: not the series\' next candle');
+    this.#length += 1;
+  }
+
+  at(index: number): Candle | undefined {
+    const i = index < 0 ? this.#length + index : index;
+    return i >= 0 && i < this.#length ? this.series[i] : undefined;
+  }
+
+  slice(start?: number, end?: number): Candle[] {
+    const n = this.#length;
+    const from = start === undefined ? 0 : start < 0 ? Math.max(0, n + start) : Math.min(start, n);
+    const to = end === undefined ? n : end < 0 ? Math.max(0, n + end) : Math.min(end, n);
+    return this.series.slice(from, Math.max(from, to));
+  }
+}
+
 /** Everything the engine carries between time steps: the in-memory stand-in for the state table. */
 export interface SimState {
   ledger: Ledger;
@@ -33,7 +68,7 @@ export interface SimState {
   readonly rejections: Record<string, number>;
   readonly unfilled: Record<string, number>;
   /** Closed candles seen so far per symbol (the strategy's whole view of the past). */
-  readonly seen: Map<string, Candle[]>;
+  readonly seen: Map<string, CandleHistory>;
 }
 
 /** A fresh state: the policy's starting cash, kill switch ARMED (no item), nothing pending or seen. */

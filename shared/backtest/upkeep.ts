@@ -12,16 +12,19 @@ import { count, type SimState } from './sim-state.js';
  * The metrics cycle at `now`, as measure-portfolio runs it: roll the loss-limit periods, raise peak equity
  * and high-water marks, refresh protection locks; then, unless TRIPPED, trip the kill switch on its first
  * automatic trigger and cancel pending entries (cancelOpenEntriesOnTrip). Returns equity at the marks.
- * `noLossTrip(ledger, now)` — the engine's float screen (screens.ts lossTripNear) on the upkept ledger — true when no
- * loss-limit or drawdown trigger can fire: the triggers then run without those three (they could not fire
- * first), so their 40-digit divisions are skipped; the consecutive-loss and error triggers run as always.
+ * The engine's screens may skip work that cannot change the outcome: `noLossTrip(ledger, now)` (screens.ts
+ * lossTripNear on the upkept ledger) true when no loss-limit or drawdown trigger can fire — the triggers then run
+ * without those three (they could not fire first), skipping their 40-digit divisions; `locksCurrent` true when
+ * the lock step would leave the ledger as it is (the journal and locks unchanged since it last ran, before the
+ * next lock event of lock-events.ts).
  */
 export function upkeepAt(
-  state: SimState, marks: Readonly<Record<string, Decimal>>, policy: Policy, now: number, noLossTrip?: (ledger: Ledger, now: number) => boolean,
+  state: SimState, marks: Readonly<Record<string, Decimal>>, policy: Policy, now: number, screens: UpkeepScreens = {},
 ): Decimal {
+  const { noLossTrip, locksCurrent = false } = screens;
   const equity = valuation(state.ledger, marks).equity;
   const marked = withHighWaterMarks(withPeak(rollPeriods(state.ledger, equity, now), equity, now), marks, now);
-  state.ledger = withLocks(marked, deriveLocks(marked, policy, now), now);
+  state.ledger = locksCurrent ? marked : withLocks(marked, deriveLocks(marked, policy, now), now);
   if (effectiveStatus(state.killSwitch, now) === 'TRIPPED') return equity;
   // The marks above change no cash or position, so the equity is the same; the drawdown is read only with its trigger on.
   const quiet = noLossTrip?.(state.ledger, now) === true;
@@ -48,6 +51,12 @@ export function upkeepAt(
  */
 export function refreshLocks(state: SimState, policy: Policy, now: number): void {
   state.ledger = withLocks(state.ledger, deriveLocks(state.ledger, policy, now), now);
+}
+
+/** What the engine's screens proved for one upkeepAt call (see there). */
+export interface UpkeepScreens {
+  readonly noLossTrip?: (ledger: Ledger, now: number) => boolean;
+  readonly locksCurrent?: boolean;
 }
 
 /** The policy's kill-switch settings with the daily, weekly and drawdown triggers off, built once per policy. */

@@ -78,7 +78,8 @@ function fillIdSet(ids: readonly string[]): Set<string> {
 
 /** ids with key appended, newest MAX_APPLIED_FILL_IDS kept (key not in ids); a duplicate-free list's set moves on. */
 function withFillId(ids: readonly string[], key: string): string[] {
-  const next = [...ids, key].slice(-MAX_APPLIED_FILL_IDS);
+  const next = ids.slice(Math.max(0, ids.length + 1 - MAX_APPLIED_FILL_IDS));
+  next.push(key);
   const set = fillIdSets.get(ids);
   if (set && set.size === ids.length && ids.length <= MAX_APPLIED_FILL_IDS) {
     fillIdSets.delete(ids);

@@ -140,7 +140,9 @@ export function reserve(ledger: Ledger, reservation: Reservation): Ledger {
 
 /** `list` with `entry` appended, keeping the newest MAX_JOURNAL entries; never mutates `list`. */
 export function appendBounded<T>(list: readonly T[] | undefined, entry: T): T[] {
-  return [...(list ?? []), entry].slice(-MAX_JOURNAL);
+  const out = list === undefined ? [] : list.slice(Math.max(0, list.length + 1 - MAX_JOURNAL));
+  out.push(entry);
+  return out;
 }
 
 /** Drops an order's reservation (its order reached a terminal state); unknown ids leave the ledger as it is. */

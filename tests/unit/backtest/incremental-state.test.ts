@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { equityOf, ledgerView, lossTripNear, type LedgerView } from '../../../shared/backtest/screens.js';
+import { SeriesPrefix } from '../../../shared/backtest/sim-state.js';
+import type { Candle } from '../../../shared/domain/candle.js';
 import { withHighWaterMarks } from '../../../shared/domain/exits.js';
 import { killSwitchTrigger } from '../../../shared/domain/kill-switch-triggers.js';
 import { applyFill, newLedger, release, reserve, valuation, withPeak, type Ledger } from '../../../shared/domain/ledger.js';
@@ -129,5 +131,30 @@ describe('lossTripNear', () => {
     const rolled = ledgerView(rollPeriods(ledger, dec(10_000), T0), slotOf);
     expect(lossTripNear(rolled, 10_000, policy, T0)).toBe(false);
     expect(lossTripNear(rolled, 10_000, policy, T0 + 86_400_000)).toBe(true);
+  });
+});
+
+describe('SeriesPrefix', () => {
+  const series: Candle[] = Array.from({ length: 12 }, (_, i) => ({
+    symbol: 'BTC/USDT', timeframe: '1m', openTime: i * MIN, open: i, high: i, low: i, close: i, volume: i,
+  }));
+
+  it('reads as the array of the candles taken so far: length, at and slice with any bounds', () => {
+    const history = new SeriesPrefix(series);
+    const bounds = [undefined, -20, -13, -12, -5, -1, 0, 1, 3, 11, 12, 30];
+    for (let n = 0; n <= series.length; n++) {
+      const prefix = series.slice(0, n);
+      expect(history.length).toBe(n);
+      for (const i of bounds) if (i !== undefined) expect(history.at(i)).toBe(prefix.at(i));
+      for (const a of bounds) for (const b of bounds) expect(history.slice(a, b)).toEqual(prefix.slice(a, b));
+      if (n < series.length) history.advance(series[n]!);
+    }
+  });
+
+  it('refuses a candle that is not the series\' next one', () => {
+    const history = new SeriesPrefix(series);
+    history.advance(series[0]!);
+    expect(() => history.advance(series[2]!)).toThrow(RangeError);
+    expect(() => history.advance({ ...series[1]! })).toThrow(RangeError);
   });
 });
