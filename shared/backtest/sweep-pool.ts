@@ -29,13 +29,15 @@ export function poolSize(jobs: number, workers?: number): number {
 }
 
 /**
- * The worker entry next to this module. From TypeScript source (tsx, vitest) the worker loads it with tsx's ESM
- * loader (`--import tsx`); from compiled JavaScript it needs none.
+ * The worker entry next to this module. From TypeScript source (tsx, vitest, the CLI bundle) the worker loads it
+ * with tsx's ESM loader (`--import tsx`) on Node ≥ 22, and through a tsImport bootstrap on older Node (20), whose
+ * workers do not apply `--import` hooks to their entry; from compiled JavaScript it needs none.
  */
 function workerEntry(): { url: URL; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './sweep-pool-worker.ts' : './sweep-pool-worker.js', import.meta.url);
-  return { url, execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [] };
+  if (!fromSource) return { url: new URL('./sweep-pool-worker.js', import.meta.url), execArgv: [] };
+  if (Number(process.versions.node.split('.')[0]) < 22) return { url: new URL('./sweep-pool-worker-boot.mjs', import.meta.url), execArgv: [] };
+  return { url: new URL('./sweep-pool-worker.ts', import.meta.url), execArgv: ['--import', import.meta.resolve('tsx')] };
 }
 
 type Reply = { result: SweepResult; threadId: number } | { error: string };
