@@ -38,6 +38,7 @@ export const METRICS = {
   intentsEmitted: def('intentsEmitted', 'Count', ['signal'], 'Intents sent to signals.fifo by one signal run'),
   symbolsEvaluated: def('symbolsEvaluated', 'Count', ['signal'], 'Symbol/strategy pairs evaluated by one signal run (0: empty universe)'),
   symbolsSkipped: def('symbolsSkipped', 'Count', ['signal'], 'Symbol/strategy pairs skipped by one signal run (missing or stale candles)'),
+  intentsDropped: def('intentsDropped', 'Count', ['signal'], 'Entry intents over signals.maxIntentsPerCycle, not sent by one signal run'),
   riskExitsEmitted: def('riskExitsEmitted', 'Count', ['signal'], 'Risk exits (stop-loss, take-profit, ...) due in one signal run'),
   marketDataStale: def('marketDataStale', 'Count', ['signal'], '1 when the run found market data stale (entries suppressed)'),
   marketDataDegraded: def('marketDataDegraded', 'Count', ['signal'], '1 when the run read candles by REST (stream down)'),

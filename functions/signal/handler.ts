@@ -16,15 +16,16 @@ export function createSignalHandler(deps: SignalDeps) {
     emitMetric(M.intentsEmitted, cycle.intents.length);
     emitMetric(M.symbolsEvaluated, cycle.evaluated);
     emitMetric(M.symbolsSkipped, cycle.skipped.length);
+    emitMetric(M.intentsDropped, cycle.dropped.length);
     emitMetric(M.riskExitsEmitted, cycle.riskExits.length);
     emitMetric(M.marketDataStale, cycle.marketStale ? 1 : 0);
     emitMetric(M.marketDataDegraded, cycle.degraded ? 1 : 0);
     logger.info('signal cycle', {
       scheduledTime: invocation.scheduledTime, policyHash: cycle.policyHash, evaluated: cycle.evaluated, candleSource: cycle.candleSource,
       intents: cycle.intents.map((i) => ({ intentId: i.intentId, symbol: i.symbol, side: i.side, reason: i.reason })),
-      skipped: cycle.skipped,
+      skipped: cycle.skipped, dropped: cycle.dropped,
     });
-    return { intents: cycle.intents.length, evaluated: cycle.evaluated, skipped: cycle.skipped.length };
+    return { intents: cycle.intents.length, evaluated: cycle.evaluated, skipped: cycle.skipped.length, dropped: cycle.dropped.length };
   });
 }
 

@@ -29,7 +29,7 @@ function bounds(p: Policy): Bound[] {
     ['risk.maxOpenPositions', r.maxOpenPositions, undefined, MAX_SYMBOLS],
     ['risk.pyramiding.maxAdds', r.pyramiding.maxAdds, undefined, 20], ['risk.pyramiding.addStakeFraction', r.pyramiding.addStakeFraction, undefined, 2],
     ['pacing.maxTradesPerDay', t.maxTradesPerDay, undefined, 10_000], ['pacing.maxTradesPerHour', t.maxTradesPerHour, undefined, 1000],
-    ['pacing.maxNewPositionsPerHour', t.maxNewPositionsPerHour, undefined, 1000],
+    ['pacing.maxNewPositionsPerHour', t.maxNewPositionsPerHour, undefined, 1000], ['signals.maxIntentsPerCycle', p.signals.maxIntentsPerCycle, undefined, 10_000],
     ['pacing.minSecondsBetweenTrades', t.minSecondsBetweenTrades, undefined, DAY_S], ['pacing.perSymbolCooldownSeconds', t.perSymbolCooldownSeconds, undefined, WEEK_S],
     ...lock('stoplossGuard', pr.stoplossGuard), ...lock('maxDrawdown', pr.maxDrawdown), ...lock('lowProfitPairs', pr.lowProfitPairs), ...lock('cooldown', pr.cooldown),
     ['protections.lowProfitPairs.requiredProfitPct', pr.lowProfitPairs.requiredProfitPct, -100, 100],

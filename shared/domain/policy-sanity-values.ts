@@ -36,7 +36,7 @@ function positives(p: Policy): [string, number][] {
     ['risk.maxOpenPositions', r.maxOpenPositions], ['risk.atrPeriod', r.atrPeriod], ['risk.atrStopMultiple', r.atrStopMultiple],
     ['risk.pyramiding.addStakeFraction', r.pyramiding.addStakeFraction],
     ['pacing.maxTradesPerDay', t.maxTradesPerDay], ['pacing.maxTradesPerHour', t.maxTradesPerHour],
-    ['pacing.maxNewPositionsPerHour', t.maxNewPositionsPerHour],
+    ['pacing.maxNewPositionsPerHour', t.maxNewPositionsPerHour], ['signals.maxIntentsPerCycle', p.signals.maxIntentsPerCycle],
     ['marketQuality.staleDataSeconds', p.marketQuality.staleDataSeconds],
     ['killSwitch.errorBurstCount', k.errorBurstCount], ['killSwitch.errorBurstWindowSeconds', k.errorBurstWindowSeconds],
     ['circuitBreaker.failureThreshold', p.circuitBreaker.failureThreshold], ['circuitBreaker.openSeconds', p.circuitBreaker.openSeconds],

@@ -195,6 +195,11 @@ const PaperConfig = z.strictObject({
   seed: int.default(1),
 });
 
+const SignalsConfig = z.strictObject({
+  /** Most intents one signal cycle sends: exits always go, entries ranked by score (then intent id) fill the rest; the others are dropped and counted. */
+  maxIntentsPerCycle: int.default(50),
+});
+
 const section = <T extends z.ZodType>(schema: T) => schema.default(() => (schema as z.ZodType).parse({}) as never);
 
 /**
@@ -214,6 +219,7 @@ export const PolicySchema = z.strictObject({
   timeframe: z.enum(TIMEFRAMES as [string, ...string[]]).default('1m'),
   symbols: z.array(symbol).min(1).default(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']),
   strategies: z.array(StrategyConfig).min(1).default([{ name: 'momentum', enabled: true, params: {} }]),
+  signals: section(SignalsConfig),
   risk: section(RiskConfig),
   lossLimits: section(LossLimitsConfig),
   exits: section(ExitsConfig),

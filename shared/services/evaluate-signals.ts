@@ -1,6 +1,7 @@
 import { closeTime, timeframeMs, type Timeframe } from '../domain/candle.js';
 import { exitSignal, RISK_EXIT_STRATEGY, type ExitSignal } from '../domain/exits.js';
 import type { Intent } from '../domain/intent.js';
+import { capIntents } from '../domain/intent-cap.js';
 import type { Position } from '../domain/ledger.js';
 import { dec } from '../domain/money.js';
 import type { LoadedPolicy } from '../domain/policy.js';
@@ -39,6 +40,8 @@ export interface SignalCycle {
   readonly candleSource: MarketDataView['candleSource'];
   /** Risk exits due this cycle (stop-loss, take-profit, ...), each also among `intents`. */
   readonly riskExits: readonly { readonly symbol: string; readonly reason: ExitSignal['reason']; readonly message: string }[];
+  /** Entry intents over signals.maxIntentsPerCycle, not sent (lowest score, then highest intent id, first to go). */
+  readonly dropped: readonly { readonly intentId: string; readonly symbol: string; readonly strategy: string; readonly score: number }[];
 }
 
 type Skip = { symbol: string; strategy: string; reason: string };
@@ -91,11 +94,13 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
       intents.push(makeIntent(signal, cfg.name, symbol, last, now, loaded.hash, loaded.version));
     }
   }
-  if (intents.length) {
-    await deps.signals.send(intents.map((i) => ({ body: i, groupId: i.symbol, deduplicationId: i.intentId })));
+  const { kept, dropped } = capIntents(intents, policy.signals.maxIntentsPerCycle);
+  if (kept.length) {
+    await deps.signals.send(kept.map((i) => ({ body: i, groupId: i.symbol, deduplicationId: i.intentId })));
   }
   return {
-    at: now, policyHash: loaded.hash, evaluated, intents, skipped, marketStale, degraded: view.degraded, candleSource: view.candleSource,
+    at: now, policyHash: loaded.hash, evaluated, intents: kept, skipped,
+    dropped: dropped.map(({ intentId, symbol, strategy, score }) => ({ intentId, symbol, strategy, score })), marketStale, degraded: view.degraded, candleSource: view.candleSource,
     riskExits: riskExits.map(({ symbol, reason, message }) => ({ symbol, reason, message })),
   };
 }
