@@ -79,7 +79,7 @@ export class StrategyParamsError extends StratusError {
 /** A strategy module that cannot be registered: it exports no valid strategy, or its name is taken. */
 export class StrategyModuleError extends StratusError {
   override readonly name = 'StrategyModuleError';
-  constructor(code: 'INVALID_STRATEGY_MODULE' | 'STRATEGY_NAME_TAKEN', message: string, options?: { cause?: unknown }) {
+  constructor(code: 'INVALID_STRATEGY_MODULE' | 'STRATEGY_NAME_TAKEN' | 'INVALID_STRATEGY_SIGNAL', message: string, options?: { cause?: unknown }) {
     super(code, message, false, options);
   }
 }

@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import type { Candle } from './candle.js';
 import { StrategyModuleError, StrategyParamsError, type StrategyParamIssue } from './errors.js';
 import type { PlotLine, SignalScreen, Strategy, StrategyParams, StrategySignal } from './strategy.js';
+import { signalProblem, warmupProblem } from './strategy-signal.js';
 
 /** A params schema: a zod object of numbers, each with a default (and a range), e.g. z.strictObject({ n: z.number().int().min(2).default(14) }). */
 export type ParamsSchema = z.ZodObject;
@@ -96,6 +97,7 @@ export function definitionProblems(value: unknown): string[] {
   const schema = d.params as { shape?: unknown; safeParse?: unknown } | undefined;
   if (!schema || typeof schema.safeParse !== 'function' || typeof schema.shape !== 'object') problems.push('params (a zod object schema, z.strictObject({ … })) is missing');
   if (typeof d.requiredCandles !== 'number' && typeof d.requiredCandles !== 'function') problems.push('requiredCandles (a number, or (params) => number) is missing');
+  else if (typeof d.requiredCandles === 'number' && warmupProblem(d.requiredCandles)) problems.push(warmupProblem(d.requiredCandles)!);
   if (typeof d.evaluate !== 'function') problems.push('evaluate (a function of { candles, holding, params }) is missing');
   for (const k of ['screen', 'plot'] as const) if (d[k] !== undefined && typeof d[k] !== 'function') problems.push(`${k} must be a function`);
   if (problems.length === 0) {
@@ -144,9 +146,17 @@ export function defineStrategy<S extends ParamsSchema>(definition: StrategyDefin
     parseParams: parse as (raw: StrategyParams) => ParamsOf<S>,
     requiredCandles(raw) {
       const p = parse(raw);
-      return typeof def.requiredCandles === 'number' ? def.requiredCandles : def.requiredCandles(p);
+      const n = typeof def.requiredCandles === 'number' ? def.requiredCandles : def.requiredCandles(p);
+      const problem = warmupProblem(n);
+      if (problem) throw new StrategyParamsError(def.name, [problem]);
+      return n;
     },
-    evaluate: ({ candles, holding, params }) => def.evaluate({ candles, holding, params: parse(params) }),
+    evaluate: ({ candles, holding, params }) => {
+      const signal = def.evaluate({ candles, holding, params: parse(params) });
+      const problem = signalProblem(signal);
+      if (problem) throw new StrategyModuleError('INVALID_STRATEGY_SIGNAL', `strategy ${def.name}: evaluate() returned an invalid signal: ${problem}`);
+      return signal ?? undefined;
+    },
     ...(screen ? { screen: (raw: StrategyParams) => screen.call(def, parse(raw)) } : {}),
     ...(plot ? { plot: (candles: readonly Candle[], raw: StrategyParams) => plot.call(def, candles, parse(raw)) } : {}),
   };

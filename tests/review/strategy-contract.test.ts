@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import type { Candle } from '../../shared/domain/candle.js';
+import { defineStrategy, definitionProblems } from '../../shared/domain/strategy-define.js';
+import type { StrategySignal } from '../../shared/domain/strategy.js';
+
+const candles = (n: number): Candle[] => Array.from({ length: n }, (_, i) => ({
+  symbol: 'BTC/USDT', timeframe: '1m', openTime: i * 60_000, open: 100, high: 100, low: 100, close: 100, volume: 1,
+}));
+const returning = (signal: unknown) => defineStrategy({
+  name: 'returns-this', params: z.strictObject({}), requiredCandles: 2,
+  evaluate: () => signal as StrategySignal,
+});
+
+describe('a user strategy keeps the strategy contract or fails loudly', () => {
+  it.each([
+    ['a NaN score', { side: 'buy', kind: 'entry', score: Number.NaN, reason: 'r' }, /score must be a finite number/],
+    ['an infinite score', { side: 'buy', kind: 'entry', score: Number.POSITIVE_INFINITY, reason: 'r' }, /score must be a finite number/],
+    ['a sell entry (long only)', { side: 'sell', kind: 'entry', score: 1, reason: 'r' }, /kind must be 'exit' for side sell/],
+    ['a side that is neither buy nor sell', { side: 'short', kind: 'entry', score: 1, reason: 'r' }, /side must be 'buy' or 'sell'/],
+    ['no reason', { side: 'buy', kind: 'entry', score: 1 }, /reason must be a string/],
+  ])('refuses %s from evaluate() (the risk function would drop its intent as malformed)', (_label, signal, message) => {
+    expect(() => returning(signal).evaluate({ candles: candles(2), holding: false, params: {} })).toThrow(message);
+  });
+
+  it('still passes a well-formed signal and no signal through', () => {
+    const ok = { side: 'sell', kind: 'exit', score: -0.5, reason: 'down' };
+    expect(returning(ok).evaluate({ candles: candles(2), holding: true, params: {} })).toEqual(ok);
+    expect(returning(undefined).evaluate({ candles: candles(2), holding: true, params: {} })).toBeUndefined();
+  });
+
+  it.each([0, -3, 2.5, Number.NaN])('refuses a fixed warm-up of %s candles when the module loads', (n) => {
+    expect(definitionProblems({ name: 'w', params: z.strictObject({}), requiredCandles: n, evaluate: () => undefined }))
+      .toEqual([expect.stringMatching(/requiredCandles must be a whole number ≥ 1/)]);
+  });
+
+  it.each([0, -1, 3.5, Number.NaN])('refuses a computed warm-up of %s candles (evaluate would get the whole history)', (n) => {
+    const s = defineStrategy({ name: 'w', params: z.strictObject({}), requiredCandles: () => n, evaluate: () => undefined });
+    expect(() => s.requiredCandles({})).toThrow(expect.objectContaining({ code: 'INVALID_STRATEGY_PARAMS', message: expect.stringMatching(/requiredCandles must be a whole number ≥ 1/) }));
+  });
+});
