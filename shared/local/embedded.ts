@@ -28,6 +28,18 @@ export interface EmbeddedOptions {
   readonly logLevel?: string;
   /** Called with the live adapters after the replay, before the emulators stop (tests audit state here), and the pollers' request counts. */
   readonly onFinished?: (deps: Deps, pollers: Readonly<Record<QueueId, SqsEventSourceStats & SqsEventSourceRequests>>) => Promise<void>;
+  /** Fault injection and observation for the stress suite (shared/stress). */
+  readonly hooks?: EmbeddedHooks;
+}
+
+/** Stress hooks: wrap the adapters the handlers get, act before each candle close, see each scheduled run's output. */
+export interface EmbeddedHooks {
+  /** Replaces the adapters before anything uses them (a failing exchange or store). */
+  readonly wrapDeps?: (deps: Deps) => Deps;
+  /** Before each candle close is replayed (operator actions, outages); false withholds that close's stream tick (stream disconnected). */
+  readonly beforeStep?: (at: number, deps: Deps) => Promise<boolean | void>;
+  /** After each scheduled invocation, with its output. */
+  readonly onInvoked?: (job: string, at: number, out: unknown) => void;
 }
 
 /** Progress of a replay, reported once per replayed hour. */
@@ -72,10 +84,11 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   const built = buildDeps(loadConfig(), { clock });
   // The functions send through the real SQS adapters; the watch only tells the pollers when to look.
   const watch = new SendWatch<QueueId>();
-  const deps: Deps = {
+  const watched: Deps = {
     ...built, signals: watch.wrap('signals', built.signals), orders: watch.wrap('orders', built.orders),
     ...(built.cancels ? { cancels: watch.wrap('orders', built.cancels) } : {}),
   };
+  const deps = opts.hooks?.wrapDeps?.(watched) ?? watched;
   await deps.policies.write(opts.policy, { by: 'stratus start', at: from });
   const symbols = Object.keys(opts.candles);
   const timeframe = opts.timeframe ?? Object.values(opts.candles).find((c) => c.length)?.[0]?.timeframe ?? '1m';
@@ -95,6 +108,7 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
         const out = (await fns[job]!(event, ctx)) as { intents?: number; drawdownPct?: number };
         intents.count += out?.intents ?? 0;
         intents.maxDrawdownPct = Math.max(intents.maxDrawdownPct, out?.drawdownPct ?? 0);
+        opts.hooks?.onInvoked?.(job, clock.now(), out);
         return out;
       },
     });
@@ -114,9 +128,12 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   // Start at the first candle close: before it there is no market data, on AWS or here.
   // On a longer timeframe the loop (and signal, metrics, reconcile) steps from close to close: nothing changes in between.
   for (let minute = from + step; minute <= to; minute += step) {
+    const connected = (await opts.hooks?.beforeStep?.(minute, deps)) !== false;
     clock.set(minute);
-    await source.pumpUntil(minute);
-    await stream.tick(); // the minute's candles, books and heartbeat, as one batch
+    if (connected) {
+      await source.pumpUntil(minute);
+      await stream.tick(); // the minute's candles, books and heartbeat, as one batch
+    }
     for (const offset of offsets) {
       clock.set(minute + offset);
       await scheduler.runDue(minute + offset);
