@@ -19,10 +19,17 @@ export function numberOption(value: string | undefined, name: string): number | 
   return n;
 }
 
-/** A date (YYYY-MM-DD, as UTC midnight) or an ISO time, as epoch ms. */
+/** ISO dates and times only: YYYY[-MM[-DD]], then [T or space]HH:MM[:SS[.sss]] and an optional Z or ±HH:MM. */
+const ISO_TIME = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+
+/** A date (YYYY-MM-DD, as UTC midnight) or an ISO time (UTC when it names no offset), as epoch ms; no calendar overflow. */
 export function parseTime(text: string, name: string): number {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(t)) throw new Error(`${name}: not an ISO date or time: ${text}`);
+  const [, y, mo = '01', d = '01', h = '00', mi = '00', sec = '00', ms = '', zone = 'Z'] = ISO_TIME.exec(text) ?? [];
+  const t = y === undefined ? Number.NaN : Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${ms}${zone}`);
+  const fields = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)));
+  if (Number.isNaN(t) || fields.getUTCMonth() !== Number(mo) - 1 || fields.getUTCDate() !== Number(d) || fields.getUTCHours() !== Number(h)) {
+    throw new Error(`${name}: not an ISO date or time: ${text}`);
+  }
   return t;
 }
 
