@@ -8,6 +8,7 @@ import { contradictionChecks } from './policy-sanity-contradictions.js';
 import { modeChecks } from './policy-sanity-modes.js';
 import { positionChecks } from './policy-sanity-positions.js';
 import { rangeChecks } from './policy-sanity-ranges.js';
+import { readinessChecks } from './readiness-sanity.js';
 import { valueChecks } from './policy-sanity-values.js';
 
 /** One finding of a check; severity defaults to the check's own. */
@@ -33,7 +34,7 @@ export const DEPRECATED_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Every sanity check, in the order they run (DEPRECATED_KEY runs before the schema, see deprecatedKeyProblems). */
-export const SANITY_CHECKS: readonly SanityCheck[] = [...contradictionChecks, ...valueChecks, ...rangeChecks, ...modeChecks, ...positionChecks];
+export const SANITY_CHECKS: readonly SanityCheck[] = [...contradictionChecks, ...valueChecks, ...rangeChecks, ...modeChecks, ...positionChecks, ...readinessChecks];
 
 /** The deprecated-key rule, listed with the checks for documentation. */
 export const DEPRECATED_KEY_CHECK = {

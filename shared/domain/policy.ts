@@ -4,6 +4,8 @@ import { documentProblems } from './policy-document.js';
 import { shownKey } from './strict-json.js';
 import { sanityOfValidParts } from './policy-partial.js';
 import { applyProfile } from './policy-profiles.js';
+import { GoLiveConfig } from './readiness-policy.js';
+import type { ReadinessFacts } from './readiness.js';
 import { deprecatedKeyProblems, sanityProblems, withoutDeprecatedKeys } from './policy-sanity.js';
 
 // Numbers are only typed here; ranges and contradictions are the sanity checks (policy-sanity.ts),
@@ -231,6 +233,8 @@ export const PolicySchema = z.strictObject({
   execution: section(ExecutionConfig),
   reconcile: section(ReconcileConfig),
   paper: section(PaperConfig),
+  /** The go-live gate: checklist thresholds, required sign-offs, canary (readiness-policy.ts). */
+  goLive: section(GoLiveConfig),
 });
 
 export { canonicalJson, policyHash } from './policy-document.js';
@@ -246,6 +250,8 @@ export interface LoadedPolicy {
   readonly hash: string;
   readonly version: number;
   readonly source: 'active' | 'last-valid' | 'default';
+  /** For a LIVE policy: epoch ms the first LIVE policy took effect on this deployment (the canary's start), when known. */
+  readonly liveSince?: number;
   /** Set when the active item was invalid and therefore not used. */
   readonly rejected?: {
     readonly version: number;
@@ -272,6 +278,8 @@ export interface PolicyProblem {
 export interface ValidationContext {
   /** Whether exchange API keys are configured (a LIVE policy without them is invalid). */
   readonly exchangeKeysConfigured?: boolean;
+  /** The deployment's go-live records (a LIVE policy before they show readiness is invalid: LIVE_NOT_READY). */
+  readonly liveReadiness?: ReadinessFacts;
 }
 
 /**
