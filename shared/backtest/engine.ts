@@ -79,7 +79,8 @@ export function runBacktest(input: BacktestInput): BacktestRun {
   };
   const decimalMarks = (): Record<string, Decimal> => {
     const marks: Record<string, Decimal> = {};
-    for (const p of view.positions) {
+    for (let k = 0; k < view.positions.length; k++) {
+      const p = view.positions[k]!;
       const x = p.slot < 0 ? Number.NaN : price[p.slot]!;
       if (!Number.isNaN(x)) marks[p.symbol] = dec(x);
     }
@@ -99,7 +100,8 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       const c = series[i]![cursor[i]!]!;
       if (state.pending.length) fillPending(state, c, markets[i]!, policy, input.policyHash, exact);
       seen[i]!.advance(c);
-      for (const s of screens[i]!) s.screen?.push(c.close);
+      const screened = screens[i]!;
+      for (let j = 0; j < screened.length; j++) screened[j]!.screen?.push(c.close);
       cursor[i]! += 1;
     }
     for (let i = 0; i < n; i++) {
@@ -202,10 +204,11 @@ function gateFor(
   view: LedgerView, slot: number, close: number, now: number, exits: Parameters<typeof exitMaybe>[3], screened: readonly ScreenedStrategy[],
 ): SignalGate | null {
   let position: LedgerView['positions'][number] | undefined;
-  for (const p of view.positions) if (p.slot === slot) position = p;
+  for (let k = 0; k < view.positions.length; k++) if (view.positions[k]!.slot === slot) position = view.positions[k];
   const holding = position !== undefined;
   let open: number[] | undefined;
-  for (const s of screened) {
+  for (let k = 0; k < screened.length; k++) {
+    const s = screened[k]!;
     if (s.screen === undefined || s.screen.maybe(holding)) (open ??= []).push(s.index);
   }
   const exit = position !== undefined && exitMaybe(position, close, now, exits);
@@ -225,7 +228,9 @@ class ScreenGate implements SignalGate {
 /** The series of one symbol, checked: its symbol and timeframe, open times strictly ascending. */
 function checkedSeries(candles: readonly Candle[], symbol: string, tf: Timeframe): readonly Candle[] {
   let prev = -Infinity;
-  for (const c of candles) {
+  // Indexed, not for-of: this runs once per series and is never optimised, so an iterator would allocate per candle.
+  for (let i = 0; i < candles.length; i++) {
+    const c = candles[i]!;
     if (c.symbol !== symbol || c.timeframe !== tf) throw new RangeError(`candle ${c.symbol} ${c.timeframe} in the ${symbol} ${tf} series`);
     if (c.openTime <= prev) throw new RangeError(`${symbol}: candle open times must ascend (${c.openTime} after ${prev})`);
     prev = c.openTime;

@@ -80,7 +80,8 @@ function periodView(m: Ledger['day']): LedgerView['day'] {
 /** Float equity: cash + Σ quantity × price (a position without a price at its cost basis, as valuation does). */
 export function equityOf(view: LedgerView, prices: Float64Array): number {
   let equity = view.cash;
-  for (const p of view.positions) {
+  for (let k = 0; k < view.positions.length; k++) {
+    const p = view.positions[k]!;
     const price = p.slot < 0 ? Number.NaN : prices[p.slot]!;
     equity += Number.isNaN(price) ? p.costBasis : p.quantity * price;
   }
@@ -140,7 +141,8 @@ export function upkeepNeeded(s: UpkeepScreenInput): Upkeep {
   if (!s.tripped && tripNear(s)) return Upkeep.Full;
   const peak = Math.min(view.peakEquity, view.day.peakEquity, view.week.peakEquity);
   if (!(equity < peak - REL_TOLERANCE * Math.abs(peak))) return Upkeep.Marks;
-  for (const p of view.positions) {
+  for (let k = 0; k < view.positions.length; k++) {
+    const p = view.positions[k]!;
     const price = p.slot < 0 ? Number.NaN : s.prices[p.slot]!;
     if (!Number.isNaN(price) && (p.highWaterMark === undefined || price > p.highWaterMark)) return Upkeep.Marks;
   }
