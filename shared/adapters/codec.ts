@@ -128,7 +128,7 @@ const OrderRequestSchema = z.object({
   orderId: z.string().min(1), clientOrderId: z.string().min(1), intentId: z.string().min(1),
   strategy: z.string().min(1), symbol: z.string().min(1), side, kind, type: z.enum(['market', 'limit']),
   quantity: decimalString, limitPrice: decimalString.optional(), referencePrice: decimalString,
-  reservedNotional: decimalString, mode, policyHash: z.string(), createdAt: epochMs, exitReason: z.string().optional(),
+  reservedNotional: decimalString, mode, policyHash: z.string(), createdAt: epochMs, exitReason: z.string().optional(), executedBefore: decimalString.optional(),
 });
 const OrderRecordSchema = OrderRequestSchema.extend({
   status: orderStatus, filledQuantity: decimalString, averagePrice: decimalString.optional(), fees: decimalString,

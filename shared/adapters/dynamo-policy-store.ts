@@ -7,8 +7,10 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LoadedPolicy } from '../domain/policy.js';
+import type { ReadinessFacts } from '../domain/readiness.js';
 import type { Clock, PolicyStore } from '../ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
+import { DynamoReadinessStore } from './dynamo-readiness-store.js';
 import type { Item } from './codec.js';
 import {
   hashIfValidWith, historyItem, lastValidItem, policyDocumentAttribute, policyKeys, promotedHistoryItem, readHistoryItem,
@@ -34,18 +36,28 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
   readonly #unrecorded = new Set<string>();
   /** The last resolution and the raw items it came from: unchanged items are not parsed and validated again. */
   #last: { readonly key: string; readonly resolution: PolicyResolution } | undefined;
+  /** The go-live records (GOLIVE items of this table) when the gate is on, and the facts the last LIVE validation read. */
+  readonly #goLive: DynamoReadinessStore | undefined;
+  #facts: ReadinessFacts | undefined;
 
   constructor(props: {
     readonly tableName: string; readonly client?: DynamoDBDocumentClient; readonly clock?: Clock; readonly validation?: ValidationSource;
+    /** Check LIVE documents against the go-live records (LIVE_NOT_READY) and stamp liveSince: on in every deployed reader. */
+    readonly goLiveGate?: boolean;
   }) {
     this.#client = props.client ?? dynamoDocumentClient();
     this.#table = props.tableName;
     this.#clock = props.clock ?? systemClock;
-    this.#validation = props.validation ?? {};
+    this.#goLive = props.goLiveGate ? new DynamoReadinessStore({ tableName: props.tableName, client: this.#client }) : undefined;
+    this.#validation = this.#goLive ? withReadiness(props.validation ?? {}, () => this.#readFacts()) : (props.validation ?? {});
   }
 
-  /** The policy in force; sets `rejected` (firstSeen on the load that recorded it) when ACTIVE is invalid. */
+  /** The policy in force; sets `rejected` (firstSeen on the load that recorded it) when ACTIVE is invalid; `liveSince` for LIVE under the gate. */
   async load(): Promise<LoadedPolicy> {
+    return this.#stampLiveSince(await this.#load(), true);
+  }
+
+  async #load(): Promise<LoadedPolicy> {
     const [active, lastValid] = await this.#getPair();
     const resolution = await this.#resolve(active, lastValid);
     const { promote, reject } = resolution;
@@ -96,7 +108,21 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
    */
   async peek(): Promise<LoadedPolicy> {
     const [active, lastValid] = await this.#getPair();
-    return (await this.#resolve(active, lastValid)).loaded;
+    return this.#stampLiveSince((await this.#resolve(active, lastValid)).loaded, false);
+  }
+
+  /** The go-live facts for a LIVE validation; unreadable records refuse LIVE (fail closed), they never throw. */
+  async #readFacts(): Promise<ReadinessFacts> {
+    this.#facts = await this.#goLive!.records().catch((err: unknown): ReadinessFacts => ({ signoffs: [], unreadable: String((err as Error)?.message ?? err) }));
+    return this.#facts;
+  }
+
+  /** A LIVE policy in force under the gate carries liveSince; the loader that first sees one in force records it. */
+  async #stampLiveSince(loaded: LoadedPolicy, mark: boolean): Promise<LoadedPolicy> {
+    if (!this.#goLive || loaded.policy.mode !== 'LIVE') return loaded;
+    const known = this.#facts?.liveSince;
+    const liveSince = known ?? (mark ? await this.#goLive.markLiveSince(this.#clock.now()) : undefined);
+    return liveSince === undefined ? loaded : { ...loaded, liveSince };
   }
 
   /**
@@ -182,6 +208,11 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
     } while (start && (limit === undefined || out.length < limit));
     return out;
   }
+}
+
+/** `source` with the go-live facts added for LIVE documents (a lazy source stays lazy: asked only for LIVE). */
+function withReadiness(source: ValidationSource, facts: () => Promise<ReadinessFacts>): ValidationSource {
+  return async () => ({ ...(typeof source === 'function' ? await source() : source), liveReadiness: await facts() });
 }
 
 /** The items as exact JSON, or undefined when they hold a value JSON cannot tell apart (sets, binary, bigint, -0, ±Infinity). */

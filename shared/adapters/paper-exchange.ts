@@ -6,8 +6,9 @@
  */
 import { closeTime, timeframeMs, type Timeframe, type TopOfBook } from '../domain/candle.js';
 import {
-  marketFillPrice, matchLimitOrder, orderRuleViolation, takeLiquidity, type FillConfig, type SimulatedFill,
+  isAlmgrenChriss, marketFillPrice, matchLimitOrder, needsVolume, orderRuleViolation, takeLiquidity, type FillConfig, type SimulatedFill,
 } from '../domain/fill-model.js';
+import { recentVolatility, volatilityCloses, type AlmgrenChrissParams, type ImpactModel } from '../domain/impact.js';
 import { splitSymbol, type MarketInfo } from '../domain/market.js';
 import { Decimal, ZERO, dec, money, type DecimalLike } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
@@ -43,6 +44,10 @@ export interface PaperExchangeOptions {
   readonly seed?: number;
   /** Timeframe of the candles read for volume and limit matching; default '1m'. */
   readonly timeframe?: Timeframe;
+  /** Size impact model; default 'sqrt' (impactCoefficient). */
+  readonly impactModel?: ImpactModel;
+  /** Almgren–Chriss γ, η and the candles σ is read from; required with impactModel 'almgren-chriss'. */
+  readonly almgrenChriss?: AlmgrenChrissParams & { readonly volatilityCandles: number };
 }
 
 /** Most candles one read matches a resting order against; an order unread for longer skips the oldest. */
@@ -54,6 +59,7 @@ export function paperOptionsFor(policy: Policy): Omit<PaperExchangeOptions, 'mar
   return {
     slippageBps: p.slippageBps, feeRate: p.takerFeeBps / 10_000, makerFeeRate: p.makerFeeBps / 10_000,
     impactCoefficient: p.impactCoefficient, maxVolumeParticipationPct: p.maxVolumeParticipationPct, seed: p.seed,
+    impactModel: policy.execution.impactModel, almgrenChriss: policy.execution.almgrenChriss,
     timeframe: policy.timeframe as Timeframe, maxBookAgeMs: policy.marketQuality.staleDataSeconds * 1000,
     startingCash: { currency: splitSymbol(policy.symbols[0]!).quote, amount: p.startingCash },
   };
@@ -85,6 +91,7 @@ export class PaperExchange implements Exchange {
     this.#config = {
       slippageBps: o.slippageBps, impactCoefficient: o.impactCoefficient ?? 0, takerFeeRate: o.feeRate,
       makerFeeRate: o.makerFeeRate ?? o.feeRate, seed: o.seed ?? 1, ...(pct === undefined ? {} : { maxVolumeParticipationPct: pct }),
+      ...(o.impactModel === 'almgren-chriss' ? { impactModel: o.impactModel, almgrenChriss: requireAc(o.almgrenChriss) } : {}),
     };
     this.#timeframe = o.timeframe ?? '1m';
   }
@@ -109,10 +116,11 @@ export class PaperExchange implements Exchange {
       throw new ExchangeApiError(code, `paper ${request.symbol} ${clientOrderId}: ${violation.message}`, false);
     }
     const marketable = !limit || (side === 'buy' ? limit.gte(book.ask) : limit.lte(book.bid));
-    const volume = marketable && this.#needsVolume() ? await this.#latestVolume(request.symbol, now) : undefined;
+    const recent = marketable && needsVolume(this.#config) ? await this.#recentCandles(request.symbol, now) : undefined;
     const taken = marketable ? takeLiquidity({
       side, quantity: request.quantity, book, config: this.#config, market,
-      ...(volume === undefined ? {} : { volume }), ...(limit ? { limitPrice: limit } : {}),
+      ...(recent === undefined ? {} : recent), ...(limit ? { limitPrice: limit } : {}),
+      ...(request.executedBefore === undefined ? {} : { executedBefore: request.executedBefore }),
     }) : undefined;
     const base: PaperOrder = {
       exchangeOrderId: paperOrderId(clientOrderId), clientOrderId, symbol: request.symbol, side, type: request.type,
@@ -168,14 +176,13 @@ export class PaperExchange implements Exchange {
     return { ...m, takerFeeRate: dec(this.#config.takerFeeRate).toFixed(), makerFeeRate: dec(this.#config.makerFeeRate).toFixed() };
   }
 
-  #needsVolume(): boolean {
-    return this.#config.impactCoefficient > 0 || this.#config.maxVolumeParticipationPct !== undefined;
-  }
-
-  async #latestVolume(symbol: string, now: number): Promise<number> {
-    const [candle] = await this.o.marketData.getRecentClosedCandles(symbol, this.#timeframe, now, 1);
+  /** The latest closed candle's volume and, under Almgren–Chriss, σ of the volatilityCandles before it. */
+  async #recentCandles(symbol: string, now: number): Promise<{ volume: number; volatility?: string }> {
+    const lookback = isAlmgrenChriss(this.#config) ? this.o.almgrenChriss!.volatilityCandles : 0;
+    const candles = await this.o.marketData.getRecentClosedCandles(symbol, this.#timeframe, now, lookback + 1);
+    const candle = candles.at(-1);
     if (!candle) throw new ExchangeApiError(EXCHANGE_ERROR.noMarketPrice, `paper ${symbol}: no closed ${this.#timeframe} candle for the volume`, true);
-    return candle.volume;
+    return lookback === 0 ? { volume: candle.volume } : { volume: candle.volume, volatility: recentVolatility(volatilityCloses(candles, lookback)).toFixed() };
   }
 
   /** Matches a resting limit order against the candles closed since its cursor and stores the result (conditional). */
@@ -257,6 +264,11 @@ function limitPriceOf(request: OrderRequest, market: MarketInfo): Decimal {
       `paper ${request.symbol} ${request.clientOrderId}: limit price ${request.limitPrice ?? '(none)'} is not a positive multiple of ${market.priceStep}`, false);
   }
   return limit;
+}
+
+function requireAc(ac: PaperExchangeOptions['almgrenChriss']): AlmgrenChrissParams {
+  if (!ac || !(ac.permanentGamma >= 0 && ac.temporaryEta >= 0 && ac.volatilityCandles >= 2)) throw new RangeError('almgren-chriss needs γ, η >= 0 and volatilityCandles >= 2');
+  return { permanentGamma: ac.permanentGamma, temporaryEta: ac.temporaryEta };
 }
 
 function duplicate(clientOrderId: string): ExchangeApiError {

@@ -22,7 +22,7 @@ const MAX_TICKS = 2 ** 50;
 /** takeLiquidity(input), the same fill (or undefined), computed without the decimal slippage chain when the screen is certain. */
 export function screenedTakeLiquidity(input: TakeInput): SimulatedFill | undefined {
   const { config, market, side } = input;
-  if (input.limitPrice !== undefined || !(config.slippageBps >= 0) || !(config.impactCoefficient >= 0)) return takeLiquidity(input);
+  if (input.limitPrice !== undefined || config.impactModel !== undefined || !(config.slippageBps >= 0) || !(config.impactCoefficient >= 0)) return takeLiquidity(input);
   const wanted = dec(input.quantity);
   const q = wanted.toNumber();
   const v = input.volume === undefined ? Number.NaN : Number(input.volume);

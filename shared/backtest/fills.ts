@@ -1,5 +1,6 @@
 import type { Candle } from '../domain/candle.js';
-import { marketFillPrice, orderRuleViolation, takeLiquidity, type FillConfig } from '../domain/fill-model.js';
+import { marketFillPrice, needsVolume as volumeNeeded, orderRuleViolation, takeLiquidity, type FillConfig } from '../domain/fill-model.js';
+import { recentVolatility, volatilityCloses } from '../domain/impact.js';
 import { applyFill, release } from '../domain/ledger.js';
 import { splitSymbol, type MarketInfo } from '../domain/market.js';
 import { dec, money, ZERO } from '../domain/money.js';
@@ -22,10 +23,13 @@ export function fillPending(state: SimState, candle: Candle, market: MarketInfo,
   const mine = state.pending.filter((p) => p.order.symbol === candle.symbol && p.decidedAt <= candle.openTime);
   if (mine.length === 0) return;
   const config = fillConfigOf(policy);
-  const volume = state.seen.get(candle.symbol)?.at(-1)?.volume;
+  const seen = state.seen.get(candle.symbol);
+  const volume = seen?.at(-1)?.volume;
+  const lookback = config.impactModel === 'almgren-chriss' ? policy.execution.almgrenChriss.volatilityCandles : 0;
+  const volatility = lookback > 0 && seen ? recentVolatility(volatilityCloses(seen.slice(-(lookback + 1)), lookback)).toFixed() : undefined;
   for (const p of mine) {
     state.pending.splice(state.pending.indexOf(p), 1);
-    fillOne(state, p, candle, volume, market, config, policyHash, exact);
+    fillOne(state, p, candle, volume, market, config, policyHash, exact, volatility);
   }
 }
 
@@ -37,6 +41,7 @@ export function fillConfigOf(policy: Policy): FillConfig {
     config = {
       slippageBps: p.slippageBps, impactCoefficient: p.impactCoefficient, maxVolumeParticipationPct: p.maxVolumeParticipationPct,
       takerFeeRate: feeRateOf(p.takerFeeBps), makerFeeRate: feeRateOf(p.makerFeeBps), seed: p.seed,
+      ...(policy.execution.impactModel === 'almgren-chriss' ? { impactModel: 'almgren-chriss' as const, almgrenChriss: policy.execution.almgrenChriss } : {}),
     };
     fillConfigs.set(policy, config);
   }
@@ -48,6 +53,7 @@ const fillConfigs = new WeakMap<Policy, FillConfig>();
 
 function fillOne(
   state: SimState, p: PendingOrder, candle: Candle, volume: number | undefined, market: MarketInfo, config: FillConfig, policyHash: string, exact: boolean,
+  volatility?: string,
 ): void {
   const { order } = p;
   const at = candle.openTime;
@@ -63,8 +69,10 @@ function fillOne(
   if (quantity.lte(0)) return unfilled('NOTHING_TO_SELL');
   const violation = orderRuleViolation(market, quantity, (exact ? marketFillPrice : screenedMarketFillPrice)(order.side, book, config.slippageBps, market.priceStep));
   if (violation) return unfilled(`REJECTED_${violation.rule}`);
-  const needsVolume = config.impactCoefficient > 0 || config.maxVolumeParticipationPct !== undefined;
-  const sim = (exact ? takeLiquidity : screenedTakeLiquidity)({ side: order.side, quantity, book, config, market, ...(needsVolume && volume !== undefined ? { volume } : {}) });
+  const needsVolume = volumeNeeded(config);
+  const sim = (exact ? takeLiquidity : screenedTakeLiquidity)({
+    side: order.side, quantity, book, config, market, ...(needsVolume && volume !== undefined ? { volume } : {}), ...(volatility === undefined ? {} : { volatility }),
+  });
   if (!sim) return unfilled('NO_LIQUIDITY');
   if (order.side === 'buy' && sim.price.mul(sim.quantity).add(sim.fee).gt(state.ledger.cash)) return unfilled('INSUFFICIENT_FUNDS');
   const fill: Fill = {

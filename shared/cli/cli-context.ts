@@ -50,6 +50,7 @@ export function processContext(env: NodeJS.ProcessEnv = process.env): CliContext
       tableName: table(ENV.policyTable, 'PolicyTableName'), client: dynamoDocumentClient(), clock: systemClock,
       // The secret's content decides LIVE_WITHOUT_KEYS, as in the functions that hold the keys (never its ARN alone).
       validation: secretArn ? exchangeKeysValidation(secretArn, secretsManagerReader(), systemClock) : {},
+      goLiveGate: true,
     })),
     state: () => (state ??= new DynamoStateStore({ tableName: table(ENV.stateTable, 'StateTableName'), client: dynamoDocumentClient() })),
     alerts: () => (alerts ??= operatorAlerts(env, table(ENV.stateTable, 'StateTableName'))),

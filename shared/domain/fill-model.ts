@@ -6,7 +6,8 @@
  * embedded replay and the backtest that is the next candle's open. The price moves against us by
  *   slip = slippageBps / 10 000 + impactCoefficient × sqrt(filled quantity / candle volume)
  * (a fraction of price; quantity and volume in base units, the volume of the latest closed candle),
- * then is rounded to the tick against us. At most maxVolumeParticipationPct % of that volume fills;
+ * then is rounded to the tick against us. With impactModel 'almgren-chriss' the size part is instead
+ * γ·σ·X/V + η·σ·x/V (shared/domain/impact.ts: σ of recent candles, X the parent's executed quantity). At most maxVolumeParticipationPct % of that volume fills;
  * the rest of a market order expires (immediate-or-cancel).
  * Limit orders rest and fill only on a candle that trades THROUGH the limit (buy: low < limit; sell:
  * high > limit), at the limit, as maker, up to the participation cap × a queue share u ∈ [0.5, 1)
@@ -17,6 +18,7 @@ import type { Candle } from './candle.js';
 import type { Side } from './intent.js';
 import type { MarketInfo } from './market.js';
 import { Decimal, dec, floorToStep, type DecimalLike } from './money.js';
+import { almgrenChrissFraction, type AlmgrenChrissParams, type ImpactModel } from './impact.js';
 
 /** Decimal places fees are rounded to (half-even), like exchange commission figures. */
 export const FEE_DECIMALS = 8;
@@ -34,6 +36,10 @@ export interface FillConfig {
   readonly makerFeeRate: DecimalLike;
   /** Seed of paperRandom. */
   readonly seed: number;
+  /** Size-dependent impact: 'sqrt' (impactCoefficient; the default) or 'almgren-chriss' (almgrenChriss, needs a volatility). */
+  readonly impactModel?: ImpactModel;
+  /** Almgren–Chriss γ and η; required when impactModel is 'almgren-chriss'. */
+  readonly almgrenChriss?: AlmgrenChrissParams;
 }
 
 /** One simulated execution. The fee is charged in the market's quote currency. */
@@ -57,6 +63,20 @@ export interface TakeInput {
   readonly limitPrice?: DecimalLike;
   readonly config: FillConfig;
   readonly market: MarketInfo;
+  /** σ of recent candles (impact.ts recentVolatility); required under impactModel 'almgren-chriss'. */
+  readonly volatility?: DecimalLike;
+  /** Quantity the order's parent executed before this fill (a sliced order's earlier children); default 0. */
+  readonly executedBefore?: DecimalLike;
+}
+
+/** True when the configured model needs the latest candle's volume (size impact or a participation cap). */
+export function needsVolume(config: FillConfig): boolean {
+  return isAlmgrenChriss(config) || config.impactCoefficient > 0 || config.maxVolumeParticipationPct !== undefined;
+}
+
+/** True when the size part is Almgren–Chriss (it then also needs a volatility). */
+export function isAlmgrenChriss(config: FillConfig): boolean {
+  return config.impactModel === 'almgren-chriss';
 }
 
 /** Rounds up to a multiple of step (a buy price rounded against us). */
@@ -80,11 +100,25 @@ export function marketFillPrice(side: Side, book: TakeInput['book'], slippageBps
   return slippedPrice(side, book, dec(slippageBps).div(10_000), priceStep);
 }
 
-/** slippageBps / 10 000 + impactCoefficient × sqrt(quantity / volume), a fraction of price. */
-export function slippageFraction(config: FillConfig, quantity: DecimalLike, volume?: DecimalLike): Decimal {
+/**
+ * slippageBps / 10 000 + impactCoefficient × sqrt(quantity / volume), a fraction of price; under impactModel
+ * 'almgren-chriss' the size part is almgrenChrissFraction (`ac` gives σ and the parent's executed quantity).
+ */
+export function slippageFraction(
+  config: FillConfig, quantity: DecimalLike, volume?: DecimalLike, ac: Pick<TakeInput, 'volatility' | 'executedBefore'> = {},
+): Decimal {
   if (!(config.slippageBps >= 0)) throw new RangeError(`slippageBps must be >= 0, got ${config.slippageBps}`);
   if (!(config.impactCoefficient >= 0)) throw new RangeError(`impactCoefficient must be >= 0, got ${config.impactCoefficient}`);
   const fixed = dec(config.slippageBps).div(10_000);
+  if (isAlmgrenChriss(config)) {
+    if (!config.almgrenChriss) throw new RangeError('impactModel almgren-chriss needs almgrenChriss parameters');
+    if (ac.volatility === undefined) throw new RangeError('a recent volatility is needed for Almgren–Chriss impact');
+    const impact = almgrenChrissFraction({
+      params: config.almgrenChriss, volatility: ac.volatility, quantity, volume: positive(requireVolume(volume), 'volume'),
+      ...(ac.executedBefore === undefined ? {} : { executedBefore: ac.executedBefore }),
+    });
+    return fixed.add(impact);
+  }
   if (config.impactCoefficient === 0) return fixed;
   const v = positive(requireVolume(volume), 'volume');
   return fixed.add(dec(config.impactCoefficient).mul(dec(quantity).div(v).sqrt()));
@@ -115,7 +149,7 @@ export function takeLiquidity(input: TakeInput): SimulatedFill | undefined {
   const cap = participationCap(input.config, input.volume, input.market.amountStep);
   const quantity = cap === undefined ? wanted : Decimal.min(wanted, cap);
   if (quantity.lte(0)) return undefined;
-  let price = slippedPrice(input.side, input.book, slippageFraction(input.config, quantity, input.volume), input.market.priceStep);
+  let price = slippedPrice(input.side, input.book, slippageFraction(input.config, quantity, input.volume, input), input.market.priceStep);
   if (input.limitPrice !== undefined) price = input.side === 'buy' ? Decimal.min(price, input.limitPrice) : Decimal.max(price, input.limitPrice);
   if (price.lte(0)) throw new RangeError(`fill price for ${input.market.symbol} rounds to ${price.toFixed()}`);
   return fill(price, quantity, input.config.takerFeeRate, input.market, 'taker');

@@ -31,6 +31,8 @@ export interface OrderRequest {
   readonly createdAt: number;
   /** For exits: why (stop-loss, take-profit, trailing-stop, time-stop, roi, signal); carried into the trade journal. */
   readonly exitReason?: string;
+  /** For a slice child: base quantity its parent had executed before it (Almgren–Chriss permanent impact). */
+  readonly executedBefore?: string;
 }
 
 /** The persisted order: the request plus its state. */

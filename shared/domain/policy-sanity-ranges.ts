@@ -40,6 +40,8 @@ function bounds(p: Policy): Bound[] {
     ['execution.limitOffsetBps', x.limitOffsetBps, 0, 1000], ['execution.limitTimeoutSeconds', x.limitTimeoutSeconds, 1, DAY_S],
     ['execution.settleWindowSeconds', x.settleWindowSeconds, 0, DAY_S], ['execution.settleNotFoundChecks', x.settleNotFoundChecks, 2, 100],
     ['execution.unresolvedAlertSeconds', x.unresolvedAlertSeconds, 1, WEEK_S],
+    ['execution.almgrenChriss.permanentGamma', x.almgrenChriss.permanentGamma, 0, 10], ['execution.almgrenChriss.temporaryEta', x.almgrenChriss.temporaryEta, 0, 10],
+    ['execution.almgrenChriss.volatilityCandles', x.almgrenChriss.volatilityCandles, 2, 1000],
     ['exchange.rateLimitWeightPerMinute', ex.rateLimitWeightPerMinute, 1, 100_000], ['exchange.maxRetries', ex.maxRetries, 0, 10],
     ['exchange.retryBaseDelayMs', ex.retryBaseDelayMs, 1, 60_000], ['exchange.retryMaxDelayMs', ex.retryMaxDelayMs, 1, 300_000],
     ['reconcile.driftAlertPct', p.reconcile.driftAlertPct, 0, 100, true], ['reconcile.driftTripPct', p.reconcile.driftTripPct, 0, 100, true],

@@ -162,6 +162,17 @@ const ExecutionConfig = z.strictObject({
   settleNotFoundChecks: int.default(3),
   /** An order still unresolved this long after its send raises a critical ORDER_UNRESOLVED alert. */
   unresolvedAlertSeconds: int.default(1200),
+  /** Size impact of the paper fill model and the backtest: 'sqrt' (paper.impactCoefficient) or 'almgren-chriss' (almgrenChriss). */
+  impactModel: z.enum(['sqrt', 'almgren-chriss']).default('sqrt'),
+  /** Almgren–Chriss impact γ·σ·X/V + η·σ·x/V (shared/domain/impact.ts); defaults calibrated by bench/impact-calibration.ts. */
+  almgrenChriss: z.strictObject({
+    /** Permanent impact γ, in σ per unit of the parent's executed share X / V of a candle's volume. */
+    permanentGamma: num.default(0.26),
+    /** Temporary impact η, in σ per unit of the fill's share x / V of a candle's volume. */
+    temporaryEta: num.default(0.05),
+    /** σ is the standard deviation of the log returns of this many latest closed candles. */
+    volatilityCandles: int.default(60),
+  }).default({ permanentGamma: 0.26, temporaryEta: 0.05, volatilityCandles: 60 }),
 });
 
 const ExchangeConfig = z.strictObject({

@@ -57,7 +57,7 @@ export function keylessPorts(): StorePorts {
 /** Market, state and (cached) policy stores and the alert chain, for a config; the SNS client is built on the first alert. */
 export function storePorts(config: StratusConfig, clock: Clock, validation: ValidationSource): StorePorts {
   const client = dynamoDocumentClient();
-  const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock, validation }), clock, {
+  const policies = new CachedPolicyStore(new DynamoPolicyStore({ tableName: config.tables.policy, client, clock, validation, goLiveGate: true }), clock, {
     ttlMs: config.policyCacheTtlMs, maxAgeMs: config.policyMaxAgeMs,
   });
   return {

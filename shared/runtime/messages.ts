@@ -33,7 +33,7 @@ const OrderRequestShape = {
   orderId: z.string().regex(/^[0-9a-f]{32}$/), clientOrderId: z.string().min(1).max(36), intentId: z.string().regex(/^[0-9a-f]{64}$/),
   strategy: text(64).regex(/^\S+$/), symbol, side, kind, type: z.enum(['market', 'limit']), quantity: positive,
   limitPrice: positive.optional(), referencePrice: positive, reservedNotional: decimal,
-  mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']), policyHash: text(128), createdAt: z.number().int(), exitReason: text(64).optional(),
+  mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']), policyHash: text(128), createdAt: z.number().int(), exitReason: text(64).optional(), executedBefore: decimal.optional(),
 } satisfies Record<keyof OrderRequest, z.ZodType>;
 const OrderRequestSchema = z.object(OrderRequestShape).refine(kindMatchesSide, KIND_SIDE)
   .refine((m) => m.side === 'sell' || /[1-9]/.test(m.reservedNotional), { message: 'a buy must reserve its notional', path: ['reservedNotional'] });

@@ -29,6 +29,10 @@ const CASES = [{
   name: 'time exits (time stop, ROI table), 7.5 bps fees and a drawdown kill switch trip',
   policy: { risk: STAKE, paper: { takerFeeBps: 7.5, makerFeeBps: 7.5 }, lossLimits: { maxDrawdownPct: 0.15 }, exits: { stopLossPct: -1, takeProfitPct: 1, timeStopMinutes: 3, roi: [{ afterMinutes: 2, pct: 0.3 }] } },
   minTrades: 3, exitReasons: ['time-stop', 'take-profit', 'stop-loss'], killSwitch: 'TRIPPED', rejected: 'KILL_SWITCH_NOT_ARMED',
+}, {
+  name: 'Almgren–Chriss impact (execution.impactModel almgren-chriss, calibrated defaults) on the price exits',
+  policy: { risk: STAKE, execution: { impactModel: 'almgren-chriss' }, exits: { stopLossPct: -1, takeProfitPct: 1, timeStopMinutes: 30, trailingStop: { enabled: true, activationPct: 0.5, trailPct: 0.5 } } },
+  minTrades: 5, exitReasons: ['stop-loss', 'take-profit', 'trailing-stop'], killSwitch: 'ARMED', rejected: 'PAIR_LOCKED',
 }] as const;
 
 interface PipelineBooks {
@@ -86,6 +90,10 @@ describe('parity: the embedded pipeline and the backtest on BTC and ETH, 19 May 
     const slipped = run({ ...loaded.policy, paper: { ...loaded.policy.paper, slippageBps: loaded.policy.paper.slippageBps + 1 } }, loaded.hash, candles, true);
     expect(trades).not.toEqual(slipped.trades);
     expect(dec(summary.equity).eq(slipped.finalEquity)).toBe(false);
+    // And it sees the impact model: the other model on the same policy makes other fills.
+    const other = loaded.policy.execution.impactModel === 'sqrt' ? 'almgren-chriss' : 'sqrt';
+    const swapped = run({ ...loaded.policy, execution: { ...loaded.policy.execution, impactModel: other } }, loaded.hash, candles, true);
+    expect(trades).not.toEqual(swapped.trades);
   }, 120_000);
 });
 

@@ -9,6 +9,8 @@ import {
 } from '../../../shared/adapters/exchange-credentials.js';
 import { loadConfig } from '../../../shared/runtime/config.js';
 import { buildDeps } from '../../../shared/runtime/deps.js';
+import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
+import { seedGoLiveReady } from '../../support/go-live.js';
 import { ManualClock } from '../../support/store-contracts.js';
 import { startPipelineEnv, type PipelineEnv } from '../../support/pipeline-env.js';
 
@@ -74,10 +76,11 @@ describe('buildDeps validates a LIVE policy against the secret content', () => {
   beforeAll(async () => { env = await startPipelineEnv(`keys${process.pid}`, Date.UTC(2024, 0, 1)); }, 60_000);
   afterAll(async () => { await env?.stop(); });
 
-  /** Deps as a deployed function builds them (exchange secret ARN set), on a fresh policy table prefix. */
+  /** Deps as a deployed function builds them (exchange secret ARN set), on a fresh policy table prefix whose go-live gate is open. */
   async function depsWith(reader: SecretReader, readsExchangeSecret = true) {
     const { provision } = await import('../../../shared/local/provision.js');
     const { tables } = await provision(env.emulators, `keys${process.pid}t${++table}`);
+    await seedGoLiveReady(dynamoDocumentClient(), tables.policy, env.clock.now());
     const config = { ...loadConfig(), exchangeSecretArn: ARN, readsExchangeSecret, tables: { ...loadConfig().tables, policy: tables.policy } };
     return buildDeps(config, { clock: env.clock, secrets: reader });
   }
