@@ -209,10 +209,11 @@ describe('PaperExchange v2 determinism', () => {
 });
 
 describe('paperOptionsFor', () => {
-  it("takes every fill parameter from the policy's paper section", () => {
+  it("takes every fill parameter from the policy's paper section and its execution impact model", () => {
     const policy = PolicySchema.parse({ paper: { takerFeeBps: 7.5, makerFeeBps: 2, impactCoefficient: 0.2, maxVolumeParticipationPct: 5, seed: 9 } });
     expect(paperOptionsFor(policy)).toEqual({
       slippageBps: 5, feeRate: 0.00075, makerFeeRate: 0.0002, impactCoefficient: 0.2, maxVolumeParticipationPct: 5, seed: 9,
+      impactModel: 'sqrt', almgrenChriss: { permanentGamma: 0.26, temporaryEta: 0.05, volatilityCandles: 60 },
       timeframe: '1m', maxBookAgeMs: policy.marketQuality.staleDataSeconds * 1000, startingCash: { currency: 'USDT', amount: '10000' },
     });
   });
