@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CliContext } from '../cli/cli-context.js';
 import type { OptionValues } from '../cli/command-spec.js';
+import { checkDocument, printProblems } from '../cli/policy-files.js';
 import { runLive, type LiveEvent, type LiveOptions, type LiveSummary } from './live-runner.js';
 import { DEFAULT_STATE_DIR } from './live-state.js';
 
@@ -19,7 +20,17 @@ export async function startLiveCommand(ctx: Pick<CliContext, 'out' | 'err'>, val
   const text = (k: string) => (typeof values[k] === 'string' && values[k] !== '' ? values[k] as string : undefined);
   const symbols = text('symbols')?.split(',').map((s) => s.trim()).filter(Boolean);
   const policyFile = text('policy');
-  const policy = policyFile ? JSON.parse(await readFile(policyFile, 'utf8')) as Record<string, unknown> : undefined;
+  let policy: Record<string, unknown> | undefined;
+  if (policyFile) {
+    const file = checkDocument(await readFile(policyFile, 'utf8'));
+    const checked = file.ok ? checkDocument({ ...(file.document as Record<string, unknown>), ...(symbols ? { symbols } : {}) }) : file;
+    if (!checked.ok) {
+      printProblems(ctx, policyFile, checked);
+      ctx.err('not started: fix the policy (stratus policy validate FILE)\n');
+      return 1;
+    }
+    policy = file.ok ? file.document as Record<string, unknown> : undefined;
+  }
   const exchange = text('exchange') ?? 'binance';
   const stateDir = text('state-dir') ?? DEFAULT_STATE_DIR;
   const env = process.env;
