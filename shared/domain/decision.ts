@@ -31,6 +31,7 @@ export type ReasonCode =
   | 'STALE_MARKET_DATA'
   | 'SPREAD_TOO_WIDE'
   | 'BAD_TICK'
+  | 'CANARY_STAKE_CAP'
   | 'CIRCUIT_OPEN'
   | 'MAX_PYRAMID_ADDS';
 

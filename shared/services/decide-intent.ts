@@ -17,6 +17,7 @@ import { atr } from '../domain/indicators.js';
 import type { CircuitState } from '../domain/exchange-health.js';
 import { HEARTBEAT_SOURCE } from '../resources.js';
 import { signalScope } from '../domain/signal-scope.js';
+import { canaryStakeCap } from '../domain/readiness-canary.js';
 
 /** Ports the risk decision needs. */
 export interface RiskDeps {
@@ -57,6 +58,7 @@ export async function decideIntent(deps: RiskDeps, sent: Intent): Promise<Decisi
     const price = book ? dec(intent.side === 'buy' ? book.ask : book.bid) : undefined;
     const view = await marketView(deps, policy, intent, now);
     const circuit = intent.kind === 'entry' ? await circuitFor(deps, policy, now) : undefined;
+    const canary = canaryStakeCap(policy, loaded.liveSince, now);
     for (let attempt = 0; attempt < MAX_ATTEMPTS && !decision; attempt++) {
       const stored = await loadLedger(deps.state, policy, now);
       const ks = await deps.state.getKillSwitch();
@@ -65,7 +67,7 @@ export async function decideIntent(deps: RiskDeps, sent: Intent): Promise<Decisi
       let killSwitch = effectiveStatus(ks?.value, now);
       if (killSwitch === 'ARMED' && intent.kind === 'entry') killSwitch = await tripIfDue(deps, policy, stored.value, marks, ks?.value, now);
       const out = decide({
-        ...base, ledger: stored.value, killSwitch, market, price, marks, ...view, ...(circuit ? { circuit } : {}),
+        ...base, ledger: stored.value, killSwitch, market, price, marks, ...view, ...(circuit ? { circuit } : {}), ...(canary ? { canaryStakeCap: canary } : {}),
         ...(book ? { book: { bid: dec(book.bid), ask: dec(book.ask) } } : {}),
       });
       const own = orderIdFor(intent.intentId);

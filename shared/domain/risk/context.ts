@@ -39,6 +39,8 @@ export interface RiskContext {
   atr?: Decimal;
   /** Exchange circuit breaker state at `now`. */
   circuit?: CircuitState;
+  /** While the go-live canary lasts (readiness-canary.ts): the most one LIVE entry may cost, quote. */
+  canaryStakeCap?: Decimal;
 }
 
 /** The sized order plus the portfolio view every guard shares (computed once per evaluation). */

@@ -4,6 +4,7 @@ import {
   cashGuard, maxExposureGuard, maxOpenPositionsGuard, maxPositionGuard, maxPositionSizeGuard, minNotionalGuard, strategyBudgetGuard,
 } from './guards-exposure.js';
 import { globalLockGuard, pairLockGuard } from './guards-locks.js';
+import { canaryGuard } from '../readiness-canary.js';
 import { dailyLossGuard, maxDrawdownGuard, weeklyLossGuard } from './guards-loss.js';
 import { badTickGuard, circuitGuard, spreadGuard, staleDataGuard } from './guards-market.js';
 import {
@@ -19,7 +20,7 @@ export { runGuard } from './guard.js';
 /** Every guard, in chain order (the order reasons are listed in): mode/state, exposure, loss, pacing, locks, market. */
 export const RISK_GUARDS: readonly RiskGuard[] = [
   killSwitchGuard, readOnlyGuard, marketPriceGuard, positionAlreadyOpenGuard, pyramidAddsGuard, noPositionGuard,
-  minNotionalGuard, maxPositionGuard, maxPositionSizeGuard, maxExposureGuard, maxOpenPositionsGuard, strategyBudgetGuard, cashGuard,
+  minNotionalGuard, maxPositionGuard, maxPositionSizeGuard, maxExposureGuard, maxOpenPositionsGuard, strategyBudgetGuard, canaryGuard, cashGuard,
   dailyLossGuard, weeklyLossGuard, maxDrawdownGuard,
   tradesPerDayGuard, tradesPerHourGuard, newPositionsPerHourGuard, minTimeBetweenTradesGuard, symbolCooldownGuard,
   globalLockGuard, pairLockGuard,

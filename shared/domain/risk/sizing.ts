@@ -81,6 +81,7 @@ export function entryRoom(ctx: RiskContext, view: PortfolioView): Decimal {
   const rooms = [equity.mul(r.maxPositionPct).div(100).sub(view.held), dec(r.maxPositionNotional).sub(view.held), view.freeCash];
   const budget = strategyBudgetPct(ctx.policy, ctx.intent.strategy);
   if (budget !== undefined) rooms.push(equity.mul(budget).div(100).sub(view.strategyHeld));
+  if (ctx.canaryStakeCap !== undefined) rooms.push(ctx.canaryStakeCap);
   return Decimal.max(ZERO, Decimal.min(...rooms));
 }
 
