@@ -21,7 +21,7 @@ export const STUBS = path.join(REPO_ROOT, 'lib', 'bundle-stubs');
 /**
  * Packages the functions reach that Binance spot over REST on Lambda never runs, replaced by small stand-ins in every
  * bundle: undici (ccxt then uses Node's built-in fetch), protobufjs (dYdX/MEXC only), ws and fflate (websockets, which
- * only the market-stream container opens), @scure/starknet and the secp256k1/P-256 curves (other venues' signing);
+ * only the market-stream container opens), @scure/starknet, keccak and the secp256k1/P-256 curves (other venues' signing);
  * from the AWS SDK, the default credential chain (a Lambda function's credentials are in its environment), bowser
  * (browser user agents) and event streams (none of our services has one).
  */
@@ -34,6 +34,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@scure/starknet': path.join(STUBS, 'ccxt-other-chains.mjs'),
   '@noble/curves/secp256k1.js': path.join(STUBS, 'ccxt-other-chains.mjs'),
   '@noble/curves/nist.js': path.join(STUBS, 'ccxt-other-chains.mjs'),
+  '@noble/hashes/sha3.js': path.join(STUBS, 'ccxt-other-chains.mjs'),
   '@aws-sdk/credential-provider-node': path.join(STUBS, 'aws-credentials.mjs'),
   bowser: path.join(STUBS, 'bowser.mjs'),
   '@smithy/core/event-streams': path.join(STUBS, 'smithy-event-streams.mjs'),

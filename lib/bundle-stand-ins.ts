@@ -10,11 +10,11 @@ const STUBS = path.join(import.meta.dirname, 'bundle-stubs');
 
 /**
  * ccxt's own files that Binance spot over REST never runs, by resolved path: zkLink, dYdX, Starknet and Ethereum ABI
- * signing, and ccxt.pro's websocket client and order books.
+ * signing, Hyperliquid's msgpack, and ccxt.pro's websocket client and order books.
  */
 export const CCXT_STAND_INS: readonly { readonly file: RegExp; readonly stub: string }[] = [
   { file: /node_modules\/ccxt\/js\/src\/static_dependencies\/(zklink|dydx-v4-client)\//, stub: path.join(STUBS, 'ccxt-other-chains.mjs') },
-  { file: /node_modules\/ccxt\/js\/src\/base\/functions\/(starknet|ethabi)\.js$/, stub: path.join(STUBS, 'ccxt-other-chains.mjs') },
+  { file: /node_modules\/ccxt\/js\/src\/base\/functions\/(starknet|ethabi|msgpack)\.js$/, stub: path.join(STUBS, 'ccxt-other-chains.mjs') },
   { file: /node_modules\/ccxt\/js\/src\/base\/ws\/(WsClient|OrderBook)\.js$/, stub: path.join(STUBS, 'ccxt-pro.mjs') },
 ];
 

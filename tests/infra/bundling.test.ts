@@ -120,9 +120,9 @@ describe('function bundles (real esbuild)', () => {
 
   it('leaves out the signing code of other venues, ccxt.pro websockets and the AWS SDK credential chain, bowser and event streams', () => {
     const unused = [
-      /node_modules\/ccxt\/js\/src\/static_dependencies\/(zklink|dydx-v4-client)\//, /node_modules\/ccxt\/js\/src\/base\/functions\/(starknet|ethabi)\.js$/,
+      /node_modules\/ccxt\/js\/src\/static_dependencies\/(zklink|dydx-v4-client)\//, /node_modules\/ccxt\/js\/src\/base\/functions\/(starknet|ethabi|msgpack)\.js$/,
       /node_modules\/ccxt\/js\/src\/base\/ws\/(WsClient|Client|OrderBook|OrderBookSide)\.js$/, /node_modules\/(@scure\/starknet|bowser)\//,
-      /node_modules\/@noble\/curves\/(secp256k1|nist)\.js$/, /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients|token-providers)\//,
+      /node_modules\/@noble\/(curves\/(secp256k1|nist)|hashes\/sha3)\.js$/, /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients|token-providers)\//,
       /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//,
     ];
     for (const b of bundles) {
