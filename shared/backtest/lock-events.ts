@@ -68,14 +68,23 @@ function departureAfter(trades: readonly ClosedTrade[], start: number, end: numb
 /** Every point of maxDrawdownLocks' equity curve over trades[start, end) clearly positive (floats, wide margin). */
 function positiveCurve(ledger: Ledger, trades: readonly ClosedTrade[], start: number, end: number): boolean {
   let equity = ledger.startingCash.toNumber() + ledger.realizedPnl.toNumber();
-  for (let i = start; i < end; i++) equity -= trades[i]!.pnl.toNumber();
+  for (let i = start; i < end; i++) equity -= pnlOf(trades[i]!);
   const margin = 1e-6 * Math.abs(equity) + 1e-6;
   if (!(equity > margin)) return false;
   for (let i = start; i < end; i++) {
-    equity += trades[i]!.pnl.toNumber();
+    equity += pnlOf(trades[i]!);
     if (!(equity > margin)) return false;
   }
   return true;
+}
+
+/** A journaled trade's PnL as a float, converted once per trade (journal entries are never changed). */
+const pnls = new WeakMap<ClosedTrade, number>();
+
+function pnlOf(t: ClosedTrade): number {
+  let x = pnls.get(t);
+  if (x === undefined) { x = t.pnl.toNumber(); pnls.set(t, x); }
+  return x;
 }
 
 /**

@@ -61,13 +61,16 @@ function positionViews(ledger: Ledger, slotOf: (symbol: string) => number, previ
   const out: PositionView[] = [];
   for (const symbol in ledger.positions) {
     const p = ledger.positions[symbol]!;
-    const old = previous?.ledger.positions[symbol] === p ? previous.positions.find((v) => v.symbol === symbol) : undefined;
-    if (old !== undefined) { out.push(old); continue; }
-    const quantity = p.quantity.toNumber();
-    const costBasis = p.costBasis.toNumber();
+    const was = previous?.ledger.positions[symbol];
+    const old = was === undefined ? undefined : previous!.positions.find((v) => v.symbol === symbol);
+    if (old !== undefined && was === p) { out.push(old); continue; }
+    // A new high-water mark alone (the usual change) keeps the quantity and cost objects: their floats are reused.
+    const same = old !== undefined && was!.quantity === p.quantity && was!.costBasis === p.costBasis;
+    const quantity = same ? old.quantity : p.quantity.toNumber();
+    const costBasis = same ? old.costBasis : p.costBasis.toNumber();
     out.push({
-      symbol: p.symbol, slot: slotOf(p.symbol), quantity, costBasis, average: costBasis / quantity,
-      highWaterMark: p.highWaterMark?.toNumber(), openedAt: p.openedAt,
+      symbol: p.symbol, slot: slotOf(p.symbol), quantity, costBasis, average: same ? old.average : costBasis / quantity,
+      highWaterMark: was?.highWaterMark === p.highWaterMark && old !== undefined ? old.highWaterMark : p.highWaterMark?.toNumber(), openedAt: p.openedAt,
     });
   }
   return out;

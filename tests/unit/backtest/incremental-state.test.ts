@@ -73,6 +73,19 @@ describe('ledgerView from the previous view', () => {
   });
 });
 
+describe('ledgerView from the previous view, on hand-made position changes', () => {
+  it('converts again whatever decimal changed: the quantity alone, the cost alone, the high-water mark alone', () => {
+    let ledger = applyFill(newLedger('10000', T0), fillOf('BTC/USDT', 'buy', '0.5', 100, T0, 'b1'), 'BTC', 'USDT').ledger;
+    ledger = withHighWaterMarks(ledger, { 'BTC/USDT': dec(101) }, T0);
+    const p = ledger.positions['BTC/USDT']!;
+    const view = ledgerView(ledger, slotOf);
+    for (const changed of [{ ...p, quantity: p.quantity.add(1) }, { ...p, costBasis: p.costBasis.add(1) }, { ...p, highWaterMark: dec(105) }, { ...p }]) {
+      const next: Ledger = { ...ledger, positions: { 'BTC/USDT': changed } };
+      expect(ledgerView(next, slotOf, view)).toEqual(ledgerView(next, slotOf));
+    }
+  });
+});
+
 describe('lossTripNear', () => {
   const POLICIES = [
     policyOf({}), policyOf({ basis: 'start', dailyStopPct: -0.2, weeklyStopPct: -0.4, maxDrawdownPct: 0.6 }),
