@@ -71,7 +71,7 @@ const reasonCode = allOf<ReasonCode>({
   STRATEGY_BUDGET: true, DAILY_LOSS_LIMIT: true, WEEKLY_LOSS_LIMIT: true, MAX_DRAWDOWN: true, MAX_TRADES_PER_DAY: true,
   MAX_TRADES_PER_HOUR: true, MAX_NEW_POSITIONS_PER_HOUR: true, MIN_TIME_BETWEEN_TRADES: true, SYMBOL_COOLDOWN: true,
   PAIR_LOCKED: true, GLOBAL_LOCK: true, STALE_MARKET_DATA: true, SPREAD_TOO_WIDE: true, BAD_TICK: true, CANARY_STAKE_CAP: true,
-  CIRCUIT_OPEN: true, MAX_PYRAMID_ADDS: true,
+  CIRCUIT_OPEN: true, MAX_PYRAMID_ADDS: true, REGIME_BLOCKED: true,
 });
 
 const CandleSchema = z.object({

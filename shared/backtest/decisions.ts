@@ -11,6 +11,7 @@ import { dec, type Decimal } from '../domain/money.js';
 import type { Policy } from '../domain/policy.js';
 import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, makeIntent, type StrategySignal } from '../domain/strategy.js';
+import { backtestRegime, countRegimeReduced } from './regime-gate.js';
 import { count, type SimState } from './sim-state.js';
 
 /** What one symbol's decision at a candle close needs. */
@@ -89,8 +90,8 @@ export function signalsAt(
 
 /**
  * Judges an intent with the live risk chain (decide.ts), the RiskContext built as decide-intent builds it
- * (ledger, effective kill switch status, marks, book, lastClose, ATR for volatility sizing, heartbeat age
- * 0, breaker closed). An approval reserves in the ledger and queues the order for the next open; a
+ * (ledger, effective kill switch status, marks, book, lastClose, ATR for volatility sizing, the regime of an
+ * entry (regime-gate.ts), heartbeat age 0, breaker closed). An approval reserves in the ledger and queues the order for the next open; a
  * rejection counts each of its reason codes. `guards` replaces the policy's chain (the engine passes none when
  * its screen proved every guard passes).
  */
@@ -99,14 +100,17 @@ export function decideAt(state: SimState, intent: Intent, s: DecisionStep, guard
   const now = closeTime(last);
   const window = (state.seen.get(s.symbol) ?? []).slice(-(policy.risk.atrPeriod + 1));
   const volatility = policy.risk.sizing === 'volatility-target' ? atr(window, policy.risk.atrPeriod) : undefined;
+  const regime = intent.side === 'buy' ? backtestRegime(state, s.symbol, policy) : undefined;
   const out = decide({
     intent, policy, now, policyHash: s.policyHash, policyVersion: 0, ledger: state.ledger,
     killSwitch: effectiveStatus(state.killSwitch, now), market: s.market, price, marks: s.marks,
     heartbeatAgeMs: 0, lastClose: dec(last.close), book: { bid: price, ask: price },
     ...(volatility !== undefined && Number.isFinite(volatility) ? { atr: dec(volatility) } : {}),
     ...(intent.kind === 'entry' ? { circuit: 'closed' as const } : {}),
+    ...(regime === undefined ? {} : { regime }),
   }, guards);
   if (out.reservation && out.decision.order) {
+    if (regime !== undefined) countRegimeReduced(state, policy, intent.strategy, regime);
     state.ledger = reserve(state.ledger, out.reservation);
     state.pending.push({ order: out.decision.order, decidedAt: now });
     return;

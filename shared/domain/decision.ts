@@ -33,7 +33,8 @@ export type ReasonCode =
   | 'BAD_TICK'
   | 'CANARY_STAKE_CAP'
   | 'CIRCUIT_OPEN'
-  | 'MAX_PYRAMID_ADDS';
+  | 'MAX_PYRAMID_ADDS'
+  | 'REGIME_BLOCKED';
 
 /** One reason a decision was made, with a human-readable explanation. */
 export interface Reason {

@@ -7,6 +7,7 @@ import type { Policy, PolicyProblem, ValidationContext } from './policy.js';
 import { contradictionChecks } from './policy-sanity-contradictions.js';
 import { modeChecks } from './policy-sanity-modes.js';
 import { positionChecks } from './policy-sanity-positions.js';
+import { regimeChecks } from './policy-sanity-regime.js';
 import { rangeChecks } from './policy-sanity-ranges.js';
 import { readinessChecks } from './readiness-sanity.js';
 import { valueChecks } from './policy-sanity-values.js';
@@ -34,7 +35,7 @@ export const DEPRECATED_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Every sanity check, in the order they run (DEPRECATED_KEY runs before the schema, see deprecatedKeyProblems). */
-export const SANITY_CHECKS: readonly SanityCheck[] = [...contradictionChecks, ...valueChecks, ...rangeChecks, ...modeChecks, ...positionChecks, ...readinessChecks];
+export const SANITY_CHECKS: readonly SanityCheck[] = [...contradictionChecks, ...valueChecks, ...rangeChecks, ...modeChecks, ...positionChecks, ...readinessChecks, ...regimeChecks];
 
 /** The deprecated-key rule, listed with the checks for documentation. */
 export const DEPRECATED_KEY_CHECK = {

@@ -4,6 +4,7 @@ import { documentProblems } from './policy-document.js';
 import { shownKey } from './strict-json.js';
 import { sanityOfValidParts } from './policy-partial.js';
 import { applyProfile } from './policy-profiles.js';
+import { RegimeConfig } from './regime-policy.js';
 import { GoLiveConfig } from './readiness-policy.js';
 import type { ReadinessFacts } from './readiness.js';
 import { deprecatedKeyProblems, sanityProblems, withoutDeprecatedKeys } from './policy-sanity.js';
@@ -244,6 +245,8 @@ export const PolicySchema = z.strictObject({
   execution: section(ExecutionConfig),
   reconcile: section(ReconcileConfig),
   paper: section(PaperConfig),
+  /** The regime gate: detector and strategy × regime matrix (regime-policy.ts); off by default. */
+  regime: section(RegimeConfig),
   /** The go-live gate: checklist thresholds, required sign-offs, canary (readiness-policy.ts). */
   goLive: section(GoLiveConfig),
 });

@@ -17,6 +17,7 @@ import { atr } from '../domain/indicators.js';
 import type { CircuitState } from '../domain/exchange-health.js';
 import { HEARTBEAT_SOURCE } from '../resources.js';
 import { signalScope } from '../domain/signal-scope.js';
+import { marketRegime } from './market-regime.js';
 import { canaryStakeCap } from '../domain/readiness-canary.js';
 
 /** Ports the risk decision needs. */
@@ -108,13 +109,15 @@ async function tripIfDue(
   return effectiveStatus(out.state, now);
 }
 
-/** What the market-quality guards and volatility sizing read: heartbeat age and the last closed candle. */
+/** What the market-quality guards, volatility sizing and the regime gate read: heartbeat age, the last closed candles, the regime. */
 async function marketView(deps: RiskDeps, policy: Policy, intent: Intent, now: number) {
   const heartbeat = await deps.market.getHeartbeat(HEARTBEAT_SOURCE);
   const candles = await deps.market.getRecentClosedCandles(intent.symbol, policy.timeframe as Timeframe, now, policy.risk.atrPeriod + 1);
   const last = candles.at(-1);
   const volatility = policy.risk.sizing === 'volatility-target' ? atr(candles, policy.risk.atrPeriod) : undefined;
+  const regime = intent.kind === 'entry' ? await marketRegime(deps.market, policy, intent.symbol, now) : undefined;
   return {
+    ...(regime === undefined ? {} : { regime }),
     ...(heartbeat ? { heartbeatAgeMs: Math.max(0, now - heartbeat.time) } : {}),
     ...(last ? { lastClose: dec(last.close) } : {}),
     ...(volatility !== undefined && Number.isFinite(volatility) ? { atr: dec(volatility) } : {}),

@@ -5,6 +5,7 @@ import type { Ledger } from '../ledger.js';
 import type { MarketInfo } from '../market.js';
 import { dec, type Decimal } from '../money.js';
 import type { Policy } from '../policy.js';
+import type { Regime } from '../regime.js';
 import { portfolioView, type PortfolioView } from './portfolio-view.js';
 import { minNotionalFor, sizeEntry, sizeExit, type SizingMethod } from './sizing.js';
 
@@ -41,6 +42,8 @@ export interface RiskContext {
   circuit?: CircuitState;
   /** While the go-live canary lasts (readiness-canary.ts): the most one LIVE entry may cost, quote. */
   canaryStakeCap?: Decimal;
+  /** The symbol's market regime at its newest closed candle (regime.ts), when policy.regime is on and one is confirmed. */
+  regime?: Regime;
 }
 
 /** The sized order plus the portfolio view every guard shares (computed once per evaluation). */

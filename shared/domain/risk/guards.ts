@@ -4,6 +4,7 @@ import {
   cashGuard, maxExposureGuard, maxOpenPositionsGuard, maxPositionGuard, maxPositionSizeGuard, minNotionalGuard, strategyBudgetGuard,
 } from './guards-exposure.js';
 import { globalLockGuard, pairLockGuard } from './guards-locks.js';
+import { regimeGuard } from './guards-regime.js';
 import { canaryGuard } from '../readiness-canary.js';
 import { dailyLossGuard, maxDrawdownGuard, weeklyLossGuard } from './guards-loss.js';
 import { badTickGuard, circuitGuard, spreadGuard, staleDataGuard } from './guards-market.js';
@@ -17,14 +18,14 @@ import {
 export type { GuardCheck, RiskGuard } from './guard.js';
 export { runGuard } from './guard.js';
 
-/** Every guard, in chain order (the order reasons are listed in): mode/state, exposure, loss, pacing, locks, market. */
+/** Every guard, in chain order (the order reasons are listed in): mode/state, exposure, loss, pacing, locks, market, regime. */
 export const RISK_GUARDS: readonly RiskGuard[] = [
   killSwitchGuard, readOnlyGuard, marketPriceGuard, positionAlreadyOpenGuard, pyramidAddsGuard, noPositionGuard,
   minNotionalGuard, maxPositionGuard, maxPositionSizeGuard, maxExposureGuard, maxOpenPositionsGuard, strategyBudgetGuard, canaryGuard, cashGuard,
   dailyLossGuard, weeklyLossGuard, maxDrawdownGuard,
   tradesPerDayGuard, tradesPerHourGuard, newPositionsPerHourGuard, minTimeBetweenTradesGuard, symbolCooldownGuard,
   globalLockGuard, pairLockGuard,
-  staleDataGuard, spreadGuard, badTickGuard, circuitGuard,
+  staleDataGuard, spreadGuard, badTickGuard, circuitGuard, regimeGuard,
 ];
 
 /** The registry: each guard by its stable name. */

@@ -1,5 +1,6 @@
 import { Decimal, dec, floorToStep, ZERO } from '../money.js';
 import type { Policy } from '../policy.js';
+import { regimeVerdict } from '../regime-policy.js';
 import type { RiskContext } from './context.js';
 import type { PortfolioView } from './portfolio-view.js';
 
@@ -87,7 +88,7 @@ export function entryRoom(ctx: RiskContext, view: PortfolioView): Decimal {
 
 /**
  * Sizes an entry: the stake (× pyramiding.addStakeFraction for an add when pyramiding is on, i.e. a
- * fraction of what a first entry would stake now), shrunk to entryRoom when the shrunk order still meets `minNotional` and the
+ * fraction of what a first entry would stake now; × the regime matrix's fraction when its cell is reduced), shrunk to entryRoom when the shrunk order still meets `minNotional` and the
  * market's minimum amount, floored to the amount step. When shrinking cannot produce a valid order the
  * unshrunk stake is returned, so the guards name the binding cap instead of approving a too-small order.
  */
@@ -95,7 +96,9 @@ export function sizeEntry(ctx: RiskContext, view: PortfolioView, minNotional: De
   const { notional: stake, method } = stakeFor(ctx, view.valuation.equity);
   if (!ctx.price.gt(0)) return { quantity: ZERO, notional: ZERO, cost: ZERO, method, shrunk: false };
   const { pyramiding } = ctx.policy.risk;
-  const wanted = view.isAdd && pyramiding.enabled ? stake.mul(pyramiding.addStakeFraction) : stake;
+  const added = view.isAdd && pyramiding.enabled ? stake.mul(pyramiding.addStakeFraction) : stake;
+  const regime = regimeVerdict(ctx.policy.regime, ctx.intent.strategy, ctx.regime);
+  const wanted = regime.rule === 'reduced' ? added.mul(regime.fraction) : added;
   const step = ctx.market.amountStep;
   const desired = Decimal.max(ZERO, floorToStep(wanted.div(ctx.price), step));
   const onePlusFee = dec(ctx.market.takerFeeRate).add(1);

@@ -130,6 +130,10 @@ const CASES: Case[] = [
   { code: 'EXITS_BLOCKED_WHEN_HALTED', path: 'risk.allowExitsWhenHalted', fail: { risk: { allowExitsWhenHalted: false } }, pass: { risk: { allowExitsWhenHalted: true } } },
   { code: 'ORPHANED_POSITION', path: 'symbols', context: HELD_BTC, fail: { symbols: ['ETH/USDT'] }, pass: { symbols: ['ETH/USDT', 'BTC/USDT'] } },
   { code: 'ORPHANED_POSITION', path: 'strategies', context: HELD_BTC, fail: { strategies: [{ name: 'sma-cross' }] }, pass: { strategies: [{ name: 'sma-cross' }, { name: 'momentum' }] } },
+  // the regime gate
+  { code: 'REGIME_OUT_OF_RANGE', path: 'regime.crisisHoldCandles', fail: { regime: { crisisHoldCandles: 121 } }, pass: { regime: { crisisHoldCandles: 120 } } },
+  { code: 'REGIME_MATRIX_INVALID', path: 'regime.matrix.momentum.volatile', fail: { regime: { matrix: { momentum: { volatile: 'reduced:1' } } } }, pass: { regime: { matrix: { momentum: { volatile: 'reduced:0.99' } } } } },
+  { code: 'REGIME_LEADER_NOT_LISTED', path: 'regime.leader', fail: { symbols: ['ETH/USDT'], regime: { enabled: true } }, pass: { symbols: ['ETH/USDT'], regime: { enabled: true, leader: null } } },
 ];
 
 const severityOf = (code: string) => [...SANITY_CHECKS, DEPRECATED_KEY_CHECK].find((c) => c.code === code)?.severity;

@@ -1,0 +1,152 @@
+/**
+ * Market regime detection from closed candles, in float maths like indicators.ts (the result gates entries,
+ * never a balance). Each candle gets a raw class from three indicators; smoothing then keeps the regime from
+ * flapping. Everything is a pure function of the last regimeCandlesNeeded() candles, so the risk function
+ * (candles from the market store) and the backtest (its candle arrays) see the same regime at the same close.
+ */
+
+/** The four regimes, in precedence order of the raw classification. */
+export const REGIMES = ['crisis', 'trending', 'volatile', 'mean-reverting'] as const;
+/** One regime. */
+export type Regime = (typeof REGIMES)[number];
+
+/** The detector's parameters (policy.regime; every window counted in candles of the policy timeframe). */
+export interface RegimeParams {
+  /** Efficiency-ratio lookback: |close − close n ago| / Σ|close-to-close moves| over n candles. */
+  readonly erPeriod: number;
+  /** Efficiency ratio at or above this → trending (a random walk over 60 candles sits near 0.1). */
+  readonly trendThreshold: number;
+  /** Realised-volatility window: RMS of the log returns of the last n candles. */
+  readonly volPeriod: number;
+  /** Percentile lookback: the current realised volatility is ranked among the last n values (itself included, ties at mid-rank). */
+  readonly volLookback: number;
+  /** Volatility percentile (0–100) at or above this → volatile (when not trending). */
+  readonly volatilePercentile: number;
+  /** Drawdown-speed window: the fall from the highest high of the last n candles to the close. */
+  readonly crashWindow: number;
+  /** That fall at or above this, %, with the volatility percentile at or above crisisVolPercentile → crisis. */
+  readonly crashDropPct: number;
+  readonly crisisVolPercentile: number;
+  /** A new non-crisis regime takes effect only after the raw class held it this many candles in a row. */
+  readonly confirmCandles: number;
+  /** Crisis takes effect on its first raw candle and holds this many candles after the last one. */
+  readonly crisisHoldCandles: number;
+  /** Smoothing memory: only the last n raw classes count (a confirmed run must lie inside them), else no regime. */
+  readonly smoothingWindow: number;
+}
+
+/** The fields a classification reads from a candle. */
+export interface RegimeCandle {
+  readonly openTime: number;
+  readonly high: number;
+  readonly close: number;
+}
+
+/** Candles one raw class needs (the longest indicator's history). */
+export const rawCandlesNeeded = (p: RegimeParams): number => Math.max(p.erPeriod + 1, p.volLookback + p.volPeriod, p.crashWindow);
+
+/** Candles regimeAt needs so that every raw class in the smoothing window is defined. */
+export const regimeCandlesNeeded = (p: RegimeParams): number => p.smoothingWindow + rawCandlesNeeded(p) - 1;
+
+/**
+ * The raw class of every candle (undefined until it has rawCandlesNeeded of history). `leaderCrisis(i)`, when
+ * given, says whether the market leader was in raw crisis at candle i's close: it makes the candle a crisis too.
+ */
+export function rawRegimes(candles: readonly RegimeCandle[], p: RegimeParams, leaderCrisis?: (i: number) => boolean): (Regime | undefined)[] {
+  const n = candles.length;
+  const close = candles.map((c) => c.close);
+  const vol = new Float64Array(n).fill(Number.NaN);
+  for (let j = p.volPeriod; j < n; j++) {
+    let squares = 0;
+    for (let i = j - p.volPeriod + 1; i <= j; i++) squares += Math.log(close[i]! / close[i - 1]!) ** 2;
+    vol[j] = Math.sqrt(squares / p.volPeriod);
+  }
+  const sorted: number[] = [];
+  const out: (Regime | undefined)[] = new Array(n).fill(undefined);
+  const need = rawCandlesNeeded(p);
+  for (let j = p.volPeriod; j < n; j++) {
+    sorted.splice(upperBound(sorted, vol[j]!), 0, vol[j]!);
+    if (j - p.volLookback >= p.volPeriod) sorted.splice(lowerBound(sorted, vol[j - p.volLookback]!), 1);
+    if (j < need - 1) continue;
+    const below = lowerBound(sorted, vol[j]!);
+    const pct = (100 * (below + (upperBound(sorted, vol[j]!) - below) / 2)) / p.volLookback;
+    let peak = -Infinity;
+    for (let i = j - p.crashWindow + 1; i <= j; i++) peak = Math.max(peak, candles[i]!.high);
+    const dropPct = ((peak - close[j]!) / peak) * 100;
+    if ((dropPct >= p.crashDropPct && pct >= p.crisisVolPercentile) || leaderCrisis?.(j)) { out[j] = 'crisis'; continue; }
+    let path = 0;
+    for (let i = j - p.erPeriod + 1; i <= j; i++) path += Math.abs(close[i]! - close[i - 1]!);
+    const er = path > 0 ? Math.abs(close[j]! - close[j - p.erPeriod]!) / path : 0;
+    out[j] = er >= p.trendThreshold ? 'trending' : pct >= p.volatilePercentile ? 'volatile' : 'mean-reverting';
+  }
+  return out;
+}
+
+/**
+ * Smoothing, a pure function of the raw classes in (t − smoothingWindow, t]: crisis when any of the last
+ * crisisHoldCandles is a raw crisis; else the class of the newest run of confirmCandles equal non-crisis raw
+ * classes inside the window; else undefined (warm-up, or a window with no confirmed run). Switching between
+ * non-crisis regimes therefore needs confirmCandles candles of the new one.
+ */
+export function smoothRegimes(raw: readonly (Regime | undefined)[], p: RegimeParams): (Regime | undefined)[] {
+  const out: (Regime | undefined)[] = new Array(raw.length).fill(undefined);
+  let lastCrisis = -Infinity;
+  let run = 0;
+  let confirmedAt = -Infinity;
+  let confirmed: Regime | undefined;
+  for (let t = 0; t < raw.length; t++) {
+    const r = raw[t];
+    if (r === 'crisis') lastCrisis = t;
+    run = r !== undefined && r !== 'crisis' && t > 0 && raw[t - 1] === r ? run + 1 : r !== undefined && r !== 'crisis' ? 1 : 0;
+    if (run >= p.confirmCandles) { confirmed = r; confirmedAt = t; }
+    if (t - lastCrisis < p.crisisHoldCandles) out[t] = 'crisis';
+    else if (confirmed !== undefined && confirmedAt - p.confirmCandles + 1 > t - p.smoothingWindow) out[t] = confirmed;
+  }
+  return out;
+}
+
+/** The smoothed regime of every candle (see rawRegimes, smoothRegimes); leader candles as in regimeAt. */
+export function regimeSeries(candles: readonly RegimeCandle[], p: RegimeParams, leader?: readonly RegimeCandle[]): (Regime | undefined)[] {
+  return smoothRegimes(rawRegimes(candles, p, leader ? leaderCrisisOf(candles, leader, p) : undefined), p);
+}
+
+/**
+ * The smoothed regime at the last candle, from its last regimeCandlesNeeded candles (pass at least that many
+ * when there are). `leader`: the market leader's closed candles of the same timeframe (those closing after the
+ * last candle are ignored, then its last regimeCandlesNeeded are read); a candle takes the raw crisis of the newest leader candle closing
+ * at or before it. Undefined when too few candles or no confirmed regime.
+ */
+export function regimeAt(candles: readonly RegimeCandle[], p: RegimeParams, leader?: readonly RegimeCandle[]): Regime | undefined {
+  const need = regimeCandlesNeeded(p);
+  const last = candles.at(-1);
+  const lead = leader && last ? leader.filter((c) => c.openTime <= last.openTime).slice(-need) : undefined;
+  return regimeSeries(candles.slice(-need), p, lead).at(-1);
+}
+
+/** For each candle, whether the newest leader candle closing at or before it is a raw crisis. */
+function leaderCrisisOf(candles: readonly RegimeCandle[], leader: readonly RegimeCandle[], p: RegimeParams): (i: number) => boolean {
+  const last = candles.at(-1);
+  const upTo = last === undefined ? [] : leader.filter((c) => c.openTime <= last.openTime);
+  const raw = rawRegimes(upTo, p);
+  const crisis = new Uint8Array(candles.length);
+  let k = -1;
+  for (let i = 0; i < candles.length; i++) {
+    while (k + 1 < upTo.length && upTo[k + 1]!.openTime <= candles[i]!.openTime) k++;
+    crisis[i] = k >= 0 && raw[k] === 'crisis' ? 1 : 0;
+  }
+  return (i) => crisis[i] === 1;
+}
+
+function upperBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! <= x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! < x) lo = mid + 1; else hi = mid; }
+  return lo;
+}

@@ -1,0 +1,5 @@
+import type { Scenario } from '../scenario.js';
+import { flashCrash } from './flash-crash.js';
+
+/** Every stress scenario, in the order `npm run stress` runs them. */
+export const SCENARIOS: readonly Scenario[] = [flashCrash];
