@@ -5,6 +5,7 @@ import { getStrategy, type StrategyParams } from '../domain/strategy.js';
 import { backtestReport, backtestSetup, type BacktestValues } from '../cli/backtest-command.js';
 import { loadCandles, required } from '../cli/cli-args.js';
 import { iso } from '../cli/cli-context.js';
+import { readDocumentFile } from '../cli/policy-files.js';
 import { runBacktest } from './engine.js';
 import { killSwitchTrip, reportKillSwitchFacts, type KillSwitchTrip } from './kill-switch-report.js';
 import { computeMetrics } from './metrics.js';
@@ -45,7 +46,7 @@ const JOB_POLICY = '<sweep job policy>';
 export async function runSweepJob(job: SweepJob, readText: (path: string) => Promise<string>): Promise<SweepResult> {
   const { values } = job;
   const strategy = required(values.strategy, '--strategy');
-  const document = values.policy ? JSON.parse(await readText(values.policy)) as Record<string, unknown> : {};
+  const document = values.policy ? await readDocumentFile({ readText }, values.policy) : {};
   const own = (document.strategies as { name?: string; params?: StrategyParams }[] | undefined)?.find((s) => s.name === strategy);
   const merged = { ...document, strategies: [{ ...own, name: strategy, params: { ...own?.params, ...job.params } }] };
   if (job.warmup) return runWarmedUp(values, merged);

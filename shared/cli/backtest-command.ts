@@ -11,6 +11,7 @@ import type { Candle, Timeframe } from '../domain/candle.js';
 import { policyHash, validatePolicy, type Policy } from '../domain/policy.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
 import type { CliContext } from './cli-context.js';
+import { readDocumentFile } from './policy-files.js';
 import { COST_OPTION_SPECS, loadCandles, numberOption, RUN_OPTION_SPECS, runOptions, type RunOptions } from './cli-args.js';
 import { UsageError, type CommandSpec } from './command-spec.js';
 
@@ -99,7 +100,7 @@ export function backtestSetup(values: BacktestValues, document: Record<string, u
 export async function runBacktestCommand(
   ctx: Pick<CliContext, 'readText'>, values: BacktestValues, onProgress?: (done: number, total: number) => void,
 ): Promise<BacktestOutcome> {
-  const document = values.policy ? JSON.parse(await ctx.readText(values.policy)) as Record<string, unknown> : {};
+  const document = values.policy ? await readDocumentFile(ctx, values.policy) : {};
   const { strategy, symbols, timeframe, from, to, data, policy } = backtestSetup(values, document);
   const candles = await loadCandles(data, symbols, timeframe, from, to);
   const hash = policyHash(policy);

@@ -12,6 +12,17 @@ export async function checkFile(ctx: Pick<CliContext, 'readText'>, file: string,
   return checkDocument(await ctx.readText(file), context);
 }
 
+/** A policy file's JSON object parsed strictly (duplicate/prototype keys, size, depth refused); throws listing every problem. */
+export async function readDocumentFile(ctx: Pick<CliContext, 'readText'>, file: string): Promise<Record<string, unknown>> {
+  const parsed = parseDocumentText(await ctx.readText(file));
+  const problems = parsed.ok ? [] : parsed.problems;
+  if (parsed.ok && (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value))) {
+    problems.push({ path: '(root)', code: 'SCHEMA', message: 'a policy document is a JSON object' });
+  }
+  if (problems.length) throw new Error(`${file}: ${problems.map((p) => `${p.path} ${p.code ?? 'SCHEMA'} ${p.message}`).join('; ')}`);
+  return (parsed as { value: Record<string, unknown> }).value;
+}
+
 /** Validates a document (object or JSON text, as stored) by the loaders' rules, less deployment facts such as exchange keys. */
 export function checkDocument(document: unknown, context: ValidationContext = {}): CheckedDocument {
   let value = document;

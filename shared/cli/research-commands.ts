@@ -6,6 +6,7 @@ import { sweepProgress, sweepTripBanner, type LabelledTrip } from '../backtest/s
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
 import { PROGRESS_OPTION, type BacktestValues } from './backtest-command.js';
 import { iso, type CliContext } from './cli-context.js';
+import { readDocumentFile } from './policy-files.js';
 import { COST_OPTION_SPECS, loadCandles, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
 import type { CommandSpec } from './command-spec.js';
 
@@ -78,7 +79,7 @@ export async function costSweepCommand(ctx: CliContext, values: ResearchValues):
 /** The strategy's params from the policy file's entry for it, else none (the strategy's defaults). */
 export async function paramsOf(ctx: Pick<CliContext, 'readText'>, path: string | undefined, strategy: string): Promise<StrategyParams> {
   if (!path) return {};
-  const document = JSON.parse(await ctx.readText(path)) as { strategies?: { name?: string; params?: StrategyParams }[] };
+  const document = await readDocumentFile(ctx, path) as { strategies?: { name?: string; params?: StrategyParams }[] };
   return document.strategies?.find((s) => s.name === strategy)?.params ?? {};
 }
 
