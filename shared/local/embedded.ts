@@ -128,8 +128,8 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   // Start at the first candle close: before it there is no market data, on AWS or here.
   // On a longer timeframe the loop (and signal, metrics, reconcile) steps from close to close: nothing changes in between.
   for (let minute = from + step; minute <= to; minute += step) {
-    const connected = (await opts.hooks?.beforeStep?.(minute, deps)) !== false;
     clock.set(minute);
+    const connected = (await opts.hooks?.beforeStep?.(minute, deps)) !== false;
     if (connected) {
       await source.pumpUntil(minute);
       await stream.tick(); // the minute's candles, books and heartbeat, as one batch
