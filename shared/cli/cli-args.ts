@@ -63,6 +63,8 @@ export async function loadCandles(path: string, symbols: string[], tf: Timeframe
     const range = all.length ? `the data covers ${isoTime(all[0]!.openTime)} .. ${isoTime(all.at(-1)!.openTime + timeframeMs(tf))}` : 'the file has no candles';
     throw new NoCandleDataError(`no ${symbol} ${tf} candles in [${isoTime(from)}, ${isoTime(to)}); ${range}`);
   }
+  // Frozen: a strategy that writes to a candle it was handed would rewrite the run's market data (the pipeline reads fresh copies).
+  for (const list of Object.values(candles)) for (const c of list) Object.freeze(c);
   return candles;
 }
 

@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import type { Candle } from './candle.js';
 import { StrategyModuleError, StrategyParamsError, type StrategyParamIssue } from './errors.js';
 import type { PlotLine, SignalScreen, Strategy, StrategyParams, StrategySignal } from './strategy.js';
-import { signalProblem, warmupProblem } from './strategy-signal.js';
+import { evaluateFrozen, signalProblem, warmupProblem } from './strategy-signal.js';
 
 /** A params schema: a zod object of numbers, each with a default (and a range), e.g. z.strictObject({ n: z.number().int().min(2).default(14) }). */
 export type ParamsSchema = z.ZodObject;
@@ -152,7 +152,7 @@ export function defineStrategy<S extends ParamsSchema>(definition: StrategyDefin
       return n;
     },
     evaluate: ({ candles, holding, params }) => {
-      const signal = def.evaluate({ candles, holding, params: parse(params) });
+      const signal = evaluateFrozen(def, { candles, holding, params: parse(params) });
       const problem = signalProblem(signal);
       if (problem) throw new StrategyModuleError('INVALID_STRATEGY_SIGNAL', `strategy ${def.name}: evaluate() returned an invalid signal: ${problem}`);
       return signal ?? undefined;

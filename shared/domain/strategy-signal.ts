@@ -1,3 +1,7 @@
+import type { Candle } from './candle.js';
+import { StrategyModuleError } from './errors.js';
+import type { StrategySignal } from './strategy.js';
+
 // What a strategy may hand back, checked where every runtime calls it (defineStrategy): the risk function drops an
 // intent that breaks these rules as malformed (shared/runtime/messages.ts), so a backtest must not trade on it.
 
@@ -21,4 +25,22 @@ export function signalProblem(signal: unknown): string | undefined {
 export function warmupProblem(candles: unknown): string | undefined {
   return typeof candles === 'number' && Number.isInteger(candles) && candles >= 1
     ? undefined : `requiredCandles must be a whole number ≥ 1, got ${String(candles)}`;
+}
+
+/**
+ * Runs a definition's evaluate(); a write to a frozen candle (the backtest's and replay's candles are frozen) is rethrown
+ * naming the strategy, as StrategyModuleError INVALID_STRATEGY_SIGNAL.
+ */
+export function evaluateFrozen<P>(
+  def: { readonly name: string; evaluate(input: { candles: readonly Candle[]; holding: boolean; params: P }): StrategySignal | undefined },
+  input: { candles: readonly Candle[]; holding: boolean; params: P },
+): StrategySignal | undefined {
+  try {
+    return def.evaluate(input);
+  } catch (error) {
+    if (error instanceof TypeError && /read.only|not extensible|frozen/i.test(error.message)) {
+      throw new StrategyModuleError('INVALID_STRATEGY_SIGNAL', `strategy ${def.name}: evaluate() must not change the candles it is given (${error.message})`, { cause: error });
+    }
+    throw error;
+  }
 }
