@@ -5,7 +5,9 @@ import type { Ledger } from '../domain/ledger.js';
 import type { Fill, OrderRecord } from '../domain/order.js';
 import { runEmbedded, type EmbeddedHooks } from '../local/embedded.js';
 import type { EmbeddedSummary } from '../local/summary.js';
+import type { Alert } from '../domain/alert-dedup.js';
 import type { Deps } from '../runtime/deps.js';
+import { override } from './faults.js';
 
 /** One scheduled invocation's output, as the local scheduler saw it. */
 export interface Invocation {
@@ -23,6 +25,8 @@ export interface Observation {
   readonly ledger: Ledger | undefined;
   readonly killSwitch: KillSwitchState | undefined;
   readonly invocations: readonly Invocation[];
+  /** Every alert the functions published, before deduplication (the summary's alerts count what was delivered). */
+  readonly published: readonly Alert[];
 }
 
 /** What to replay, under which policy, with which faults (runEmbedded's hooks). */
@@ -38,12 +42,16 @@ export interface ObserveOptions {
 /** Runs the embedded pipeline once and reads its final state (through the unwrapped adapters). */
 export async function observe(o: ObserveOptions): Promise<Observation> {
   const invocations: Invocation[] = [];
+  const published: Alert[] = [];
+  const recorded = (deps: Deps): Deps => ({
+    ...deps, alerts: override(deps.alerts, { publish: async (a: Alert) => { published.push(a); await deps.alerts.publish(a); } }),
+  });
   let real: Deps | undefined;
-  let final: Omit<Observation, 'summary' | 'invocations'> | undefined;
+  let final: Omit<Observation, 'summary' | 'invocations' | 'published'> | undefined;
   const summary = await runEmbedded({
     candles: o.candles, timeframe: o.timeframe, policy: o.policy, ...(o.warmup ? { warmup: o.warmup } : {}),
     hooks: {
-      wrapDeps: (deps) => { real = deps; return o.wrapDeps ? o.wrapDeps(deps) : deps; },
+      wrapDeps: (deps) => { real = deps; return recorded(o.wrapDeps ? o.wrapDeps(deps) : deps); },
       ...(o.beforeStep ? { beforeStep: o.beforeStep } : {}),
       onInvoked: (job, at, out) => { invocations.push({ job, at, out: (out ?? {}) as Record<string, unknown> }); },
     },
@@ -55,5 +63,5 @@ export async function observe(o: ObserveOptions): Promise<Observation> {
       };
     },
   });
-  return { summary, invocations, ...final! };
+  return { summary, invocations, published, ...final! };
 }

@@ -1,5 +1,7 @@
 import type { Scenario } from '../scenario.js';
 import { flashCrash } from './flash-crash.js';
+import { killSwitchTripReset } from './kill-switch.js';
+import { policyCorruption } from './policy-corruption.js';
 
 /** Every stress scenario, in the order `npm run stress` runs them. */
-export const SCENARIOS: readonly Scenario[] = [flashCrash];
+export const SCENARIOS: readonly Scenario[] = [flashCrash, killSwitchTripReset, policyCorruption];
