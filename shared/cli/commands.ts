@@ -30,6 +30,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   locks: { summary: 'Active protection locks', load: () => import('./locks-command.js') },
   trades: { summary: 'Closed round trips and open positions from the ledger', load: () => import('./trades-command.js') },
   reconcile: { summary: 'Reconcile the exchange with the ledger now', load: () => import('./reconcile-command.js') },
+  'go-live-check': { summary: 'The go-live checklist: PASS / FAIL / UNKNOWN with evidence; --record stores the verdict the LIVE gate reads', load: () => import('./go-live-command.js') },
+  signoff: { summary: 'Record a go-live sign-off (who, role, when, note), or list them: stratus signoff list', load: () => import('./signoff-command.js') },
+  'go-live-override': { summary: 'Record a documented override of the go-live checklist (needs its own sign-off by someone else)', load: () => import('./go-live-command.js').then((m) => ({ command: m.overrideSpec })) },
+  'go-live-record': { summary: 'Store a walk-forward or cost-sweep result (their --json output) as go-live evidence', load: () => import('./go-live-command.js').then((m) => ({ command: m.recordSpec })) },
   strategies: { summary: 'Built-in and user strategies with their params, defaults, ranges and warm-up', load: () => import('./strategies-command.js') },
   'new-strategy': { summary: 'Write a commented strategy template and its test', load: () => import('./new-strategy-command.js') },
 };

@@ -20,7 +20,7 @@ export type { FakeFill, FakeMarket, FakeOrder, FakeOrderStatus, FakeTrade } from
 export type { FakeKlineRow } from './fake-binance/klines.js';
 
 const PRIVATE = new Set(['POST /api/v3/order', 'GET /api/v3/order', 'DELETE /api/v3/order', 'GET /api/v3/openOrders',
-  'GET /api/v3/allOrders', 'GET /api/v3/account', 'GET /api/v3/myTrades']);
+  'GET /api/v3/allOrders', 'GET /api/v3/account', 'GET /api/v3/myTrades', 'GET /sapi/v1/account/apiRestrictions']);
 
 /** BTCUSDT and ETHUSDT with Binance's real filters. */
 export function defaultFakeMarkets(): Record<string, FakeMarket> {
@@ -43,6 +43,11 @@ export class FakeBinance {
   readonly faults: Partial<Record<string, FaultHook>> = {};
   /** Faults applied so far (scripted or hooked). */
   readonly injected: InjectedFault[] = [];
+  /** What GET /sapi/v1/account/apiRestrictions reports for the key (Binance's fields); a test may flip enableWithdrawals. */
+  readonly apiRestrictions: Record<string, boolean | number> = {
+    ipRestrict: false, createTime: 1_698_645_219_000, enableReading: true, enableSpotAndMarginTrading: true, enableWithdrawals: false,
+    enableInternalTransfer: false, enableMargin: false, enableFutures: false, permitsUniversalTransfer: false, enableVanillaOptions: false,
+  };
   readonly #script = new FaultScript();
   readonly #klines = new KlineBook();
   #engine: BinanceEngine;
@@ -242,6 +247,7 @@ export class FakeBinance {
       case 'GET /api/v3/openOrders': return e.orders.filter((o) => isOpen(o) && e.visible(o) && (!p.symbol || o.symbol === p.symbol)).map(orderView);
       case 'GET /api/v3/myTrades': return this.#myTrades(p);
       case 'GET /api/v3/account': return accountView(e.balances(), this.opts.now());
+      case 'GET /sapi/v1/account/apiRestrictions': return { ...this.apiRestrictions };
       default: throw new BinanceError(404, -1, `fake-binance has no route ${r.route}`);
     }
   }
