@@ -14,6 +14,13 @@ function importPath(from: string, to: string): string {
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
+/** How to run the written test: directly when vitest.config.ts includes its path (tests/**, strategies/**), else what to add first. */
+function testAdvice(testFile: string): string {
+  const rel = testFile.split(path.sep).join('/');
+  if (/^(?:tests|strategies)\/(?:[^./][^/]*\/)*[^/]+$/.test(rel)) return `npx vitest run ${testFile}`;
+  return `vitest.config.ts runs only tests/ and strategies/: add '${path.posix.dirname(rel)}/**/*.test.ts' to its test.include, then npx vitest run ${testFile}`;
+}
+
 /** `stratus new-strategy NAME`: writes DIR/NAME.ts (a commented template) and DIR/NAME.test.ts; never overwrites. */
 export async function newStrategyCommand(ctx: CliContext, values: OptionValues, name: string): Promise<number> {
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) throw new UsageError(`strategy name "${name}" must be 1-40 lower-case letters, digits or dashes`);
@@ -31,7 +38,7 @@ export async function newStrategyCommand(ctx: CliContext, values: OptionValues, 
   writeFileSync(files[1], strategyTestTemplate(name, kit), { flag: 'wx' });
   const shown = files.map((f) => path.relative(process.cwd(), f));
   ctx.out(`wrote ${shown[0]} and ${shown[1]}\n`
-    + `  test it:      npx vitest run ${shown[1]}\n`
+    + `  test it:      ${testAdvice(shown[1]!)}\n`
     + `  backtest it:  npx stratus backtest --strategy ${name} --strategy-file ${shown[0]} --symbols BTC/USDT --timeframe 1m --from 2021-05-19 --to 2021-05-20 --data shared/local/data\n`
     + `  list it:      npx stratus strategies --strategies-dir ${path.relative(process.cwd(), dir) || '.'}\n`);
   return 0;
