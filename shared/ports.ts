@@ -40,6 +40,8 @@ export interface MarketDataStore {
   putCandles(candles: readonly Candle[], with_?: MarketBatchExtras): Promise<void>;
   /** The newest `count` candles that had closed at `now`, oldest first. */
   getRecentClosedCandles(symbol: string, timeframe: Timeframe, now: number, count: number): Promise<Candle[]>;
+  /** getRecentClosedCandles for several symbols at once, by symbol; a store that can read them in fewer requests implements it. */
+  getRecentClosedCandlesOf?(symbols: readonly string[], timeframe: Timeframe, now: number, count: number): Promise<Record<string, Candle[]>>;
   putTopOfBook(book: TopOfBook): Promise<void>;
   getTopOfBook(symbol: string): Promise<TopOfBook | undefined>;
   putHeartbeat(heartbeat: Heartbeat): Promise<void>;

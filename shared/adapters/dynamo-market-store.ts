@@ -2,7 +2,7 @@
  * MarketDataStore on the market table: closed candles (TTL 14 days after close),
  * the latest top of book per symbol and the stream heartbeat. Item shapes: codec.ts.
  */
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { timeframeMs, type Candle, type Heartbeat, type Timeframe, type TopOfBook } from '../domain/candle.js';
 import type { MarketBatchExtras, MarketDataStore } from '../ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
@@ -13,12 +13,16 @@ import { StoreUnavailableError, conditionalWrite, translateAwsErrors } from './e
 
 /** BatchWriteItem accepts at most this many requests. */
 export const BATCH_WRITE_LIMIT = 25;
+/** BatchGetItem accepts at most this many keys. */
+export const BATCH_GET_LIMIT = 100;
 
 /** Options of the unprocessed-items retry loop. */
 export interface BatchRetryOptions {
   readonly maxAttempts?: number;
   readonly baseDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Named by the StoreUnavailableError when items stay unprocessed (default putCandles). */
+  readonly operation?: string;
 }
 
 /**
@@ -32,7 +36,7 @@ export async function writeBatchFully<R>(
   let pending = requests;
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > maxAttempts) {
-      throw new StoreUnavailableError('putCandles', { cause: new Error(`${pending.length} items unprocessed after ${maxAttempts} attempts`) });
+      throw new StoreUnavailableError(options.operation ?? 'putCandles', { cause: new Error(`${pending.length} items unprocessed after ${maxAttempts} attempts`) });
     }
     if (attempt > 1) await sleep(Math.min(baseDelayMs * 2 ** (attempt - 2), 2_000));
     pending = await send(pending);
@@ -90,6 +94,36 @@ export class DynamoMarketStore implements MarketDataStore {
       startKey = out.LastEvaluatedKey;
     } while (startKey && items.length < count);
     return items.map(candleFromItem).reverse();
+  }
+
+  /**
+   * getRecentClosedCandles of several symbols: one consistent BatchGetItem per 100 keys for the `count` grid slots up to
+   * the newest closed candle (UnprocessedKeys re-sent as writes are); a symbol with any slot missing (a gap, or less
+   * history) is read with its Query instead, so the result is always the Query's (candles are stored on their grid).
+   */
+  async getRecentClosedCandlesOf(symbols: readonly string[], timeframe: Timeframe, now: number, count: number): Promise<Record<string, Candle[]>> {
+    const step = timeframeMs(timeframe);
+    const newest = Math.floor((Math.min(Math.floor(now) - step, 1e13 - 1)) / step) * step;
+    const out: Record<string, Candle[]> = {};
+    if (count <= 0 || newest - (count - 1) * step < 0) {
+      for (const symbol of symbols) out[symbol] = await this.getRecentClosedCandles(symbol, timeframe, now, count);
+      return out;
+    }
+    const keysOf = [...new Set(symbols)].flatMap((symbol) => Array.from({ length: count }, (_, i) => keys.candle(symbol, timeframe, newest - i * step)));
+    const found = new Map<string, Candle>();
+    for (let i = 0; i < keysOf.length; i += BATCH_GET_LIMIT) {
+      await writeBatchFully(async (chunk) => {
+        const res = await translateAwsErrors('getRecentClosedCandles', () =>
+          this.#client.send(new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: chunk, ConsistentRead: true } } })));
+        for (const item of res.Responses?.[this.#table] ?? []) found.set(`${String(item['pk'])}|${String(item['sk'])}`, candleFromItem(item));
+        return (res.UnprocessedKeys?.[this.#table]?.Keys ?? []) as typeof chunk;
+      }, keysOf.slice(i, i + BATCH_GET_LIMIT), { ...this.#batchRetry, operation: 'getRecentClosedCandles' });
+    }
+    for (const symbol of symbols) {
+      const slots = Array.from({ length: count }, (_, i) => { const k = keys.candle(symbol, timeframe, newest - (count - 1 - i) * step); return found.get(`${k.pk}|${k.sk}`); });
+      out[symbol] = slots.every((c) => c !== undefined) ? slots as Candle[] : await this.getRecentClosedCandles(symbol, timeframe, now, count);
+    }
+    return out;
   }
 
   /** Keeps the newest quote: a quote older than the stored one is ignored. */

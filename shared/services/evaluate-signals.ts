@@ -72,6 +72,7 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
   const latestClose = Math.floor(now / timeframeMs(tf)) * timeframeMs(tf);
   const skipped: Skip[] = [];
   const scope = signalScope(policy, holdings);
+  await prefetchCandles(view, policy, scope, holdings, tf, now);
   const riskExits = await dueExits(deps, view, loaded, scope, positions, latestClose, skipped);
   const intents: Intent[] = riskExits.map((e) => e.intent);
   const exiting = new Map(riskExits.map((e) => [e.symbol, e.reason]));
@@ -103,6 +104,18 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
     dropped: dropped.map(({ intentId, symbol, strategy, score }) => ({ intentId, symbol, strategy, score })), marketStale, degraded: view.degraded, candleSource: view.candleSource,
     riskExits: riskExits.map(({ symbol, reason, message }) => ({ symbol, reason, message })),
   };
+}
+
+/** One read of every candle this cycle needs (each strategy's symbols, held symbols' exit checks), where the store can batch it. */
+async function prefetchCandles(view: MarketDataView, policy: LoadedPolicy['policy'], scope: SignalScope, holdings: ReadonlySet<string>, tf: Timeframe, now: number) {
+  const symbols = new Set(scope.symbols.filter((s) => holdings.has(s)));
+  let count = symbols.size ? 1 : 0;
+  for (const [index, cfg] of policy.strategies.entries()) {
+    if (!cfg.enabled) continue;
+    count = Math.max(count, getStrategy(cfg.name).requiredCandles(cfg.params));
+    for (const symbol of scope.symbolsOf(index)) symbols.add(symbol);
+  }
+  await view.prefetch([...symbols], tf, now, count);
 }
 
 /** Risk exits due for every held position in the scope (listed or not), judged at the latest closed candle. */

@@ -27,6 +27,8 @@ export interface MarketDataView {
   getRecentClosedCandles(symbol: string, timeframe: Timeframe, now: number, count: number): Promise<Candle[]>;
   /** Why the REST read of a symbol failed this cycle, if it did. */
   failure(symbol: string): string | undefined;
+  /** Reads up to `count` candles of these symbols in as few requests as the store can; later reads of no more are served from them. */
+  prefetch(symbols: readonly string[], timeframe: Timeframe, now: number, count: number): Promise<void>;
 }
 
 /** Reads the heartbeat and picks the candle source for one cycle at `now`; the fetcher is only built in degraded mode. */
@@ -39,9 +41,7 @@ export async function viewMarketData(
   const stale = beyond(limits.staleDataSeconds);
   const degraded = beyond(limits.degradedAfterSeconds);
   const base = { stale, degraded, ...(age === undefined ? {} : { heartbeatAgeMs: age }) };
-  if (!degraded || !fetcherFor) {
-    return { ...base, candleSource: 'store', getRecentClosedCandles: (...args) => market.getRecentClosedCandles(...args), failure: () => undefined };
-  }
+  if (!degraded || !fetcherFor) return { ...base, candleSource: 'store', ...prefetching(market), failure: () => undefined };
   const failures = new Map<string, string>();
   const reads = new Map<string, Promise<Candle[]>>();
   const read = async (symbol: string, timeframe: Timeframe, at: number, count: number): Promise<Candle[]> => {
@@ -64,5 +64,24 @@ export async function viewMarketData(
       return reads.get(key)!.then((candles) => [...candles]);
     },
     failure: (symbol) => failures.get(symbol),
+    prefetch: async () => undefined,
+  };
+}
+
+/** Store reads with a prefetch: the newest N of a symbol at `now` hold the newest count ≤ N (copies are handed out). */
+function prefetching(market: MarketDataStore): Pick<MarketDataView, 'getRecentClosedCandles' | 'prefetch'> {
+  const fetched = new Map<string, { count: number; candles: readonly Candle[] }>();
+  const key = (symbol: string, timeframe: Timeframe, now: number) => `${symbol}|${timeframe}|${now}`;
+  return {
+    async prefetch(symbols, timeframe, now, count) {
+      if (!market.getRecentClosedCandlesOf || symbols.length === 0 || count <= 0) return;
+      const bySymbol = await market.getRecentClosedCandlesOf(symbols, timeframe, now, count);
+      for (const symbol of symbols) fetched.set(key(symbol, timeframe, now), { count, candles: bySymbol[symbol] ?? [] });
+    },
+    async getRecentClosedCandles(symbol, timeframe, now, count) {
+      const hit = fetched.get(key(symbol, timeframe, now));
+      if (!hit || count > hit.count) return market.getRecentClosedCandles(symbol, timeframe, now, count);
+      return count <= 0 ? [] : hit.candles.slice(-count).map((c) => ({ ...c }));
+    },
   };
 }
