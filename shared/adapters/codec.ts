@@ -129,6 +129,7 @@ const OrderRequestSchema = z.object({
   strategy: z.string().min(1), symbol: z.string().min(1), side, kind, type: z.enum(['market', 'limit']),
   quantity: decimalString, limitPrice: decimalString.optional(), referencePrice: decimalString,
   reservedNotional: decimalString, mode, policyHash: z.string(), createdAt: epochMs, exitReason: z.string().optional(), executedBefore: decimalString.optional(),
+  slices: z.array(decimalString).optional(), sliceIntervalSeconds: z.number().int().optional(), parentOrderId: z.string().optional(), sliceIndex: z.number().int().optional(),
 });
 const OrderRecordSchema = OrderRequestSchema.extend({
   status: orderStatus, filledQuantity: decimalString, averagePrice: decimalString.optional(), fees: decimalString,

@@ -33,6 +33,13 @@ export interface OrderRequest {
   readonly exitReason?: string;
   /** For a slice child: base quantity its parent had executed before it (Almgren–Chriss permanent impact). */
   readonly executedBefore?: string;
+  /** For a sliced parent (never sent itself): its children's quantities, in order (shared/domain/slicing.ts). */
+  readonly slices?: readonly string[];
+  /** For a sliced parent: seconds between its children's due times. */
+  readonly sliceIntervalSeconds?: number;
+  /** For a slice child: its parent's order id, and its index among the parent's children. */
+  readonly parentOrderId?: string;
+  readonly sliceIndex?: number;
 }
 
 /** The persisted order: the request plus its state. */

@@ -174,6 +174,19 @@ const ExecutionConfig = z.strictObject({
     /** σ is the standard deviation of the log returns of this many latest closed candles. */
     volatilityCandles: int.default(60),
   }).default({ permanentGamma: 0.26, temporaryEta: 0.05, volatilityCandles: 60 }),
+  /** Order slicing (shared/domain/slicing.ts): a large order is sent as child orders; off by default. */
+  slicing: z.strictObject({
+    enabled: z.boolean().default(false),
+    /** Slice an order whose quantity exceeds this % of the mean volume per candle of the last volumeCandles closed candles. */
+    thresholdPctOfRecentVolume: num.default(5),
+    /** twap: `slices` equal children; participation: as many equal children as keep each within maxParticipationPct of that volume. */
+    mode: z.enum(['twap', 'participation']).default('twap'),
+    slices: int.default(4),
+    /** Child i is due i × intervalSeconds after the decision; a child not due at a delivery is sent by the manage loop (reconcile schedule). */
+    intervalSeconds: int.default(60),
+    maxParticipationPct: num.default(5),
+    volumeCandles: int.default(5),
+  }).default({ enabled: false, thresholdPctOfRecentVolume: 5, mode: 'twap', slices: 4, intervalSeconds: 60, maxParticipationPct: 5, volumeCandles: 5 }),
 });
 
 const ExchangeConfig = z.strictObject({

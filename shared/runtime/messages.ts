@@ -34,6 +34,8 @@ const OrderRequestShape = {
   strategy: text(64).regex(/^\S+$/), symbol, side, kind, type: z.enum(['market', 'limit']), quantity: positive,
   limitPrice: positive.optional(), referencePrice: positive, reservedNotional: decimal,
   mode: z.enum(['DRY_RUN', 'PAPER', 'LIVE']), policyHash: text(128), createdAt: z.number().int(), exitReason: text(64).optional(), executedBefore: decimal.optional(),
+  slices: z.array(positive).max(100).optional(), sliceIntervalSeconds: z.number().int().min(0).optional(),
+  parentOrderId: z.string().regex(/^[0-9a-f]{32}$/).optional(), sliceIndex: z.number().int().min(0).max(99).optional(),
 } satisfies Record<keyof OrderRequest, z.ZodType>;
 const OrderRequestSchema = z.object(OrderRequestShape).refine(kindMatchesSide, KIND_SIDE)
   .refine((m) => m.side === 'sell' || /[1-9]/.test(m.reservedNotional), { message: 'a buy must reserve its notional', path: ['reservedNotional'] });

@@ -4,6 +4,7 @@ import { isTerminal, transitionOrder, type OrderRecord, type OrderRequest } from
 import type { Policy } from '../domain/policy.js';
 import type { Alerts, Clock, StateStore } from '../ports.js';
 import { followUpAttempt, followUpChain } from './book-fills.js';
+import { sliceOrderId } from '../domain/slicing.js';
 import { loadLedger } from './portfolio.js';
 
 /** Why an order may not be sent, with a human-readable explanation. */
@@ -15,7 +16,7 @@ export interface Refusal {
 /** Fields of a decision's own order that must reach execution unchanged. */
 const DECIDED: readonly (keyof OrderRequest)[] = [
   'orderId', 'clientOrderId', 'intentId', 'strategy', 'symbol', 'side', 'kind', 'type', 'limitPrice', 'referencePrice', 'mode',
-  'policyHash', 'createdAt', 'exitReason',
+  'policyHash', 'createdAt', 'exitReason', 'sliceIntervalSeconds', 'parentOrderId', 'sliceIndex',
 ];
 
 /**
@@ -33,6 +34,10 @@ export async function admissionRefusal(
   if (!decision?.approved || !decision.order) {
     return { code: 'NO_APPROVED_DECISION', message: `no approved decision for intent ${order.intentId}` };
   }
+  if (order.parentOrderId !== undefined) {
+    const mismatch = await sliceMismatch(deps.state, decision, order);
+    return mismatch ? { code: 'DECISION_MISMATCH', message: mismatch } : undefined;
+  }
   if (followUpAttempt(order) === 0) {
     const mismatch = ownOrderMismatch(decision, order);
     return mismatch ? { code: 'DECISION_MISMATCH', message: mismatch } : undefined;
@@ -49,6 +54,7 @@ function ownOrderMismatch(decision: Decision, order: OrderRecord): string | unde
   const differs = DECIDED.filter((k) => decided[k] !== order[k]);
   if (!dec(decided.quantity).eq(order.quantity)) differs.push('quantity');
   if (!dec(decided.reservedNotional).eq(order.reservedNotional)) differs.push('reservedNotional');
+  if ((decided.slices ?? []).join() !== (order.slices ?? []).join()) differs.push('slices');
   return differs.length ? `order ${order.orderId} differs from its decision in ${differs.join(', ')}` : undefined;
 }
 
@@ -63,6 +69,24 @@ async function followUpMismatch(state: StateStore, decision: Decision, order: Or
   if (!isTerminal(prev.status)) return `follow-up ${order.orderId}: its predecessor ${prev.orderId} is still ${prev.status}`;
   const left = dec(prev.quantity).sub(prev.filledQuantity);
   return dec(order.quantity).gt(left) ? `follow-up ${order.orderId} asks ${order.quantity}, its predecessor left ${left.toFixed()}` : undefined;
+}
+
+/**
+ * A slice child is sent only as the decision's own sliced order's index-th child: the id derived from the parent's
+ * and the index, the plan's quantity, the parent's symbol, side, kind and mode, and the parent on record and not final.
+ */
+async function sliceMismatch(state: StateStore, decision: Decision, order: OrderRecord): Promise<string | undefined> {
+  const decided = decision.order!;
+  const index = order.sliceIndex ?? -1;
+  const planned = decided.slices?.[index];
+  if (order.parentOrderId !== decided.orderId || planned === undefined || order.orderId !== sliceOrderId(decided.orderId, index)) {
+    return `slice ${order.orderId} is not a child of order ${decided.orderId}`;
+  }
+  const differs: string[] = (['strategy', 'symbol', 'side', 'kind', 'mode'] as const).filter((k) => decided[k] !== order[k]);
+  if (!dec(planned).eq(order.quantity)) differs.push('quantity');
+  if (differs.length) return `slice ${order.orderId} differs from its parent in ${differs.join(', ')}`;
+  const parent = (await state.getOrder(decided.orderId))?.value;
+  return !parent || isTerminal(parent.status) ? `slice ${order.orderId}: its parent is ${parent ? parent.status : 'not on record'}` : undefined;
 }
 
 /** NEW → REJECTED with the refusal's code, after a critical ORDER_REFUSED alert; nothing is sent or released. */

@@ -8,6 +8,7 @@ import { isTerminal, orderIdFor, statusFromExchange, transitionOrder, type Fill,
 import type { Policy } from '../domain/policy.js';
 import type { Clock, Exchange, ExchangeOrder, PolicyStore, StateStore } from '../ports.js';
 import { loadLedger } from './portfolio.js';
+import { sliceOrderId } from '../domain/slicing.js';
 
 /** The market's rules, loaded on first use only. */
 export type MarketOf = () => Promise<MarketInfo>;
@@ -171,8 +172,11 @@ function chainOf(intentId: string, length: number): string[] {
   return chain.slice(0, length);
 }
 
+/** Orders this one continues: a follow-up's chain, or a slice child's earlier siblings (their fills and its own make one trade). */
 async function predecessorsFilled(state: StateStore, order: OrderRecord): Promise<boolean> {
-  for (const id of followUpChain(order)) if (dec((await state.getOrder(id))?.value.filledQuantity ?? '0').gt(0)) return true;
+  const earlier = order.parentOrderId === undefined ? followUpChain(order)
+    : Array.from({ length: order.sliceIndex ?? 0 }, (_, i) => sliceOrderId(order.parentOrderId!, i));
+  for (const id of earlier) if (dec((await state.getOrder(id))?.value.filledQuantity ?? '0').gt(0)) return true;
   return false;
 }
 

@@ -5,7 +5,9 @@ import { isTerminal, transitionOrder, type OrderRecord, type OrderStatus } from 
 import type { Policy } from '../domain/policy.js';
 import type { ExchangeOrder } from '../ports.js';
 import { bookExchangeFills } from './book-fills.js';
-import { applyExchangeState, watched } from './execute-order.js';
+import { applyExchangeState, executeOrder, watched } from './execute-order.js';
+import { advanceSliced } from './execute-sliced.js';
+import { isSlicedParent } from '../domain/slicing.js';
 import type { KillSwitchDeps } from './trip-kill-switch.js';
 
 /** What one cancel sweep did; client order ids throughout. */
@@ -90,6 +92,10 @@ async function cancelEntry(deps: KillSwitchDeps, policy: Policy, order: OrderRec
     const moved = await cancelNew(deps, order.orderId);
     if (typeof moved === 'string') return moved;
     return isTerminal(moved.status) ? moved.status : cancelEntry(deps, policy, moved);
+  }
+  if (isSlicedParent(order)) {
+    // Never on the exchange: its unsent children are held back (the switch is not armed), its working ones are swept as entries.
+    return (await advanceSliced(deps, policy, order.orderId, executeOrder))?.status ?? 'CANCELED';
   }
   const exchange = deps.exchangeFor(policy, order.mode);
   if (order.status === 'SUBMITTING') {

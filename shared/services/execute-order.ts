@@ -10,6 +10,8 @@ import { bookExchangeFills, followUpAttempt, type MarketOf } from './book-fills.
 import { submit } from './send-order.js';
 import { watched } from './watch-exchange.js';
 import { admissionRefusal, refuseOrder } from './admit-order.js';
+import { workSliced } from './execute-sliced.js';
+import { isSlicedParent } from '../domain/slicing.js';
 
 /** Ports order execution needs. */
 export interface ExecutionDeps {
@@ -45,7 +47,8 @@ export async function executeOrder(deps: ExecutionDeps, request: OrderRequest): 
     if (isTerminal(order.status) || order.status === 'OPEN' || order.status === 'PARTIALLY_FILLED') return order;
     const next: OrderRecord = order.status === 'NEW'
       ? await admit(deps, order, policy, marketOf)
-      : await submit(deps, exchange, current, policy, marketOf, claimed);
+      : isSlicedParent(order) ? await workSliced(deps, current, policy, executeOrder)
+        : await submit(deps, exchange, current, policy, marketOf, claimed);
     if (await deps.state.updateOrder(next, current.version)) {
       claimed ||= next.status === 'SUBMITTING';
       current = { value: next, version: current.version + 1 };
@@ -83,7 +86,8 @@ async function admit(deps: ExecutionDeps, order: OrderRecord, policy: Policy, ma
     return transitionOrder(order, 'CANCELED', now, { rejectReason: 'KILL_SWITCH_NOT_ARMED' }, 'kill switch not armed');
   }
   const urgent = order.kind === 'exit' && (halted || URGENT_EXIT_REASONS.includes(order.exitReason ?? ''));
-  if (policy.execution.orderType !== 'limit' || order.type !== 'market' || order.limitPrice !== undefined || urgent || followUpAttempt(order) > 0) {
+  if (policy.execution.orderType !== 'limit' || order.type !== 'market' || order.limitPrice !== undefined || urgent || followUpAttempt(order) > 0
+    || isSlicedParent(order) || order.parentOrderId !== undefined) {
     return transitionOrder(order, 'SUBMITTING', now);
   }
   const offset = policy.execution.limitOffsetBps;

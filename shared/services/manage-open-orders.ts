@@ -9,6 +9,8 @@ import type { ExchangeOrder, MarketDataStore } from '../ports.js';
 import { bookExchangeFills, followUpAttempt, followUpChain, followUpOrderId, writeOffDust } from './book-fills.js';
 import { applyExchangeState, executeOrder, watched, type ExecutionDeps } from './execute-order.js';
 import { loadLedger } from './portfolio.js';
+import { advanceSliced } from './execute-sliced.js';
+import { isSlicedParent } from '../domain/slicing.js';
 
 /** Ports the manage loop needs: execution's, plus the top of book a replacement is priced from. */
 export interface ManageOrdersDeps extends ExecutionDeps {
@@ -63,6 +65,7 @@ export async function manageOpenOrders(deps: ManageOrdersDeps): Promise<ManageRe
   const working = await deps.state.listOrders({ statuses: ['OPEN', 'PARTIALLY_FILLED'] });
   for (const listed of working) {
     await guard(listed.clientOrderId, async () => {
+      if (isSlicedParent(listed)) { await advanceSliced(deps, policy, listed.orderId, executeOrder); return; }
       const order = await refresh(deps, policy, listed);
       const action = order && !isTerminal(order.status) ? actionFor(order, policy, deps.clock.now()) : 'keep';
       if (!order || action === 'keep') return;
@@ -82,6 +85,8 @@ export function actionFor(order: OrderRecord, policy: Policy, now: number): Acti
   let action: Action = 'keep';
   if (order.type === 'limit' && now - placedAt >= e.limitTimeoutSeconds * 1000) action = e.onLimitTimeout;
   else if (order.status === 'PARTIALLY_FILLED') action = e.partialFill === 'top-up' ? 'market' : e.partialFill;
+  // A slice child is never followed up (its replacement would not be one of the parent's children): keep or cancel.
+  if (order.parentOrderId !== undefined) return action === 'keep' ? 'keep' : 'cancel';
   return action !== 'keep' && action !== 'cancel' && followUpAttempt(order) >= MAX_FOLLOW_UPS ? 'cancel' : action;
 }
 

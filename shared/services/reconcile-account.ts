@@ -14,6 +14,7 @@ import { applyExchangeState, watched } from './execute-order.js';
 import { alertIfUnresolved, clearUnresolved, notFoundAnswer, SUBMIT_LEASE_MS } from './send-order.js';
 import { loadLedger } from './portfolio.js';
 import { tripKillSwitchNow } from './trip-kill-switch.js';
+import { isSlicedParent } from '../domain/slicing.js';
 
 /** Ports reconciliation needs (exchangeFor also serves the kill switch's cancel sweep). */
 export interface ReconcileDeps {
@@ -118,6 +119,7 @@ async function refresh(deps: ReconcileDeps, orderId: string, policy: Policy, tal
   const stored = await deps.state.getOrder(orderId);
   if (!stored || isTerminal(stored.value.status)) return;
   const order = stored.value;
+  if (isSlicedParent(order)) return; // never on the exchange: its children are refreshed as orders, the manage loop carries it on
   const exchange = deps.exchangeFor(policy, order.mode);
   let ex: ExchangeOrder | undefined;
   try {
