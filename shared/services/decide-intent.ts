@@ -19,6 +19,7 @@ import { HEARTBEAT_SOURCE } from '../resources.js';
 import { signalScope } from '../domain/signal-scope.js';
 import { marketRegime } from './market-regime.js';
 import { canaryStakeCap } from '../domain/readiness-canary.js';
+import { slicedDecision } from './slice-decision.js';
 
 /** Ports the risk decision needs. */
 export interface RiskDeps {
@@ -74,7 +75,7 @@ export async function decideIntent(deps: RiskDeps, sent: Intent): Promise<Decisi
       const own = orderIdFor(intent.intentId);
       const next = out.reservation ? reserve(stored.value, out.reservation)
         : stored.value.reservations[own] ? release(stored.value, own) : undefined;
-      if (!next || next === stored.value || (await deps.state.putLedger(next, stored.version))) decision = out.decision;
+      if (!next || next === stored.value || (await deps.state.putLedger(next, stored.version))) decision = await slicedDecision(deps.market, policy, out.decision, market, now);
     }
   } catch (error) {
     if (!(error instanceof StateUnreadableError)) throw error;
