@@ -129,10 +129,13 @@ export function defineStrategy<S extends ParamsSchema>(definition: StrategyDefin
     let p = parsed.get(raw);
     if (p) return p;
     const r = def.params.safeParse(raw);
-    if (!r.success) {
-      const issues = issuesOf(def.params, raw, r.error.issues);
-      throw new StrategyParamsError(def.name, issues.map((i) => i.message), issues);
+    const issues = r.success ? [] : issuesOf(def.params, raw, r.error.issues);
+    // A plain z.object would strip a misspelt param silently: every name the schema lacks is refused whatever its mode.
+    const known = Object.keys(def.params.shape);
+    for (const k of Object.keys(raw)) {
+      if (!known.includes(k) && !issues.some((i) => i.param === k)) issues.push({ param: k, message: `unknown param "${k}" (known: ${known.join(', ')})` });
     }
+    if (!r.success || issues.length) throw new StrategyParamsError(def.name, issues.map((i) => i.message), issues);
     p = r.data;
     parsed.set(raw, p);
     return p;

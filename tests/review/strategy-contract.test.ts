@@ -39,3 +39,22 @@ describe('a user strategy keeps the strategy contract or fails loudly', () => {
     expect(() => s.requiredCandles({})).toThrow(expect.objectContaining({ code: 'INVALID_STRATEGY_PARAMS', message: expect.stringMatching(/requiredCandles must be a whole number ≥ 1/) }));
   });
 });
+
+describe('params of a strategy whose schema is a plain (non-strict) z.object', () => {
+  const loose = defineStrategy({
+    name: 'loose', params: z.object({ n: z.number().int().min(1).max(10).default(3) }), requiredCandles: (p) => p.n, evaluate: () => undefined,
+  });
+
+  it('refuses a misspelt param instead of silently dropping it and running on the default', () => {
+    expect(() => loose.requiredCandles({ lenght: 5 })).toThrow(expect.objectContaining({
+      code: 'INVALID_STRATEGY_PARAMS', issues: [{ param: 'lenght', message: 'unknown param "lenght" (known: n)' }],
+    }));
+  });
+
+  it('reports an unknown param once for a strict schema, beside the range problems', () => {
+    const strict = defineStrategy({ name: 'strict', params: z.strictObject({ n: z.number().min(1).default(3) }), requiredCandles: 1, evaluate: () => undefined });
+    expect(() => strict.requiredCandles({ n: 0, x: 1 })).toThrow(expect.objectContaining({
+      issues: [{ param: 'n', message: 'n must be a number ≥ 1, got 0' }, { param: 'x', message: 'unknown param "x" (known: n)' }],
+    }));
+  });
+});
