@@ -17,6 +17,7 @@ import { equityOf, exitMaybe, ledgerView, lossTripNear, Upkeep, upkeepNeeded, ty
 import { count, newSimState, SeriesPrefix, withPaperFees, type SimState } from './sim-state.js';
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
 import { refreshLocks, upkeepAt } from './upkeep.js';
+import { regimeRunOf } from './regime-gate.js';
 
 /** The chain decide() runs when the entry screen proved every guard passes. */
 const NO_GUARDS: readonly RiskGuard[] = [];
@@ -171,7 +172,9 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     if (input.onProgress && (step + 1) % every === 0) input.onProgress(step + 1, totalSteps);
   }
   input.onProgress?.(totalSteps, totalSteps);
-  return finish(state, { equity, curve: { time: curveTime, equity: curveEquity } }, series, tf, totalSteps);
+  const run = finish(state, { equity, curve: { time: curveTime, equity: curveEquity } }, series, tf, totalSteps);
+  const regime = regimeRunOf(state, policy, symbols, series);
+  return regime ? { ...run, regime } : run;
 }
 
 /** A strategy of the policy trading a symbol, with its screen when it has one and the engine may use it. */

@@ -1,6 +1,8 @@
+import type { Candle } from '../domain/candle.js';
 import type { Policy } from '../domain/policy.js';
 import { regimeAt, regimeCandlesNeeded, type Regime } from '../domain/regime.js';
 import { regimeLeader, regimeParams, regimeVerdict } from '../domain/regime-policy.js';
+import { regimeRun, type RegimeRun } from './regime-report.js';
 import type { SimState } from './sim-state.js';
 
 /**
@@ -9,12 +11,21 @@ import type { SimState } from './sim-state.js';
  */
 export function backtestRegime(state: SimState, symbol: string, policy: Policy): Regime | undefined {
   if (!policy.regime.enabled) return undefined;
+  const seen = state.seen.get(symbol);
+  const key = `${symbol} ${seen?.length ?? 0}`;
+  let known = lastRegime.get(state);
+  if (known?.key === key && known.policy === policy) return known.regime;
   const params = regimeParams(policy.regime);
   const need = regimeCandlesNeeded(params);
   const leader = regimeLeader(policy, symbol);
-  const own = state.seen.get(symbol)?.slice(-need) ?? [];
-  return regimeAt(own, params, leader === undefined ? undefined : state.seen.get(leader)?.slice(-need) ?? []);
+  const regime = regimeAt(seen?.slice(-need) ?? [], params, leader === undefined ? undefined : state.seen.get(leader)?.slice(-need) ?? []);
+  known = { key, policy, regime };
+  lastRegime.set(state, known);
+  return regime;
 }
+
+/** The last regime computed per run state: several entries of one symbol at one close read it once. */
+const lastRegime = new WeakMap<SimState, { readonly key: string; readonly policy: Policy; readonly regime: Regime | undefined }>();
 
 /** Entries the regime gate shrank (approved with a reduced stake), per run state. */
 const reducedEntries = new WeakMap<SimState, number>();
@@ -26,3 +37,10 @@ export function countRegimeReduced(state: SimState, policy: Policy, strategy: st
 
 /** How many approved entries of the run the gate shrank. */
 export const regimeReducedCount = (state: SimState): number => reducedEntries.get(state) ?? 0;
+
+/** The run's regime report (regime-report.ts) from the engine's series and state; undefined when the gate is off. */
+export function regimeRunOf(state: SimState, policy: Policy, symbols: readonly string[], series: readonly (readonly Candle[])[]): RegimeRun | undefined {
+  if (!policy.regime.enabled) return undefined;
+  const bySymbol = Object.fromEntries(symbols.map((s, i) => [s, series[i]!]));
+  return regimeRun(policy, bySymbol, { blocked: state.rejections.REGIME_BLOCKED ?? 0, reduced: regimeReducedCount(state) });
+}

@@ -30,6 +30,7 @@ export function buildReport(run: BacktestRun, ctx: ReportContext): BacktestRepor
     trades: run.trades,
     equity: run.equity,
     rejections: run.rejections,
+    ...(run.regime ? { regime: run.regime } : {}),
   };
 }
 

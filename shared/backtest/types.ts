@@ -2,6 +2,7 @@ import type { Candle, Timeframe } from '../domain/candle.js';
 import type { MarketInfo } from '../domain/market.js';
 import type { Policy } from '../domain/policy.js';
 import type { EquityPoint, FloatCurve, MetricsTrade } from './metrics-types.js';
+import type { RegimeRun } from './regime-report.js';
 
 /** What a backtest runs: the policy in force (symbols, timeframe, strategies, risk, paper fees), its data and rules. */
 export interface BacktestInput {
@@ -68,6 +69,8 @@ export interface BacktestRun {
   /** The kill switch at the end: ARMED, or TRIPPED with when and why (it is never reset in a backtest). */
   readonly killSwitch: { readonly status: string; readonly at?: number; readonly reason?: string };
   readonly timeframe: Timeframe;
+  /** The regime gate's timeline and what it changed; only when policy.regime.enabled. */
+  readonly regime?: RegimeRun;
 }
 
 /** The --json document. */
@@ -77,4 +80,6 @@ export interface BacktestReport {
   readonly trades: readonly BacktestTrade[];
   readonly equity: readonly EquityPoint[];
   readonly rejections: Readonly<Record<string, number>>;
+  /** BacktestRun.regime, when the regime gate was on. */
+  readonly regime?: RegimeRun;
 }

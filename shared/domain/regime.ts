@@ -55,23 +55,25 @@ export const regimeCandlesNeeded = (p: RegimeParams): number => p.smoothingWindo
 export function rawRegimes(candles: readonly RegimeCandle[], p: RegimeParams, leaderCrisis?: (i: number) => boolean): (Regime | undefined)[] {
   const n = candles.length;
   const close = candles.map((c) => c.close);
+  const squared = new Float64Array(n);
+  for (let i = 1; i < n; i++) squared[i] = Math.log(close[i]! / close[i - 1]!) ** 2;
   const vol = new Float64Array(n).fill(Number.NaN);
   for (let j = p.volPeriod; j < n; j++) {
     let squares = 0;
-    for (let i = j - p.volPeriod + 1; i <= j; i++) squares += Math.log(close[i]! / close[i - 1]!) ** 2;
+    for (let i = j - p.volPeriod + 1; i <= j; i++) squares += squared[i]!;
     vol[j] = Math.sqrt(squares / p.volPeriod);
   }
   const sorted: number[] = [];
   const out: (Regime | undefined)[] = new Array(n).fill(undefined);
   const need = rawCandlesNeeded(p);
+  const peaks = new WindowMax(candles, p.crashWindow);
   for (let j = p.volPeriod; j < n; j++) {
     sorted.splice(upperBound(sorted, vol[j]!), 0, vol[j]!);
     if (j - p.volLookback >= p.volPeriod) sorted.splice(lowerBound(sorted, vol[j - p.volLookback]!), 1);
     if (j < need - 1) continue;
     const below = lowerBound(sorted, vol[j]!);
     const pct = (100 * (below + (upperBound(sorted, vol[j]!) - below) / 2)) / p.volLookback;
-    let peak = -Infinity;
-    for (let i = j - p.crashWindow + 1; i <= j; i++) peak = Math.max(peak, candles[i]!.high);
+    const peak = peaks.max(j);
     const dropPct = ((peak - close[j]!) / peak) * 100;
     if ((dropPct >= p.crashDropPct && pct >= p.crisisVolPercentile) || leaderCrisis?.(j)) { out[j] = 'crisis'; continue; }
     let path = 0;
@@ -135,6 +137,25 @@ function leaderCrisisOf(candles: readonly RegimeCandle[], leader: readonly Regim
     crisis[i] = k >= 0 && raw[k] === 'crisis' ? 1 : 0;
   }
   return (i) => crisis[i] === 1;
+}
+
+/** The highest high of the `size` candles ending at j, for j rising (a monotonic deque: exact, O(1) amortised). */
+class WindowMax {
+  readonly #index: number[] = [];
+  #head = 0;
+  #next = 0;
+
+  constructor(private readonly candles: readonly RegimeCandle[], private readonly size: number) {}
+
+  max(j: number): number {
+    for (; this.#next <= j; this.#next++) {
+      const high = this.candles[this.#next]!.high;
+      while (this.#index.length > this.#head && this.candles[this.#index.at(-1)!]!.high <= high) this.#index.pop();
+      this.#index.push(this.#next);
+    }
+    while (this.#index[this.#head]! <= j - this.size) this.#head++;
+    return this.candles[this.#index[this.#head]!]!.high;
+  }
 }
 
 function upperBound(sorted: readonly number[], x: number): number {

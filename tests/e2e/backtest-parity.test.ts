@@ -14,6 +14,11 @@ const FROM = Date.UTC(2021, 4, 19, 14, 0);
 const TO = Date.UTC(2021, 4, 19, 16, 50);
 
 const STAKE = { stakePct: 10, maxPositionPct: 12 };
+/** The regime gate with windows short enough to confirm a regime 54 candles into the window; both runtimes read the same candles. */
+const REGIME = {
+  enabled: true, erPeriod: 10, volPeriod: 5, volLookback: 30, crashWindow: 15, crashDropPct: 2, confirmCandles: 3, crisisHoldCandles: 10, smoothingWindow: 20,
+  matrix: { momentum: { trending: 'blocked', 'mean-reverting': 'reduced:0.5' } },
+};
 
 /**
  * The conservative defaults (pacing, cooldown, protections, loss limits, kill switch) with a 10 % stake and tight exits,
@@ -33,6 +38,10 @@ const CASES = [{
   name: 'Almgren–Chriss impact (execution.impactModel almgren-chriss, calibrated defaults) on the price exits',
   policy: { risk: STAKE, execution: { impactModel: 'almgren-chriss' }, exits: { stopLossPct: -1, takeProfitPct: 1, timeStopMinutes: 30, trailingStop: { enabled: true, activationPct: 0.5, trailPct: 0.5 } } },
   minTrades: 5, exitReasons: ['stop-loss', 'take-profit', 'trailing-stop'], killSwitch: 'ARMED', rejected: 'PAIR_LOCKED',
+}, {
+  name: 'the regime gate (small detector windows, BTC leader): momentum blocked while trending, half stake while mean-reverting',
+  policy: { risk: STAKE, exits: { stopLossPct: -1, takeProfitPct: 1, timeStopMinutes: 30, trailingStop: { enabled: true, activationPct: 0.5, trailPct: 0.5 } }, regime: REGIME },
+  minTrades: 3, exitReasons: ['take-profit', 'stop-loss'], killSwitch: 'ARMED', rejected: 'REGIME_BLOCKED',
 }] as const;
 
 interface PipelineBooks {
@@ -79,6 +88,7 @@ describe('parity: the embedded pipeline and the backtest on BTC and ETH, 19 May 
       // The window is chosen so nothing is decided on the last close: the replay would fill that at the last close
       // (there is no next open), the backtest never fills it (DATA_ENDED).
       expect(backtest.unfilled, `exact ${exact}`).toEqual({});
+      if ('regime' in c.policy) expect(backtest.regime?.reducedEntries, `exact ${exact}`).toBeGreaterThan(0);
       expect(trades, `exact ${exact}`).toEqual(backtest.trades);
       expect(pipelineOpenPositions(ledger), `exact ${exact}`).toEqual(backtest.openPositions);
       expect(summary.decisions.rejectedByReason, `exact ${exact}`).toEqual(backtest.rejections);

@@ -33,6 +33,16 @@ function both(policy: Policy): { fast: BacktestRun; exact: BacktestRun } {
   return { fast: runBacktest(input), exact: runBacktest({ ...input, exact: true }) };
 }
 
+/** The regime gate on (a 6-hour volatility lookback, so the 19 May crash is past the warm-up) with locks, exits and pacing off the way. */
+const REGIME_GATED: Record<string, unknown> = {
+  strategies: [{ name: 'momentum', params: { lookback: 20, entryThreshold: 3, exitThreshold: -1 } }],
+  exits: { stopLossPct: -1, takeProfitPct: 2 },
+  killSwitch: { maxConsecutiveLosses: 0 },
+  lossLimits: { dailyStopPct: null, weeklyStopPct: null, maxDrawdownPct: null },
+  pacing: { maxTradesPerDay: 1000, maxTradesPerHour: 100, maxNewPositionsPerHour: 100, minSecondsBetweenTrades: 0, perSymbolCooldownSeconds: 0 },
+  regime: { enabled: true, volLookback: 360, matrix: { momentum: { volatile: 'blocked', 'mean-reverting': 'reduced:0.5' } } },
+};
+
 const SCENARIOS: Record<string, Record<string, unknown>> = {
   'sma-cross, default conservative policy': { strategies: [{ name: 'sma-cross', params: { fast: 10, slow: 30 } }] },
   'momentum with every exit and protection': {
@@ -54,6 +64,7 @@ const SCENARIOS: Record<string, Record<string, unknown>> = {
     risk: { stakePct: 10, maxPositionPct: 15 },
     pacing: { maxTradesPerDay: 1000, maxTradesPerHour: 100, maxNewPositionsPerHour: 100, minSecondsBetweenTrades: 0, perSymbolCooldownSeconds: 0 },
   },
+  'momentum under the regime gate (crisis and volatile blocked, mean-reverting at half stake)': REGIME_GATED,
 };
 
 describe('backtest fast path = exact path', () => {
@@ -85,6 +96,17 @@ describe('backtest fast path = exact path', () => {
     const rejections = Object.assign({}, ...runs.map((r) => r.rejections)) as Record<string, number>;
     expect(Object.keys(rejections).some((k) => k.includes('LOCK'))).toBe(true);
     expect(runs.some((r) => r.killSwitch.status === 'TRIPPED' && /drawdown|loss/i.test(r.killSwitch.reason ?? ''))).toBe(true);
+  });
+
+  it('blocks and shrinks entries under the regime gate, with the same regime report on both paths', () => {
+    const { fast, exact } = both(policyOf(REGIME_GATED));
+    expect(exact.rejections.REGIME_BLOCKED).toBeGreaterThan(0);
+    expect(exact.regime?.blockedEntries).toBe(exact.rejections.REGIME_BLOCKED);
+    expect(exact.regime?.reducedEntries).toBeGreaterThan(0);
+    expect(fast.regime).toEqual(exact.regime);
+    const off = both(policyOf({ ...REGIME_GATED, regime: { enabled: false } })).exact;
+    expect(off.regime).toBeUndefined();
+    expect(off.trades).not.toEqual(exact.trades);
   });
 });
 
