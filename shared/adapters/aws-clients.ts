@@ -33,34 +33,39 @@ export function setLoopbackRequestHandler(endpoint: string, handler: LoopbackReq
   else loopbackHandlers.delete(new URL(endpoint).origin);
 }
 
-let sharedDocumentClient: DynamoDBDocumentClient | undefined;
-let sharedSqsClient: SQSClient | undefined;
-let sharedSnsClient: SNSClient | undefined;
+const shared = new Map<string, { endpoint: string | undefined; client: unknown }>();
+
+/** The shared client of a service, rebuilt when its AWS_ENDPOINT_URL_<SERVICE> changed (a later embedded run's emulators). */
+function sharedClient<T>(service: 'DYNAMODB' | 'SQS' | 'SNS', build: () => T): T {
+  const endpoint = process.env[`AWS_ENDPOINT_URL_${service}`];
+  const slot = shared.get(service);
+  if (slot && slot.endpoint === endpoint) return slot.client as T;
+  const client = build();
+  shared.set(service, { endpoint, client });
+  return client;
+}
 
 /**
  * The DynamoDB document client: undefined attributes are dropped on write and
  * numbers are always read back as JS numbers (never BigInt), so an oversized or
  * tampered number reaches the codecs, which reject it, instead of throwing inside the SDK.
- * Without an override the client is built once and reused; with one a new client is built.
+ * Without an override the client is built once per endpoint and reused; with one a new client is built.
  */
 export function dynamoDocumentClient(override?: AwsClientOverride): DynamoDBDocumentClient {
   if (override) return buildDocumentClient(override);
-  sharedDocumentClient ??= buildDocumentClient({});
-  return sharedDocumentClient;
+  return sharedClient('DYNAMODB', () => buildDocumentClient({}));
 }
 
 /** The SQS client (shared unless an override is given). */
 export function sqsClient(override?: AwsClientOverride): SQSClient {
   if (override) return forEmulator(new SQSClient(clientConfig(override, 'SQS')), override, 'SQS');
-  sharedSqsClient ??= forEmulator(new SQSClient(clientConfig({}, 'SQS')), {}, 'SQS');
-  return sharedSqsClient;
+  return sharedClient('SQS', () => forEmulator(new SQSClient(clientConfig({}, 'SQS')), {}, 'SQS'));
 }
 
 /** The SNS client (shared unless an override is given). */
 export function snsClient(override?: AwsClientOverride): SNSClient {
   if (override) return forEmulator(new SNSClient(clientConfig(override, 'SNS')), override, 'SNS');
-  sharedSnsClient ??= forEmulator(new SNSClient(clientConfig({}, 'SNS')), {}, 'SNS');
-  return sharedSnsClient;
+  return sharedClient('SNS', () => forEmulator(new SNSClient(clientConfig({}, 'SNS')), {}, 'SNS'));
 }
 
 function buildDocumentClient(override: AwsClientOverride): DynamoDBDocumentClient {
