@@ -25,7 +25,10 @@ export function createSignalHandler(deps: SignalDeps) {
       intents: cycle.intents.map((i) => ({ intentId: i.intentId, symbol: i.symbol, side: i.side, reason: i.reason })),
       skipped: cycle.skipped, dropped: cycle.dropped,
     });
-    return { intents: cycle.intents.length, evaluated: cycle.evaluated, skipped: cycle.skipped.length, dropped: cycle.dropped.length };
+    return {
+      intents: cycle.intents.length, exits: cycle.intents.filter((i) => i.kind === 'exit').length,
+      evaluated: cycle.evaluated, skipped: cycle.skipped.length, dropped: cycle.dropped.length,
+    };
   });
 }
 
