@@ -8,6 +8,7 @@ import { escapeHtml as h, inlineScript, scriptJson } from './escape.js';
 import { fmtMoney, fmtPct, fmtTime, signClass } from './format.js';
 import { killSwitchBanner, killSwitchTable, openPositionsTable, tradeTools } from './run-state.js';
 import { breakdownTable, rejectionsTable, summaryTables, tradesTable } from './tables.js';
+import { regimeSection } from './regime-section.js';
 
 /** What the HTML report is made from: the --json report, the candles it ran on and their timeframe. */
 export interface HtmlReportInput {
@@ -53,7 +54,7 @@ const BUY_HOLD_COLOR = '#9333ea';
  * The self-contained report page (no network needed): a kill-switch alert when it tripped, headline figures, equity
  * (with buy and hold) and drawdown charts, a price chart per symbol with entry/exit markers and the strategy's plot
  * lines (lightweight-charts, inlined; log scale toggle; price axes never below 0), the metric, breakdown, rejection,
- * open-position and kill-switch tables, and a sortable, filterable trade table; laid out down to phone width. All text is HTML-escaped; the chart data travels as JSON in a script element with `<` escaped.
+ * open-position and kill-switch tables, the regime gate's band and tables (when it was on), and a sortable, filterable trade table; laid out down to phone width. All text is HTML-escaped; the chart data travels as JSON in a script element with `<` escaped.
  * The same input gives the same bytes (no clock, no randomness).
  */
 export function renderHtmlReport(input: HtmlReportInput): string {
@@ -103,6 +104,7 @@ ${breakdownTable('Exit reason', m.perExitReason ?? [])}
 ${breakdownTable('Month', m.perMonth ?? [])}
 <h2>Rejected signals by reason</h2>
 <div class="narrow">${rejectionsTable(report.rejections)}</div>
+${regimeSection(report.regime)}
 <h2>Open positions at the end</h2>
 ${openPositionsTable(report, candles)}
 <h2>Kill switch</h2>
