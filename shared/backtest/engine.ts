@@ -132,7 +132,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     } else if (need === Upkeep.Full) {
       marks = decimalMarks();
       const locksCurrent = !exact && now < lockAt && state.ledger.trades === lockInputs[0] && state.ledger.locks === lockInputs[1];
-      upkeepAt(state, marks, policy, now, { noLossTrip, locksCurrent });
+      upkeepAt(state, marks, policy, now, exact ? {} : { noLossTrip, locksCurrent, screenLocks: true });
       sync();
     }
     if (locksDue) { refreshLocks(state, policy, now); sync(); }

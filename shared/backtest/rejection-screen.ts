@@ -4,9 +4,10 @@ import type { MarketInfo } from '../domain/market.js';
 import type { KillSwitchStatus } from '../domain/kill-switch.js';
 import { utcDayStart, utcWeekStart } from '../domain/periods.js';
 import type { Policy } from '../domain/policy.js';
-import { activeLocks, locksCovering } from '../domain/protections.js';
+import { locksCovering } from '../domain/protections.js';
 import { guardsFor, type RiskGuard } from '../domain/risk/guards.js';
 import { strategyBudgetPct } from '../domain/risk/sizing.js';
+import { screenedLocks } from './lock-screen.js';
 import { entrySizeScreen, marketFloats, near, type Verdict } from './rejection-sizing.js';
 import type { LedgerView } from './screens.js';
 
@@ -225,7 +226,8 @@ let lockMemo: { ledger: Ledger; from: number; until: number; symbol: string; fou
 function locksOf(s: EntryScreenInput): ReturnType<typeof locksCovering> {
   const m = lockMemo;
   if (m && m.ledger === s.ledger && m.symbol === s.symbol && s.now >= m.from && s.now < m.until) return m.found;
-  const found = locksCovering(activeLocks(s.ledger, s.policy, s.now), s.symbol);
+  // activeLocks(ledger, policy, now): the stored locks still running, then the derived ones (through lock-screen.ts).
+  const found = locksCovering([...(s.ledger.locks ?? []).filter((l) => l.until > s.now), ...screenedLocks(s.ledger, s.policy, s.now)], s.symbol);
   lockMemo = { ledger: s.ledger, from: s.now, until: s.locksFixedUntil, symbol: s.symbol, found };
   return found;
 }

@@ -6,6 +6,7 @@ import { ZERO, type Decimal } from '../domain/money.js';
 import { rollPeriods } from '../domain/periods.js';
 import type { Policy } from '../domain/policy.js';
 import { deriveLocks } from '../domain/protections.js';
+import { screenedLocks } from './lock-screen.js';
 import { count, type SimState } from './sim-state.js';
 
 /**
@@ -16,15 +17,16 @@ import { count, type SimState } from './sim-state.js';
  * lossTripNear on the upkept ledger) true when no loss-limit or drawdown trigger can fire — the triggers then run
  * without those three (they could not fire first), skipping their 40-digit divisions; `locksCurrent` true when
  * the lock step would leave the ledger as it is (the journal and locks unchanged since it last ran, before the
- * next lock event of lock-events.ts).
+ * next lock event of lock-events.ts); `screenLocks` derives them through lock-screen.ts.
  */
 export function upkeepAt(
   state: SimState, marks: Readonly<Record<string, Decimal>>, policy: Policy, now: number, screens: UpkeepScreens = {},
 ): Decimal {
   const { noLossTrip, locksCurrent = false } = screens;
+  const derive = screens.screenLocks === true ? screenedLocks : deriveLocks;
   const equity = valuation(state.ledger, marks).equity;
   const marked = withHighWaterMarks(withPeak(rollPeriods(state.ledger, equity, now), equity, now), marks, now);
-  state.ledger = locksCurrent ? marked : withLocks(marked, deriveLocks(marked, policy, now), now);
+  state.ledger = locksCurrent ? marked : withLocks(marked, derive(marked, policy, now), now);
   if (effectiveStatus(state.killSwitch, now) === 'TRIPPED') return equity;
   // The marks above change no cash or position, so the equity is the same; the drawdown is read only with its trigger on.
   const quiet = noLossTrip?.(state.ledger, now) === true;
@@ -50,13 +52,15 @@ export function upkeepAt(
  * only a lock event is due: no new trade, period or trip, so the rest of upkeepAt would change nothing.
  */
 export function refreshLocks(state: SimState, policy: Policy, now: number): void {
-  state.ledger = withLocks(state.ledger, deriveLocks(state.ledger, policy, now), now);
+  state.ledger = withLocks(state.ledger, screenedLocks(state.ledger, policy, now), now);
 }
 
 /** What the engine's screens proved for one upkeepAt call (see there). */
 export interface UpkeepScreens {
   readonly noLossTrip?: (ledger: Ledger, now: number) => boolean;
   readonly locksCurrent?: boolean;
+  /** Derive the locks through lock-screen.ts (the same locks, protections that cannot lock skipped). */
+  readonly screenLocks?: boolean;
 }
 
 /** The policy's kill-switch settings with the daily, weekly and drawdown triggers off, built once per policy. */
