@@ -66,7 +66,6 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): Pa
         else throw new UsageError(`--${name} needs a value${option.value ? ` (${option.value})` : ''}`);
       }
       if (option.repeatable && typeof before === 'string') (repeated[name] ??= [before]).push(values[name] as string);
-      else if (typeof before === 'string' && before !== values[name]) throw new UsageError(`--${name} given twice (${before}, then ${values[name]}); give it once`);
     }
   }
   for (const [name, all] of Object.entries(repeated)) values[name] = all.join(',');
