@@ -47,6 +47,27 @@ export function overrideLine(records: GoLiveRecords): string {
   return `override: by ${o.by} at ${iso(o.at)} (${o.reason}); ${signed ? `signed off by ${signed.signoff.by} at ${iso(signed.signoff.at)}` : `awaiting a sign-off in role ${OVERRIDE_ROLE} by someone else`}`;
 }
 
+/** What `stratus status` reads of the go-live records. */
+export interface GoLiveStatusSource {
+  records(): Promise<GoLiveRecords>;
+}
+
+/** The go-live lines of `stratus status`: the recorded verdict, the sign-offs, the override and when LIVE started; never throws. */
+export async function goLiveStatus(source: GoLiveStatusSource): Promise<string> {
+  try {
+    const r = await source.records();
+    const v = r.verdict;
+    const roles = [...new Set(r.signoffs.filter((s) => v && s.at >= v.at).map((s) => s.role))];
+    return `go-live: ${v ? `verdict ${v.passed ? 'PASSED' : 'NOT PASSED'} at ${iso(v.at)}` : 'no verdict recorded'}`
+      + `; signed off since: ${roles.join(', ') || 'none'}${r.liveSince === undefined ? '' : `; LIVE since ${iso(r.liveSince)}`}
+${overrideLine(r)}
+`;
+  } catch (err) {
+    return `go-live: records unreadable (${err instanceof Error ? err.message : String(err)})
+`;
+  }
+}
+
 /** `stratus go-live-check [--record] [--policy FILE] [--by WHO]`: exit 0 when every check passed, 1 otherwise. */
 export async function goLiveCheckCommand(
   ctx: CliContext, values: { record?: boolean; policy?: string; by?: string }, deps: () => ReadinessCheckDeps = () => readinessDepsFromEnv(),

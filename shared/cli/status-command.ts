@@ -7,6 +7,8 @@ import { DynamoOpsRecords } from '../adapters/dynamo-ops-records.js';
 import { ENV, QUEUES } from '../resources.js';
 import { checkHealth, verdictExitCode, type AlarmStates, type HealthDeps, type HealthReport, type QueueDepths } from '../services/health-check.js';
 import { withLocalState } from '../local/live-operator.js';
+import { goLiveStatus, type GoLiveStatusSource } from './go-live-command.js';
+import { readinessStoreFromEnv } from './go-live-wiring.js';
 import { iso, table, type CliContext } from './cli-context.js';
 import type { CommandSpec } from './command-spec.js';
 
@@ -14,7 +16,10 @@ import type { CommandSpec } from './command-spec.js';
 export const STACK_NAME_ENV = 'STRATUS_STACK_NAME';
 
 /** The health check's reads that the CLI context does not carry: market table, RUN# records, DLQs, alarms. */
-export type StatusProbes = Pick<HealthDeps, 'market' | 'ops' | 'dlqs' | 'alarms'>;
+export type StatusProbes = Pick<HealthDeps, 'market' | 'ops' | 'dlqs' | 'alarms'> & {
+  /** The go-live records (verdict, sign-offs, override), printed after the checks when given. */
+  readonly goLive?: GoLiveStatusSource;
+};
 
 /** Depths of the pipeline's DLQs (QUEUES), found by name `<prefix>-<dlqName>` (the stack's and the embedded runtime's naming). */
 export function dlqDepths(sqs: SQSClient, prefix: string): QueueDepths {
@@ -57,6 +62,7 @@ export function processProbes(env: NodeJS.ProcessEnv = process.env): StatusProbe
     market: new DynamoMarketStore({ tableName: named(ENV.marketTable), client: dynamoDocumentClient() }),
     ops: new DynamoOpsRecords({ tableName: named(ENV.stateTable) }),
     dlqs: dlqDepths(sqsClient(), prefix),
+    ...(env[ENV.policyTable] ? { goLive: readinessStoreFromEnv(env) } : {}),
     ...(local ? {} : { alarms: cloudWatchAlarms(new CloudWatchClient({}), prefix) }),
   };
 }
@@ -72,13 +78,16 @@ export function renderHealth(r: HealthReport): string {
  */
 export async function statusCommand(ctx: CliContext, values: { json?: string }, probes: () => StatusProbes = () => processProbes()): Promise<number> {
   let report: HealthReport;
+  let goLive: GoLiveStatusSource | undefined;
   try {
-    report = await checkHealth({ clock: ctx.clock, state: ctx.state(), policies: ctx.policies(), ...probes() });
+    const { goLive: source, ...p } = probes();
+    goLive = source;
+    report = await checkHealth({ clock: ctx.clock, state: ctx.state(), policies: ctx.policies(), ...p });
   } catch (error) {
     ctx.err(`stratus status: CRITICAL: the health check could not run: ${error instanceof Error ? error.message : String(error)}\n`);
     return verdictExitCode('CRITICAL');
   }
-  if (values.json === undefined) ctx.out(renderHealth(report));
+  if (values.json === undefined) ctx.out(`${renderHealth(report)}${goLive ? await goLiveStatus(goLive) : ''}`);
   else if (values.json === '-') ctx.out(`${JSON.stringify(report, null, 2)}\n`);
   else { await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`); ctx.out(renderHealth(report)); }
   return verdictExitCode(report.verdict);

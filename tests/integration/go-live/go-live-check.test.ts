@@ -10,12 +10,14 @@ import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { createCcxtClient } from '../../../shared/adapters/ccxt-exchange.js';
 import { keyMayWithdraw } from '../../../shared/adapters/ccxt-key-permissions.js';
 import { DynamoOpsRecords } from '../../../shared/adapters/dynamo-ops-records.js';
+import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
 import { DynamoReadinessStore } from '../../../shared/adapters/dynamo-readiness-store.js';
 import { alertSubscriptions } from '../../../shared/adapters/sns-subscriptions.js';
 import type { CliContext } from '../../../shared/cli/cli-context.js';
 import { goLiveCheckCommand, goLiveOverrideCommand, goLiveRecordCommand } from '../../../shared/cli/go-live-command.js';
 import { readinessDepsFromEnv } from '../../../shared/cli/go-live-wiring.js';
 import { signoffCommand, signoffListCommand } from '../../../shared/cli/signoff-command.js';
+import { processProbes, statusCommand } from '../../../shared/cli/status-command.js';
 import { resetKillSwitch, tripKillSwitch } from '../../../shared/domain/kill-switch.js';
 import type { Fill, OrderRecord } from '../../../shared/domain/order.js';
 import { loadConfig } from '../../../shared/runtime/config.js';
@@ -158,7 +160,7 @@ describe('stratus go-live-check on a deployment', () => {
     expect(await buildDeps(config, { clock }).policies.load()).toMatchObject({ source: 'active', policy: { mode: 'LIVE' }, liveSince: clock.now() });
   });
 
-  it('records an override, shows it awaiting its own sign-off, and opens the gate once someone else signs it off', async () => {
+  it('records an override, shows it awaiting its own sign-off, opens the gate once someone else signs it off, and stratus status shows it', async () => {
     const { ctx, text } = cli();
     expect(await goLiveOverrideCommand(ctx, { by: 'olga', reason: 'key permissions checked by hand' }, records)).toBe(0);
     expect(text()).toMatch(/override recorded: by olga/);
@@ -170,5 +172,10 @@ describe('stratus go-live-check on a deployment', () => {
     const after = cli();
     await goLiveCheckCommand(after.ctx, {}, deps);
     expect(after.text()).toMatch(/LIVE gate: open by the override of olga, signed off by rick/);
+    const status = cli();
+    const policies = new DynamoPolicyStore({ tableName: env.provisioned.tables.policy, client: dynamoDocumentClient(), clock, goLiveGate: true });
+    await statusCommand({ ...status.ctx, policies: () => policies }, {}, () => processProbes());
+    expect(status.text()).toMatch(/go-live: verdict PASSED at .*; signed off since: risk, trader, override; LIVE since /);
+    expect(status.text()).toMatch(/override: by olga at .* \(key permissions checked by hand\); signed off by rick/);
   });
 });
