@@ -10,7 +10,13 @@ import { registerStrategy, registeredStrategies, type Strategy } from './strateg
 export function strategyFromModule(ns: Readonly<Record<string, unknown>>, source: string): Strategy {
   const nested = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined);
   const candidates = [ns.default, ns.strategy, nested(ns.default)?.default, nested(ns.default)?.strategy].filter((c) => c !== undefined);
-  const exported = candidates.find((c) => nested(c) && ('name' in nested(c)! || 'evaluate' in nested(c)!));
+  const looksLike = candidates.filter((c) => nested(c) && ('name' in nested(c)! || 'evaluate' in nested(c)!));
+  const distinct = [...new Set(looksLike.map((c) => nested(c)!.definition ?? c))];
+  if (distinct.length > 1) {
+    const names = distinct.map((d) => String(nested(d)!.name));
+    throw new StrategyModuleError('INVALID_STRATEGY_MODULE', `${source}: exports two strategies (${names.join(', ')}); one module holds one strategy (its default export)`);
+  }
+  const exported = looksLike[0];
   if (exported === undefined) {
     const names = Object.keys(ns).filter((k) => k !== '__esModule');
     throw new StrategyModuleError('INVALID_STRATEGY_MODULE', `${source}: exports no strategy; expected \`export default { name, params, requiredCandles, evaluate }\` (it exports: ${names.join(', ') || 'nothing'})`);
