@@ -9,9 +9,9 @@ import { atLeast, checkSabotage, criterion, equals, type Scenario } from '../sce
 
 const H = 3_600_000;
 const FROM = Date.UTC(2025, 9, 10, 8);
-const TO = Date.UTC(2025, 9, 10, 14);
+const TO = Date.UTC(2025, 9, 10, 12);
 /** Operator trip, operator reset, and the end of the reset's cooldown. */
-export const KILL_SWITCH_PLAN = { tripAt: FROM + 1.5 * H, resetAt: FROM + 3 * H, cooldownSeconds: 1800 } as const;
+export const KILL_SWITCH_PLAN = { tripAt: FROM + 1 * H, resetAt: FROM + 2 * H, cooldownSeconds: 1800 } as const;
 const ARMED_AT = KILL_SWITCH_PLAN.resetAt + KILL_SWITCH_PLAN.cooldownSeconds * 1000;
 
 /** Operator trips the switch mid-session and resets it later: the halt holds through the cooldown, then entries resume. */
@@ -45,8 +45,8 @@ export const killSwitchTripReset: Scenario<Observation> = {
       equals('no entry order created while not ARMED', o.orders.filter((x) => x.kind === 'entry' && halted(x.createdAt)).length, 0),
       equals('exits refused while halted', exits.filter((d) => !d.approved).length, 0),
       atLeast('entries resume after the cooldown', o.orders.filter((x) => x.kind === 'entry' && x.createdAt >= ARMED_AT && x.status === 'FILLED').length, 1),
-      criterion('switch history', 'TRIP@09:30 RESET@11:00, ARMED at the end', `${events}, ${effectiveStatus(o.killSwitch, Date.parse(o.summary.window.to))}`,
-        events === 'TRIP@09:30 RESET@11:00' && effectiveStatus(o.killSwitch, Date.parse(o.summary.window.to)) === 'ARMED'),
+      criterion('switch history', 'TRIP@09:00 RESET@10:00, ARMED at the end', `${events}, ${effectiveStatus(o.killSwitch, Date.parse(o.summary.window.to))}`,
+        events === 'TRIP@09:00 RESET@10:00' && effectiveStatus(o.killSwitch, Date.parse(o.summary.window.to)) === 'ARMED'),
       criterion('one alert per trip and per reset', 'published 1 + 1; delivered ≤ 2 trip (one ESCALATED re-send) + 1 reset',
         `published ${count('KILL_SWITCH_TRIPPED')} + ${count('KILL_SWITCH_RESET')}; delivered ${byKind['KILL_SWITCH_TRIPPED'] ?? 0} + ${byKind['KILL_SWITCH_RESET'] ?? 0}`,
         count('KILL_SWITCH_TRIPPED') === 1 && count('KILL_SWITCH_RESET') === 1 && (byKind['KILL_SWITCH_TRIPPED'] ?? 0) >= 1

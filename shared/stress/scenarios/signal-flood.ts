@@ -4,8 +4,8 @@ import { observe, type Observation } from '../observe.js';
 import { busyPolicy } from '../policies.js';
 import { atLeast, checkSabotage, criterion, equals, type Scenario } from '../scenario.js';
 
-const FROM = Date.UTC(2025, 9, 10, 20, 30);
-const TO = Date.UTC(2025, 9, 10, 22);
+const FROM = Date.UTC(2025, 9, 10, 20, 45);
+const TO = Date.UTC(2025, 9, 10, 21, 45);
 /** signals.maxIntentsPerCycle of the flood. */
 export const FLOOD_CAP = 2;
 
