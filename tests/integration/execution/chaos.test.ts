@@ -17,7 +17,7 @@ import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.
 import { MemoryStateStore } from '../../../shared/adapters/memory-state-store.js';
 import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { StratusError } from '../../../shared/domain/errors.js';
-import { reserve } from '../../../shared/domain/ledger.js';
+import { reserve, type Ledger } from '../../../shared/domain/ledger.js';
 import { dec, ZERO, type Decimal } from '../../../shared/domain/money.js';
 import { recordApprovedDecision } from '../../support/approved-decision.js';
 import { clientOrderIdFor, isTerminal, orderIdFor, type OrderRecord, type OrderRequest, type OrderStatus } from '../../../shared/domain/order.js';
@@ -27,6 +27,8 @@ import { QUEUES, TABLES } from '../../../shared/resources.js';
 import { executeOrder, type ExecutionDeps } from '../../../shared/services/execute-order.js';
 import { loadLedger } from '../../../shared/services/portfolio.js';
 import { reconcileAccount } from '../../../shared/services/reconcile-account.js';
+import { advanceSliced } from '../../../shared/services/execute-sliced.js';
+import { sliceOrderId } from '../../../shared/domain/slicing.js';
 import { FakeBinance, fault, type Fault, type FakeOrder } from '../../support/fake-binance.js';
 import { Crash, CrashPlan, Dice, crashable, seededRandom } from '../../support/fake-binance/crash.js';
 import { DynamoThrottleProxy } from './dynamo-throttle-proxy.js';
@@ -47,6 +49,8 @@ const MAX_QUERY_LAG_MS = 15 * 60_000;
 const LAGGING = Number(process.env.CHAOS_LAGGING ?? 0.4);
 /** Share of runs whose state lives in DynamoDB (dynalite behind the throttling proxy); the others use the memory store (faster). */
 const ON_DYNAMO = Number(process.env.CHAOS_DYNAMO ?? 0.35);
+/** Share of market orders decided as sliced parents (2 or 3 children, all due at once: shared/domain/slicing.ts). */
+const SLICED = Number(process.env.CHAOS_SLICED ?? 0.3);
 /** The settle window covers the worst lag (the rule: settleWindowSeconds above the exchange's worst query lag). */
 const POLICY = {
   mode: 'LIVE', liveTradingConfirmed: true, symbols: ['BTC/USDT', 'ETH/USDT'], paper: { startingCash: '10000' },
@@ -67,7 +71,7 @@ function trace(...lines: string[]): void {
 class Tally {
   runs = 0; orders = 0; deliveries = 0; concurrentDeliveries = 0; ackLost = 0; filledWhileDown = 0; expiredWhileDown = 0;
   dustWriteOffs = 0; dustWithoutNote = 0; duplicates = 0; lost = 0; doubleBooked = 0; ledgerMismatches = 0;
-  laggedOrders = 0; maxLagMs = 0; unresolvedAlerts = 0; dynamoRuns = 0;
+  laggedOrders = 0; maxLagMs = 0; unresolvedAlerts = 0; dynamoRuns = 0; slicedOrders = 0; childOrders = 0;
   readonly throttles: Record<string, number> = {};
   readonly sdkThrottles: Record<string, number> = {};
   readonly crashes: Record<string, number> = {};
@@ -129,7 +133,7 @@ async function approve(w: World, run: number, k: number, order: Omit<OrderReques
   const notional = dec(order.quantity).mul(order.limitPrice ?? order.referencePrice);
   const request: OrderRequest = {
     ...order, orderId, clientOrderId: clientOrderIdFor(orderId), intentId, strategy: 'momentum', mode: 'LIVE', policyHash: 'chaos',
-    createdAt: w.clock.now(), reservedNotional: notional.toFixed(),
+    createdAt: w.clock.now(), reservedNotional: notional.toFixed(), ...(order.slices ? { sliceIntervalSeconds: 0 } : {}),
   };
   const stored = await loadLedger(w.state, w.policy, w.clock.now());
   const next = reserve(stored.value, { orderId, symbol: order.symbol, side: order.side, notional, createdAt: w.clock.now(), strategy: 'momentum', kind: order.kind });
@@ -139,6 +143,15 @@ async function approve(w: World, run: number, k: number, order: Omit<OrderReques
 }
 
 const step = (x: string, s: string) => dec(x).div(s).floor().mul(s);
+
+/** For a market order, sometimes (SLICED) a slice plan of 2 or 3 children each worth at least 10 USDT; else nothing. */
+function slicesFor(w: World, type: string, quantity: Decimal, stepSize: string, price: string): { slices?: string[] } {
+  if (type !== 'market' || !w.dice.chance(SLICED)) return {};
+  const n = w.dice.int(2, 3);
+  const each = step(quantity.div(n).toFixed(), stepSize);
+  if (each.mul(price).lt(10)) return {};
+  return { slices: [...Array.from({ length: n - 1 }, () => each.toFixed()), quantity.sub(each.mul(n - 1)).toFixed()] };
+}
 
 /** The next order of a run: a buy of BTC or ETH (market, resting limit or marketable limit), or a sell of what is held. */
 async function nextOrder(w: World, run: number, k: number): Promise<OrderRequest | undefined> {
@@ -152,12 +165,14 @@ async function nextOrder(w: World, run: number, k: number): Promise<OrderRequest
     const quantity = step(dec(free).mul(dice.chance(0.5) ? 1 : 0.6).toFixed(), market.stepSize);
     if (quantity.mul(market.bid).lt(10)) return undefined;
     const limitPrice = type === 'limit' ? dec(market.ask).mul(dice.chance(0.5) ? 1.01 : 0.99).toDecimalPlaces(2).toFixed() : undefined;
-    return approve(w, run, k, { symbol, side: 'sell', kind: 'exit', type, quantity: quantity.toFixed(), referencePrice: market.bid, ...(limitPrice ? { limitPrice } : {}), exitReason: 'signal' });
+    const sliced = slicesFor(w, type, quantity, market.stepSize, market.bid);
+    return approve(w, run, k, { symbol, side: 'sell', kind: 'exit', type, quantity: quantity.toFixed(), referencePrice: market.bid, ...(limitPrice ? { limitPrice } : {}), exitReason: 'signal', ...sliced });
   }
   const notional = dice.int(40, 900);
   const quantity = step(dec(notional).div(market.ask).toFixed(), market.stepSize).toFixed();
   const limitPrice = type === 'limit' ? dec(market.ask).mul(dice.chance(0.5) ? 0.99 : 1.002).toDecimalPlaces(2).toFixed() : undefined;
-  return approve(w, run, k, { symbol, side: 'buy', kind: 'entry', type, quantity, referencePrice: market.ask, ...(limitPrice ? { limitPrice } : {}) });
+  const sliced = slicesFor(w, type, dec(quantity), market.stepSize, market.ask);
+  return approve(w, run, k, { symbol, side: 'buy', kind: 'entry', type, quantity, referencePrice: market.ask, ...(limitPrice ? { limitPrice } : {}), ...sliced });
 }
 
 const ORDER_FAULTS: readonly (() => Fault | undefined)[] = [
@@ -282,13 +297,21 @@ async function check(w: World, run: number, requests: readonly OrderRequest[]): 
   const fail = (what: string) => tally.violations.push(`run ${run}: ${what}`);
   const ledger = (await loadLedger(w.state, w.policy, w.clock.now())).value;
   const records = new Map<string, OrderRecord>();
+  // A sliced parent is checked against its children; each child is then checked as an order of its own.
+  const orders: { orderId: string; clientOrderId: string; child: boolean }[] = [];
   for (const r of requests) {
+    if (!r.slices) { orders.push({ orderId: r.orderId, clientOrderId: r.clientOrderId, child: false }); continue; }
+    await checkParent(w, r, ledger, fail);
+    for (const [i] of r.slices.entries()) orders.push({ orderId: sliceOrderId(r.orderId, i), clientOrderId: clientOrderIdFor(sliceOrderId(r.orderId, i)), child: true });
+  }
+  for (const r of orders) {
     const onExchange = fake.ordersByClientId(r.clientOrderId);
     const record = (await w.state.getOrder(r.orderId))?.value as OrderRecord | undefined;
     if (record) records.set(r.orderId, record);
-    tally.bump(tally.outcomes, record?.status ?? 'MISSING');
+    tally.bump(tally.outcomes, `${r.child ? 'slice ' : ''}${record?.status ?? (r.child ? 'unsent' : 'MISSING')}`);
     if (onExchange.length > 1) { tally.duplicates += onExchange.length - 1; fail(`DUPLICATE: ${onExchange.length} orders on the exchange for ${r.clientOrderId}`); }
     const ex = onExchange[0];
+    if (!record && r.child && !ex) continue; // a child never sent (its parent stopped before it)
     if (!record) { tally.lost++; fail(`LOST: no order record for ${r.clientOrderId}`); continue; }
     if (!ex) {
       if (!['REJECTED', 'EXPIRED', 'CANCELED'].includes(record.status)) { tally.lost++; fail(`LOST: ${r.clientOrderId} is ${record.status} in the ledger but not on the exchange`); }
@@ -296,7 +319,9 @@ async function check(w: World, run: number, requests: readonly OrderRequest[]): 
       tally.lost++;
       fail(`MISMATCH: ${r.clientOrderId} is ${ex.status} ${ex.executedQty} on the exchange, ${record.status} ${record.filledQuantity} in the ledger`);
     }
-    if (isTerminal(record.status) === Boolean(ledger.reservations[r.orderId])) fail(`RESERVATION: ${r.clientOrderId} is ${record.status} and its reservation is ${ledger.reservations[r.orderId] ? 'held' : 'released'}`);
+    if (r.child ? Boolean(ledger.reservations[r.orderId]) : isTerminal(record.status) === Boolean(ledger.reservations[r.orderId])) {
+      fail(`RESERVATION: ${r.clientOrderId} is ${record.status} and its reservation is ${ledger.reservations[r.orderId] ? 'held' : 'released'}`);
+    }
   }
   const trades = fake.trades().map((t) => `${t.symbol.replace('USDT', '/USDT')}#${t.tradeId}`);
   const applied = ledger.appliedFillIds;
@@ -314,7 +339,7 @@ async function check(w: World, run: number, requests: readonly OrderRequest[]): 
     const fills = sold.filter((f) => f.symbol === symbol && f.side === 'sell').reduce((acc, f) => acc.add(f.quantity), ZERO);
     dust[symbol] = journaled.sub(fills);
     if (dust[symbol]!.gt(0)) tally.dustWriteOffs++;
-    const noted = requests.some((r) => r.symbol === symbol && records.get(r.orderId)?.history.some((h) => h.note?.startsWith('dust written off')));
+    const noted = [...records.values()].some((o) => o.symbol === symbol && o.history.some((h) => h.note?.startsWith('dust written off')));
     if (dust[symbol]!.gt(0) && !noted) tally.dustWithoutNote++;
   }
   const totals = fake.totals();
@@ -327,6 +352,44 @@ async function check(w: World, run: number, requests: readonly OrderRequest[]): 
   const want: Record<string, string> = { USDT: ledger.cash.toFixed(), BTC: held('BTC/USDT'), ETH: held('ETH/USDT') };
   for (const [asset, amount] of Object.entries(want)) {
     if (!dec(totals[asset] ?? '0').eq(amount)) { tally.ledgerMismatches++; fail(`BALANCE ${asset}: exchange ${totals[asset]}, ledger ${amount} (dust written off included)`); }
+  }
+}
+
+/**
+ * A sliced parent: never on the exchange itself, filled what its children filled, final once they all are (every child
+ * is due at once here), and holding its reservation exactly while it is not final; its children hold none.
+ */
+async function checkParent(w: World, r: OrderRequest, ledger: Ledger, fail: (what: string) => void): Promise<void> {
+  w.tally.slicedOrders++;
+  const record = (await w.state.getOrder(r.orderId))?.value;
+  if (w.fake.ordersByClientId(r.clientOrderId).length) { w.tally.duplicates++; fail(`DUPLICATE: the parent ${r.clientOrderId} itself is on the exchange`); }
+  if (!record) { w.tally.lost++; fail(`LOST: no order record for the parent ${r.clientOrderId}`); return; }
+  w.tally.bump(w.tally.outcomes, `parent ${record.status}`);
+  const children = (await Promise.all(r.slices!.map((_, i) => w.state.getOrder(sliceOrderId(r.orderId, i))))).flatMap((c) => (c ? [c.value] : []));
+  w.tally.childOrders += children.length;
+  const filled = children.reduce((acc, c) => acc.add(c.filledQuantity), ZERO);
+  if (!filled.eq(record.filledQuantity)) { w.tally.lost++; fail(`MISMATCH: parent ${r.clientOrderId} filled ${record.filledQuantity}, its children ${filled.toFixed()}`); }
+  if (children.every((c) => isTerminal(c.status)) && !isTerminal(record.status)) fail(`PARENT ${r.clientOrderId} is ${record.status} with every child final`);
+  if (isTerminal(record.status) === Boolean(ledger.reservations[r.orderId])) {
+    fail(`RESERVATION: parent ${r.clientOrderId} is ${record.status} and its reservation is ${ledger.reservations[r.orderId] ? 'held' : 'released'}`);
+  }
+}
+
+/** The manage loop's step for sliced parents after reconcile (children it refreshed may have finished): until it completes. */
+async function settleParents(w: World, run: number, requests: readonly OrderRequest[]): Promise<void> {
+  for (const r of requests.filter((x) => x.slices)) {
+    let last: unknown;
+    for (let attempt = 0; attempt < MAX_DELIVERIES; attempt++) {
+      try {
+        await advanceSliced(w.deps(new CrashPlan(undefined)), w.policy, r.orderId, executeOrder);
+        last = undefined;
+        break;
+      } catch (err) {
+        last = err;
+        w.clock.t += QUEUES.orders.visibilityTimeoutSeconds * 1000;
+      }
+    }
+    if (last !== undefined) w.tally.violations.push(`run ${run}: parent ${r.clientOrderId} never settled: ${String(last)}`);
   }
 }
 
@@ -412,6 +475,7 @@ async function chaosRun(fake: FakeBinance, dynamo: Dynamo, run: number, tally: T
   throttle(true);
   await reconcileUntilDone(w, run);
   throttle(false);
+  await settleParents(w, run, requests);
   for (const f of fake.injected.splice(0)) tally.bump(tally.faults, faultName(f.fault));
   fake.clearFaults();
   tally.unresolvedAlerts += w.alerts.ofKind('ORDER_UNRESOLVED').length;
@@ -450,6 +514,7 @@ describe('chaos: exactly-once LIVE execution against a failing exchange', () => 
       `  DynamoDB throttles (${tally.dynamoRuns} runs on dynalite): ${Object.values(tally.throttles).reduce((a, b) => a + b, 0)} ${JSON.stringify(tally.throttles)}; reaching the queue as ${JSON.stringify(tally.sdkThrottles)}`,
       `  exchange-side while down: ${tally.filledWhileDown} fills, ${tally.expiredWhileDown} expiries; dust write-offs ${tally.dustWriteOffs} (${tally.dustWithoutNote} without a note on the order); retry sleeps ${tally.sleptMs} ms (virtual)`,
       `  errors seen by the queue: ${JSON.stringify(tally.errors)}`,
+      `  sliced: ${tally.slicedOrders} parents, ${tally.childOrders} children sent`,
       `  outcomes: ${JSON.stringify(tally.outcomes)}`,
       `  duplicates ${tally.duplicates}, lost ${tally.lost}, double-booked ${tally.doubleBooked}, ledger/exchange balance mismatches ${tally.ledgerMismatches}`,
       ...tally.violations.slice(0, 30).map((v) => `  VIOLATION ${v}`),
@@ -461,6 +526,8 @@ describe('chaos: exactly-once LIVE execution against a failing exchange', () => 
       for (const [kind, count] of Object.entries(crashesBySend)) expect(count, kind).toBeGreaterThan(0);
       expect(tally.concurrentDeliveries).toBeGreaterThan(0);
       expect(tally.filledWhileDown).toBeGreaterThan(0);
+      expect(tally.slicedOrders, 'sliced parents').toBeGreaterThan(20);
+      expect(tally.childOrders, 'children sent').toBeGreaterThan(2 * tally.slicedOrders * 0.8);
       for (const kind of ['429 rate limited', '418 ip banned', '5xx (executed)', 'connection reset', 'accepted, response lost', 'slow response (timeout)', 'rejected -2010', 'partial fill',
         'rejected -1021', 'foreign client order id in the response']) {
         expect(tally.faults[kind] ?? 0, kind).toBeGreaterThan(0);
