@@ -1,4 +1,5 @@
 import { withLocalState } from '../local/live-operator.js';
+import { parseTime } from './cli-args.js';
 import { iso, table, type CliContext } from './cli-context.js';
 import type { CommandSpec } from './command-spec.js';
 
@@ -21,9 +22,7 @@ export async function decisionsCommand(ctx: CliContext, values: { symbol?: strin
 }
 
 function parseSince(text: string): number {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(t)) throw new Error(`--since: not an ISO date or time: ${text}`);
-  return t;
+  return parseTime(text, '--since');
 }
 
 /** `stratus decisions` as the CLI declares it. */

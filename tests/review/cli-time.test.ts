@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseTime } from '../../shared/cli/cli-args.js';
+import { cliHarness } from '../unit/cli/cli-harness.js';
 
 const utc = (iso: string) => Date.parse(iso);
 
@@ -24,4 +25,24 @@ describe('--from/--to are UTC whatever the machine time zone', () => {
     'refuses %s instead of reading another day or the local time zone', (text) => {
       expect(() => parseTime(text, '--from')).toThrow(/--from: not an ISO date or time/);
     });
+});
+
+describe('stratus decisions --since is UTC too', () => {
+  it('shows a decision at 11:30 UTC for --since 2024-01-15T11:00 on a machine in New York (was 16:00 UTC: hidden)', async () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const h = cliHarness();
+      await h.state.putDecision({
+        intentId: 'a', strategy: 'momentum', symbol: 'BTC/USDT', side: 'buy', kind: 'entry', approved: true, mode: 'PAPER', reasons: [],
+        quantity: '0.001', notional: '97.5', policyHash: 'abcdef0123456789', policyVersion: 4, decidedAt: Date.UTC(2024, 0, 15, 11, 30),
+      });
+      const r = await h.run('decisions', '--since', '2024-01-15T11:00');
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/2024-01-15T11:30:00Z\s+BTC\/USDT/);
+      expect((await h.run('decisions', '--since', '2024-02-30')).err).toContain('--since: not an ISO date or time: 2024-02-30');
+    } finally {
+      if (saved === undefined) delete process.env.TZ; else process.env.TZ = saved;
+    }
+  });
 });
