@@ -60,7 +60,9 @@ export async function manageOpenOrders(deps: ManageOrdersDeps): Promise<ManageRe
     try { await work(); } catch (error) { r.failures.push({ clientOrderId, error: error instanceof Error ? error.message : String(error) }); }
   };
   for (const f of await deps.state.listOrders({ statuses: ['NEW', 'SUBMITTING'] })) {
-    if (followUpAttempt(f) > 0) await guard(f.clientOrderId, async () => { await finishFollowUp(deps, policy, f.orderId); r.resumed.push(f.clientOrderId); });
+    // A sliced parent left SUBMITTING (its message dead-lettered while a child was unresolved) is carried on here too.
+    if (isSlicedParent(f) && f.status === 'SUBMITTING') await guard(f.clientOrderId, async () => { await advanceSliced(deps, policy, f.orderId, executeOrder); r.resumed.push(f.clientOrderId); });
+    else if (followUpAttempt(f) > 0) await guard(f.clientOrderId, async () => { await finishFollowUp(deps, policy, f.orderId); r.resumed.push(f.clientOrderId); });
   }
   const working = await deps.state.listOrders({ statuses: ['OPEN', 'PARTIALLY_FILLED'] });
   for (const listed of working) {

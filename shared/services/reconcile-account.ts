@@ -119,7 +119,7 @@ async function refresh(deps: ReconcileDeps, orderId: string, policy: Policy, tal
   const stored = await deps.state.getOrder(orderId);
   if (!stored || isTerminal(stored.value.status)) return;
   const order = stored.value;
-  if (isSlicedParent(order)) return; // never on the exchange: its children are refreshed as orders, the manage loop carries it on
+  if (isSlicedParent(order) && order.status !== 'NEW') return; // never on the exchange: its children are refreshed as orders, the manage loop carries it on
   const exchange = deps.exchangeFor(policy, order.mode);
   let ex: ExchangeOrder | undefined;
   try {

@@ -11,12 +11,13 @@ import { MemoryMarketStore } from '../../../shared/adapters/memory-market-store.
 import { MemoryPolicyStore } from '../../../shared/adapters/memory-policy-store.js';
 import { reserve } from '../../../shared/domain/ledger.js';
 import { dec } from '../../../shared/domain/money.js';
-import { clientOrderIdFor, orderIdFor, type OrderRequest } from '../../../shared/domain/order.js';
+import { clientOrderIdFor, newOrderRecord, orderIdFor, transitionOrder, type OrderRequest } from '../../../shared/domain/order.js';
 import { CLIENT_ORDER_PREFIX } from '../../../shared/resources.js';
 import { sliceOrderId } from '../../../shared/domain/slicing.js';
 import { provision } from '../../../shared/local/provision.js';
 import { executeOrder, type ExecutionDeps } from '../../../shared/services/execute-order.js';
 import { manageOpenOrders } from '../../../shared/services/manage-open-orders.js';
+import { reconcileAccount, STUCK_ORDER_MS } from '../../../shared/services/reconcile-account.js';
 import { loadLedger } from '../../../shared/services/portfolio.js';
 import { tripKillSwitchNow } from '../../../shared/services/trip-kill-switch.js';
 import { recordApprovedDecision } from '../../support/approved-decision.js';
@@ -144,6 +145,28 @@ describe('sliced orders on dynalite and the fake Binance', () => {
       const ledger = (await loadLedger(w.state, w.policy, w.clock.now())).value;
       expect(ledger.positions['BTC/USDT']).toBeUndefined();
       expect(ledger.trades?.map((t) => t.quantity.toFixed())).toEqual([held.toFixed()]);
+    } finally {
+      await w.fake.stop();
+    }
+  });
+
+  it('carries on a parent left SUBMITTING (its message dead-lettered) from the manage loop, and lets reconcile cancel one never admitted', async () => {
+    const w = await world();
+    try {
+      const stuck = await approve(w, { side: 'buy', quantity: '0.2', slices: ['0.1', '0.1'] });
+      const created = await w.state.createOrder(newOrderRecord(stuck, w.clock.now()));
+      expect(await w.state.updateOrder(transitionOrder(created.value, 'SUBMITTING', w.clock.now()), created.version)).toBe(true);
+      const never = await approve(w, { side: 'buy', quantity: '0.2', slices: ['0.1', '0.1'] });
+      await w.state.createOrder(newOrderRecord(never, w.clock.now()));
+      w.clock.t += STUCK_ORDER_MS + 60_000;
+      const managed = await manageOpenOrders(w.deps);
+      expect(managed.resumed).toEqual([stuck.clientOrderId]);
+      expect((await w.state.getOrder(stuck.orderId))?.value).toMatchObject({ status: 'FILLED', filledQuantity: '0.2' });
+      await reconcileAccount(w.deps);
+      expect((await w.state.getOrder(never.orderId))?.value).toMatchObject({ status: 'CANCELED', rejectReason: 'NEVER_REACHED_EXCHANGE' });
+      const ledger = (await loadLedger(w.state, w.policy, w.clock.now())).value;
+      expect([ledger.reservations[stuck.orderId], ledger.reservations[never.orderId]]).toEqual([undefined, undefined]);
+      expect(w.fake.orders.map((o) => o.clientOrderId)).toEqual(childIds(stuck));
     } finally {
       await w.fake.stop();
     }
