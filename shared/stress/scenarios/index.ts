@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.js';
+import { alertFlood } from './alert-flood.js';
 import { disconnectStorm } from './disconnect-storm.js';
 import { flashCrash } from './flash-crash.js';
 import { killSwitchTripReset } from './kill-switch.js';
@@ -6,4 +7,4 @@ import { policyCorruption } from './policy-corruption.js';
 import { signalFlood } from './signal-flood.js';
 
 /** Every stress scenario, in the order `npm run stress` runs them. */
-export const SCENARIOS: readonly Scenario[] = [flashCrash, killSwitchTripReset, policyCorruption, signalFlood, disconnectStorm];
+export const SCENARIOS: readonly Scenario[] = [flashCrash, killSwitchTripReset, policyCorruption, signalFlood, disconnectStorm, alertFlood];
