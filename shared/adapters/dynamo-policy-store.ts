@@ -6,7 +6,7 @@
  * effect. Rules: policy-codec.ts.
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LoadedPolicy } from '../domain/policy.js';
+import type { LoadedPolicy, ValidationContext } from '../domain/policy.js';
 import type { ReadinessFacts } from '../domain/readiness.js';
 import type { Clock, PolicyStore } from '../ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
@@ -143,6 +143,11 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
     const history = historyItem(version, stored, meta, await hashIfValidWith(stored, this.#validation));
     await translateAwsErrors('policy history', () => this.#client.send(new PutCommand({ TableName: this.#table, Item: history })));
     return { version };
+  }
+
+  /** The deployment facts a LIVE document is validated against here (exchange keys, go-live records), for the CLI's pre-check. */
+  async liveValidation(): Promise<ValidationContext> {
+    return typeof this.#validation === 'function' ? this.#validation() : this.#validation;
   }
 
   /** Written versions (V#… items), newest first. */

@@ -2,6 +2,7 @@ import { policyHash } from '../domain/policy.js';
 import type { CliContext } from './cli-context.js';
 import { checkDocument, checkFile, printProblems } from './policy-files.js';
 import { positionsLine, readPositions } from './policy-positions.js';
+import { withDeploymentFacts } from './go-live-precheck.js';
 
 /**
  * `stratus policy validate <file>`: exit 1 when any error, after printing every problem with its path. Offline but
@@ -20,7 +21,7 @@ export async function policyValidate(ctx: CliContext, file: string): Promise<num
 /** `stratus policy set <file> --by`: validates (open positions too, as validate does), then writes the document as the next version. */
 export async function policySet(ctx: CliContext, file: string, by: string): Promise<number> {
   const positions = await readPositions(ctx);
-  const checked = await checkFile(ctx, file, positions.context);
+  const checked = await withDeploymentFacts(ctx, await checkFile(ctx, file, positions.context), positions.context);
   printProblems(ctx, file, checked);
   if (positions.unchecked !== undefined) ctx.err(positionsLine(positions));
   if (!checked.ok) { ctx.err('not written: fix the errors above\n'); return 1; }
@@ -35,7 +36,7 @@ export async function policyRollback(ctx: CliContext, version: number, by: strin
   const target = (await store.history()).find((v) => v.version === version);
   if (!target) { ctx.err(`no policy version ${version} in the history (see: stratus policy history)\n`); return 1; }
   const positions = await readPositions(ctx);
-  const checked = checkDocument(target.document, positions.context);
+  const checked = await withDeploymentFacts(ctx, checkDocument(target.document, positions.context), positions.context);
   printProblems(ctx, `v${version}`, checked);
   if (!checked.ok) { ctx.err(`v${version} does not validate today; not rolled back\n`); return 1; }
   const written = await store.write(target.document, { by: `${by} (rollback to v${version})`, at: ctx.clock.now() });

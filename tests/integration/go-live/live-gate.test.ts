@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '../../../shared/adapters/aws-clients.js';
 import { DynamoReadinessStore } from '../../../shared/adapters/dynamo-readiness-store.js';
 import { READINESS_CODES } from '../../../shared/domain/readiness.js';
+import { DynamoPolicyStore } from '../../../shared/adapters/dynamo-policy-store.js';
+import { policySet } from '../../../shared/cli/policy-write-commands.js';
 import { loadConfig } from '../../../shared/runtime/config.js';
 import { buildDeps } from '../../../shared/runtime/deps.js';
 import { startPipelineEnv, type PipelineEnv } from '../../support/pipeline-env.js';
@@ -84,6 +86,20 @@ describe('a LIVE policy written raw to DynamoDB', () => {
     expect(notReady(await deps.policies.load())).toMatch(/the override by olga needs a sign-off in role override by someone else/);
     await records.putSignoff({ role: 'override', by: 'rick', at: at + 2, note: 'approved' });
     expect(await deps.policies.load()).toMatchObject({ source: 'active', policy: { mode: 'LIVE' } });
+  });
+
+  it('is refused by stratus policy set before anything is written (LIVE_NOT_READY printed, exit 1)', async () => {
+    const { provision } = await import('../../../shared/local/provision.js');
+    const { tables } = await provision(env.emulators, `gate${process.pid}t${++n}`);
+    const policies = new DynamoPolicyStore({ tableName: tables.policy, client: dynamoDocumentClient(), clock: env.clock, goLiveGate: true });
+    let err = '';
+    const ctx = {
+      policies: () => policies, state: () => env.deps.state, clock: env.clock, out: () => undefined, err: (t: string) => { err += t; },
+      readText: async () => JSON.stringify(LIVE),
+    };
+    expect(await policySet(ctx, 'live.json', 'op')).toBe(1);
+    expect(err).toMatch(/LIVE_NOT_READY[\s\S]*not written/);
+    expect(await policies.history()).toEqual([]);
   });
 
   it('follows the document\'s own goLive.requiredSignoffRoles', async () => {
