@@ -3,6 +3,7 @@ import { killSwitchBannerLines, killSwitchTrip, reportKillSwitchFacts, utcMinute
 import { d } from './metrics-math.js';
 import { breakdownRow } from './metrics-tables.js';
 import { parseTrades } from './metrics-trades.js';
+import { regimeTable } from './regime-terminal.js';
 import type { BacktestMetrics, BreakdownRow, DayRef, TradeRef } from './metrics-types.js';
 import { banner, keyValueTable, textTable, type TextColumn } from './text-table.js';
 import type { BacktestReport, OpenPositionReport } from './types.js';
@@ -75,7 +76,7 @@ function rejections(report: BacktestReport): string {
 
 /**
  * The terminal report of a backtest, after freqtrade's: per-pair and per-exit-reason tables (each with a TOTAL row
- * over all closed trades), rejections by reason, the summary metrics and, last (the line a reader sees), a
+ * over all closed trades), rejections by reason, the regime gate's table (when it was on), the summary metrics and, last (the line a reader sees), a
  * kill-switch banner when the switch tripped. Money is formatted from the report's decimal strings; 100 columns.
  */
 export function formatBacktestReport(report: BacktestReport): string {
@@ -88,6 +89,7 @@ export function formatBacktestReport(report: BacktestReport): string {
     breakdown('PER PAIR', 'Pair', m.perPair, totalRow),
     breakdown('PER EXIT REASON', 'Exit reason', m.perExitReason, totalRow),
     rejections(report),
+    regimeTable(report.regime),
     summary(report, m),
     trip ? banner(killSwitchBannerLines(trip, to)) : '',
   ].filter(Boolean).join('\n');

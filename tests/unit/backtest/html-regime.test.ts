@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { paperMarkets } from '../../../shared/adapters/paper-markets.js';
+import { runBacktest } from '../../../shared/backtest/engine.js';
 import { renderHtmlReport } from '../../../shared/backtest/html/html-report.js';
+import { buildReport, reportJson } from '../../../shared/backtest/report.js';
+import { formatBacktestReport } from '../../../shared/backtest/terminal-report.js';
 import { MAX_SEGMENT_ROWS, REGIME_COLORS } from '../../../shared/backtest/html/regime-section.js';
 import { computeMetrics } from '../../../shared/backtest/metrics.js';
 import { regimeRun, type RegimeRun } from '../../../shared/backtest/regime-report.js';
 import type { BacktestReport } from '../../../shared/backtest/types.js';
 import type { Candle } from '../../../shared/domain/candle.js';
-import { PolicySchema } from '../../../shared/domain/policy.js';
+import { policyHash, PolicySchema } from '../../../shared/domain/policy.js';
 
 const M = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -56,5 +60,19 @@ describe('the regime timeline in the backtest report', () => {
     const many = Array.from({ length: MAX_SEGMENT_ROWS + 5 }, (_, i) => ({ from: T0 + i * M, to: T0 + i * M, regime: i % 2 ? 'trending' as const : 'volatile' as const, candles: 1 }));
     const html = page({ ...regime, timeline: { 'BTC/USDT': many } });
     expect(html).toContain('5 more segments in the --json report.');
+  });
+
+  it('is in the run, the --json report and the terminal report only while the gate is on', () => {
+    const input = { policyHash: policyHash(policy), candles: { 'BTC/USDT': candles }, markets: paperMarkets() };
+    const run = runBacktest({ ...input, policy });
+    expect(run.regime).toEqual(regimeRun(policy, { 'BTC/USDT': candles }, { blocked: run.rejections.REGIME_BLOCKED ?? 0, reduced: 0 }));
+    const ctx = { config: {}, from: T0, to: T0 + closes.length * M, candles: { 'BTC/USDT': candles } };
+    const report = buildReport(run, ctx);
+    expect(JSON.parse(reportJson(report)).regime).toEqual(run.regime);
+    expect(formatBacktestReport(report)).toContain('REGIME GATE (share of candles)');
+    const off = runBacktest({ ...input, policy: { ...policy, regime: { ...policy.regime, enabled: false } } });
+    expect(off.regime).toBeUndefined();
+    expect(reportJson(buildReport(off, ctx))).not.toContain('"regime"');
+    expect(formatBacktestReport(buildReport(off, ctx))).not.toContain('REGIME GATE');
   });
 });
