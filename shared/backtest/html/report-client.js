@@ -27,6 +27,17 @@
     time.forEach(function (t, i) { out.push(values[i] === null ? { time: t } : { time: t, value: values[i] }); });
     return out;
   }
+  // Whether a plot line is a price: nine in ten of its values within half to twice the close of their bar.
+  function onPriceScale(values, close) {
+    var n = 0, near = 0;
+    values.forEach(function (v, i) {
+      if (v === null || !(close[i] > 0)) return;
+      n += 1;
+      if (v >= close[i] / 2 && v <= close[i] * 2) near += 1;
+    });
+    return n === 0 || near >= 0.9 * n;
+  }
+
   function ohlc(b) {
     return b.time.map(function (t, i) { return { time: t, open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i] }; });
   }
@@ -107,12 +118,18 @@
       LWC.createSeriesMarkers(s, sym.markers);
       report.series.price.push(s);
       report.priceSeries.push(s);
+      var indicators = false;
       report.series.plots.push(sym.plots.map(function (p) {
-        var line = c.addSeries(LWC.LineSeries, { color: p.color, lineWidth: 2, title: p.name, priceLineVisible: false,
-          lastValueVisible: false, crosshairMarkerVisible: false, autoscaleInfoProvider: floorAtZero });
+        // A line in the price's range (an SMA) shares the candles' axis; any other (RSI, a z-score) gets its own overlay
+        // scale in the chart's lower part, all such lines one scale (an RSI and its levels stay comparable), not floored at 0.
+        var priced = onPriceScale(p.values, sym.bars.close);
+        indicators = indicators || !priced;
+        var line = c.addSeries(LWC.LineSeries, Object.assign({ color: p.color, lineWidth: 2, title: p.name, priceLineVisible: false,
+          lastValueVisible: false, crosshairMarkerVisible: false }, priced ? { autoscaleInfoProvider: floorAtZero } : { priceScaleId: 'indicator' }));
         line.setData(points(sym.bars.time, p.values));
         return line;
       }));
+      if (indicators) c.priceScale('indicator').applyOptions({ scaleMargins: { top: 0.7, bottom: 0.02 } });
       c.timeScale().fitContent();
     });
   });
