@@ -4,6 +4,7 @@
  * flapping. Everything is a pure function of the last regimeCandlesNeeded() candles, so the risk function
  * (candles from the market store) and the backtest (its candle arrays) see the same regime at the same close.
  */
+import { lowerBound, upperBound, WindowMax } from './regime-window.js';
 
 /** The four regimes, in precedence order of the raw classification. */
 export const REGIMES = ['crisis', 'trending', 'volatile', 'mean-reverting'] as const;
@@ -137,37 +138,4 @@ function leaderCrisisOf(candles: readonly RegimeCandle[], leader: readonly Regim
     crisis[i] = k >= 0 && raw[k] === 'crisis' ? 1 : 0;
   }
   return (i) => crisis[i] === 1;
-}
-
-/** The highest high of the `size` candles ending at j, for j rising (a monotonic deque: exact, O(1) amortised). */
-class WindowMax {
-  readonly #index: number[] = [];
-  #head = 0;
-  #next = 0;
-
-  constructor(private readonly candles: readonly RegimeCandle[], private readonly size: number) {}
-
-  max(j: number): number {
-    for (; this.#next <= j; this.#next++) {
-      const high = this.candles[this.#next]!.high;
-      while (this.#index.length > this.#head && this.candles[this.#index.at(-1)!]!.high <= high) this.#index.pop();
-      this.#index.push(this.#next);
-    }
-    while (this.#index[this.#head]! <= j - this.size) this.#head++;
-    return this.candles[this.#index[this.#head]!]!.high;
-  }
-}
-
-function upperBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! <= x) lo = mid + 1; else hi = mid; }
-  return lo;
-}
-
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! < x) lo = mid + 1; else hi = mid; }
-  return lo;
 }
