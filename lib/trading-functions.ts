@@ -12,6 +12,7 @@ import type { Alerts } from './alerts.js';
 import type { QueueWithDlq } from './pipeline-queues.js';
 import type { StateTables } from './state-tables.js';
 import { REPO_ROOT, StratusFunction } from './stratus-function.js';
+import { goLiveRecordsWriteDeny } from './go-live-grants.js';
 import type { UserStrategies } from './user-strategies.js';
 
 /** The pipeline functions and the daily report, each in functions/<name>/handler.ts. */
@@ -136,6 +137,7 @@ export class TradingFunctions extends Construct {
         }));
       }
       alerts.grantPublish(f.fn);
+      f.fn.addToRolePolicy(goLiveRecordsWriteDeny(tables.policy.tableArn));
       return f;
     };
     this.functions = {

@@ -1,18 +1,20 @@
 /**
  * The go-live records, on the policy table under pk GOLIVE (every function that loads the policy already reads that
  * table, so the gate needs no new IAM grant): VERDICT#<at> (each recorded go-live-check), SIGNOFF#<at>#<role>#<by>,
- * OVERRIDE#<at>, EVIDENCE#WALK_FORWARD / EVIDENCE#COST_SWEEP (the latest recorded research summaries) and LIVE_SINCE
- * (when the first LIVE policy took effect; written once). Readers are tolerant: an odd item is skipped, never thrown on.
+ * OVERRIDE#<at>, EVIDENCE#WALK_FORWARD / EVIDENCE#COST_SWEEP (the latest recorded research summaries) — written by the
+ * operator only (IAM denies the functions writes to pk GOLIVE, lib/go-live-grants.ts) — and, under pk POLICY, LIVE_SINCE
+ * (when the first LIVE policy took effect; written once, by the loader that first sees it). Readers are tolerant: an
+ * odd item is skipped, never thrown on.
  */
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CostSweepEvidence, WalkForwardEvidence } from '../domain/readiness-checks.js';
-import type { GoLiveOverride, ReadinessCheck, ReadinessFacts, ReadinessVerdict, SignOff } from '../domain/readiness.js';
+import { GOLIVE_PK, type GoLiveOverride, type ReadinessCheck, type ReadinessFacts, type ReadinessVerdict, type SignOff } from '../domain/readiness.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { pad13, type Item } from './codec.js';
 import { conditionalWrite, translateAwsErrors } from './errors.js';
 
-/** Partition of the go-live records in the policy table. */
-export const GOLIVE_PK = 'GOLIVE';
+/** Key of the first-LIVE mark: in the POLICY partition, which the loaders may write (GOLIVE they may not). */
+export const LIVE_SINCE_KEY = { pk: 'POLICY', sk: 'LIVE_SINCE' } as const;
 
 /** Everything recorded for the gate: the facts the functions read plus the research evidence go-live-check reads. */
 export interface GoLiveRecords extends ReadinessFacts {
@@ -33,8 +35,16 @@ export class DynamoReadinessStore {
     this.#table = props.tableName;
   }
 
-  /** Every go-live record, in one consistent Query of the GOLIVE partition (paged). */
+  /** Every go-live record: one consistent Query of the GOLIVE partition (paged) and the LIVE_SINCE item. */
   async records(): Promise<GoLiveRecords> {
+    const [items, since] = await Promise.all([
+      this.#partition(),
+      translateAwsErrors('go-live live-since', () => this.#client.send(new GetCommand({ TableName: this.#table, Key: LIVE_SINCE_KEY, ConsistentRead: true }))),
+    ]);
+    return fromItems(since.Item ? [...items, { ...since.Item, sk: 'LIVE_SINCE' }] : items);
+  }
+
+  async #partition(): Promise<Item[]> {
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -45,7 +55,7 @@ export class DynamoReadinessStore {
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return fromItems(items);
+    return items;
   }
 
   /** Records a go-live-check run. */
@@ -71,7 +81,7 @@ export class DynamoReadinessStore {
   /** Marks when the first LIVE policy took effect (conditional: the first mark stays); returns the mark in force. */
   async markLiveSince(at: number): Promise<number> {
     const won = await conditionalWrite('go-live live-since', () => this.#client.send(new PutCommand({
-      TableName: this.#table, Item: { pk: GOLIVE_PK, sk: 'LIVE_SINCE', at }, ConditionExpression: 'attribute_not_exists(pk)',
+      TableName: this.#table, Item: { ...LIVE_SINCE_KEY, at }, ConditionExpression: 'attribute_not_exists(pk)',
     })));
     return won ? at : ((await this.records()).liveSince ?? at);
   }

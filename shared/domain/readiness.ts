@@ -48,6 +48,9 @@ export interface GoLiveOverride {
   readonly at: number;
 }
 
+/** Partition of the go-live records in the policy table (the adapter's, and the IAM deny's in lib/go-live-grants.ts). */
+export const GOLIVE_PK = 'GOLIVE';
+
 /** The role an override's own sign-off is made in. */
 export const OVERRIDE_ROLE = 'override';
 
