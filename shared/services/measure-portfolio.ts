@@ -79,7 +79,7 @@ export async function measurePortfolio(deps: MetricsDeps): Promise<PortfolioSnap
   } else if (ks && policy.killSwitch.cancelOpenEntriesOnTrip) {
     // Tripped by hand (stratus kill has no exchange access) or a sweep cut short: finish cancelling open entries.
     // The switch is already TRIPPED, so this writes nothing to it and alerts nothing new.
-    await tripKillSwitchNow(deps, { reason: ks.value.reason ?? 'kill switch tripped', by: ks.value.changedBy ?? 'operator' });
+    await tripKillSwitchNow(deps, { reason: ks.value.reason ?? 'kill switch tripped', by: ks.value.changedBy ?? 'operator' }, ks);
   }
   await alertPolicyRejection(deps.alerts, loaded, now);
   const hb = await deps.market.getHeartbeat(HEARTBEAT_SOURCE);

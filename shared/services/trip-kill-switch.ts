@@ -3,7 +3,7 @@ import { ContentionError } from '../domain/errors.js';
 import { resetKillSwitch, tripKillSwitch, type KillSwitchState } from '../domain/kill-switch.js';
 import type { TradingMode } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
-import type { Alerts, Clock, Exchange, MessageQueue, PolicyStore, StateStore } from '../ports.js';
+import type { Alerts, Clock, Exchange, MessageQueue, PolicyStore, StateStore, Versioned } from '../ports.js';
 import { cancelOpenEntries, type SweepOutcome } from './cancel-entries.js';
 
 /** Ports tripping (and resetting) the kill switch needs; exchangeFor is used to cancel open entries. */
@@ -40,12 +40,13 @@ const ATTEMPTS = 5;
  * policy.killSwitch.cancelOpenEntriesOnTrip, cancels every entry not yet final — NEW, SUBMITTING, OPEN,
  * PARTIALLY_FILLED — booking any fills and releasing its reservation (see cancelOpenEntries; LIVE cancels go
  * through execution when deps.cancels is given). Exits are never cancelled. The cancel sweep runs on every
- * call, so calling it again on a TRIPPED switch finishes a sweep a crash cut short.
+ * call, so calling it again on a TRIPPED switch finishes a sweep a crash cut short. `known`: the switch as the caller
+ * read it in this invocation, used for the first attempt instead of reading it again (a lost write re-reads).
  */
-export async function tripKillSwitchNow(deps: KillSwitchDeps, trip: TripRequest): Promise<TripOutcome> {
+export async function tripKillSwitchNow(deps: KillSwitchDeps, trip: TripRequest, known?: Versioned<KillSwitchState>): Promise<TripOutcome> {
   const { policy, hash } = await deps.policies.load();
   const at = deps.clock.now();
-  const { state, changed: tripped } = await update(deps, (s) => tripKillSwitch(s, { reason: trip.reason, by: trip.by, at }));
+  const { state, changed: tripped } = await update(deps, (s) => tripKillSwitch(s, { reason: trip.reason, by: trip.by, at }), known);
   if (tripped) {
     await deps.alerts.publish({
       severity: 'critical', kind: 'KILL_SWITCH_TRIPPED', at, title: `Kill switch tripped${trip.code ? `: ${trip.code}` : ''} by ${trip.by}`,
@@ -85,10 +86,10 @@ export async function resetKillSwitchNow(
 }
 
 async function update(
-  deps: Pick<KillSwitchDeps, 'state'>, change: (s: KillSwitchState | undefined) => KillSwitchState,
+  deps: Pick<KillSwitchDeps, 'state'>, change: (s: KillSwitchState | undefined) => KillSwitchState, known?: Versioned<KillSwitchState>,
 ): Promise<{ state: KillSwitchState; changed: boolean }> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const current = await deps.state.getKillSwitch();
+    const current = attempt === 0 && known ? known : await deps.state.getKillSwitch();
     const next = change(current?.value);
     if (current ? next === current.value : next.history.length === 0) return { state: next, changed: false };
     if (await deps.state.putKillSwitch(next, current?.version ?? 0)) return { state: next, changed: true };
