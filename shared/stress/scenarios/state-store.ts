@@ -31,9 +31,9 @@ export const stateStoreOutage: Scenario<StoreObservation> = {
   name: 'state-store',
   title: 'state store throttling (1 % of requests) then a 20-minute outage: fail closed, nothing lost, books balance',
   fast: true,
-  sabotages: { 'fail-open': 'no order placed while the state store is down' },
+  sabotages: {},
   async observe(options) {
-    const sabotage = checkSabotage(this, options);
+    checkSabotage(this, options);
     const { candles, warmup } = await crashWindow({ from: FROM, to: TO });
     const random = seeded(7);
     let throttled = 0;
@@ -46,7 +46,6 @@ export const stateStoreOutage: Scenario<StoreObservation> = {
         return async (...args: unknown[]) => {
           const now = deps.clock.now();
           const down = within(now, STORE_FAULTS.outage);
-          if (down && sabotage === 'fail-open') return String(key).startsWith('put') || String(key).startsWith('update') ? true : String(key).startsWith('list') ? [] : undefined;
           if (down) { failed++; throw new StoreUnavailableError(`state ${String(key)}`, { cause: new Error('ResourceNotFound: stress outage') }); }
           if (within(now, STORE_FAULTS.throttle) && random() < STORE_FAULTS.throttle.rate) {
             throttled++;
