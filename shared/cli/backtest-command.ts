@@ -49,7 +49,8 @@ export async function backtestCommand(ctx: CliContext, values: BacktestValues): 
   if (values.json) await writeFile(values.json, text);
   if (values.html) {
     const strategy = String(report.config.strategy);
-    const { plots, problems } = strategyPlots(getStrategy(strategy), report.config.params as StrategyParams, candles);
+    const { plots, problems } = report.config.strategies ? { plots: {}, problems: ['plot lines are drawn for a run of one strategy (--strategy)'] }
+      : strategyPlots(getStrategy(strategy), report.config.params as StrategyParams, candles);
     await writeFile(values.html, renderHtmlReport({ report, candles, timeframe, plots, notes: problems }));
   }
   if (!values.json && !values.html) ctx.out(text);
@@ -79,7 +80,11 @@ export interface BacktestSetup extends RunOptions {
  * the one strategy enabled. Throws a clear error on a missing or bad option and on an invalid policy.
  */
 export function backtestSetup(values: BacktestValues, document: Record<string, unknown>): BacktestSetup {
-  const { strategy, symbols, timeframe, from, to, data } = runOptions(values);
+  // No --strategy but a --policy that lists strategies: run them as the policy lists them (enabled flags, budgets, scopes).
+  const listed = values.strategy === undefined && values.policy !== undefined && Array.isArray(document.strategies) && document.strategies.length
+    ? document.strategies as { name?: unknown; enabled?: unknown }[] : undefined;
+  const enabledNames = listed?.filter((s) => s.enabled !== false).map((s) => String(s.name)).join('+');
+  const { strategy, symbols, timeframe, from, to, data } = runOptions(listed ? { ...values, strategy: enabledNames || String(listed[0]!.name) } : values);
   const overrides = {
     feeBps: numberOption(values['fee-bps'], '--fee-bps'), slippageBps: numberOption(values['slippage-bps'], '--slippage-bps'),
     seed: numberOption(values.seed, '--seed'),
@@ -90,7 +95,7 @@ export function backtestSetup(values: BacktestValues, document: Record<string, u
   if (overrides.seed !== undefined) paper.seed = overrides.seed;
   const own = (document.strategies as { name?: string }[] | undefined)?.find((s) => s.name === strategy);
   const checked = validatePolicy({
-    ...document, mode: 'PAPER', symbols, timeframe, paper, strategies: [{ params: {}, ...own, name: strategy, enabled: true }],
+    ...document, mode: 'PAPER', symbols, timeframe, paper, strategies: listed ?? [{ params: {}, ...own, name: strategy, enabled: true }],
   });
   if (!checked.ok) throw new Error(`policy invalid: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   return { strategy, symbols, timeframe, from, to, data, policy: checked.policy };
@@ -107,6 +112,7 @@ export async function runBacktestCommand(
   const run = runBacktest({ policy, policyHash: hash, candles, markets: paperMarkets(), ...(onProgress ? { onProgress } : {}) });
   const config = {
     strategy, params: policy.strategies[0]!.params, symbols, timeframe, from, to, data,
+    ...(policy.strategies.length > 1 ? { strategies: policy.strategies.map(({ name, enabled, params, riskBudgetPct }) => ({ name, enabled, params, riskBudgetPct })) } : {}),
     feeBps: policy.paper.takerFeeBps, slippageBps: policy.paper.slippageBps, seed: policy.paper.seed,
     startingCash: policy.paper.startingCash, policyHash: hash, fillModel: 'paper venue: market at the next open ± (slippageBps + impactCoefficient × √(quantity / decision-candle volume)), volume participation cap, taker fee',
   };
@@ -117,10 +123,11 @@ export async function runBacktestCommand(
 export const command: CommandSpec = {
   name: 'backtest',
   summary: 'Run a strategy, the risk chain and the paper fill model over recorded candles',
-  usage: 'stratus backtest --strategy NAME --symbols S[,S] --timeframe TF --from DATE --to DATE --data DIR|FILE [--policy FILE]\n'
+  usage: 'stratus backtest [--strategy NAME] --symbols S[,S] --timeframe TF --from DATE --to DATE --data DIR|FILE [--policy FILE]\n'
     + '                 [--fee-bps N] [--slippage-bps N] [--seed N] [--json FILE] [--html FILE] [--cost-sweep [--levels L] [--workers N]]',
   options: {
     ...RUN_OPTION_SPECS, ...COST_OPTION_SPECS,
+    strategy: { ...RUN_OPTION_SPECS.strategy!, description: `${RUN_OPTION_SPECS.strategy!.description}; without it, every strategy of --policy as it lists them (enabled, budgets)` },
     json: { type: 'string', value: 'FILE', description: 'Write the JSON report there (printed to stdout when neither --json nor --html is given)' },
     html: { type: 'string', value: 'FILE', description: 'Write a self-contained HTML report (charts and tables, opens offline)' },
     'cost-sweep': { type: 'boolean', description: 'Run `stratus cost-sweep` instead (takes --levels, --workers)' },
