@@ -24,7 +24,8 @@ const STOP_DEADLINE_MS = 25_000;
 
 const config = loadStreamConfig();
 const clock = { now: () => Date.now() };
-const policies = config.policyTable ? new DynamoPolicyStore({ tableName: config.policyTable }) : undefined;
+// The go-live gate as the functions apply it: a refused LIVE policy does not pick the streamed symbols (peek writes nothing).
+const policies = config.policyTable ? new DynamoPolicyStore({ tableName: config.policyTable, goLiveGate: true }) : undefined;
 const state = config.stateTable ? new DynamoStateStore({ tableName: config.stateTable }) : undefined;
 const wanted = (previous?: StreamSelection): Promise<StreamSelection> => streamSelection({
   policy: async () => (policies ? (await policies.peek()).policy : undefined),
