@@ -32,7 +32,7 @@ describe('a LIVE policy written raw to DynamoDB', () => {
     const config = { ...loadConfig(), exchangeSecretArn: ARN, readsExchangeSecret: false, policyCacheTtlMs: 0, tables: { ...loadConfig().tables, policy: tables.policy } };
     const client = dynamoDocumentClient();
     await client.send(new PutCommand({ TableName: tables.policy, Item: { pk: 'POLICY', sk: 'ACTIVE', version: 1, document: JSON.stringify(document), updatedBy: 'aws cli' } }));
-    return { deps: buildDeps(config, { clock: env.clock }), records: new DynamoReadinessStore({ tableName: tables.policy, client }) };
+    return { deps: buildDeps(config, { clock: env.clock }), records: new DynamoReadinessStore({ tableName: tables.policy, client }), table: tables.policy };
   }
 
   const notReady = (loaded: Awaited<ReturnType<ReturnType<typeof buildDeps>['policies']['load']>>) =>
@@ -43,6 +43,13 @@ describe('a LIVE policy written raw to DynamoDB', () => {
     const loaded = await deps.policies.load();
     expect(loaded).toMatchObject({ source: 'default', policy: { mode: 'PAPER' }, rejected: { version: 1 } });
     expect(notReady(loaded)).toMatch(/no go-live-check verdict on record.*sign-off by role trader.*sign-off by role risk/);
+  });
+
+  it('is refused by a peek too (the market stream, policy show), which records nothing', async () => {
+    const { records, table } = await rawLive();
+    const policies = new DynamoPolicyStore({ tableName: table, client: dynamoDocumentClient(), clock: env.clock, goLiveGate: true });
+    expect(await policies.peek()).toMatchObject({ source: 'default', policy: { mode: 'PAPER' }, rejected: { version: 1 } });
+    expect((await records.records()).liveSince).toBeUndefined();
   });
 
   it('is refused after a failed verdict, naming the failed checks', async () => {
