@@ -7,6 +7,7 @@ import { STRATEGY_OPTION_SPECS } from '../local/strategy-loader.js';
 import { renderOperations, type EmbeddedSummary } from '../local/summary.js';
 import { loadCandles, parseTime } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
+import { regimeWarmup } from '../domain/regime-policy.js';
 import type { CommandSpec } from './command-spec.js';
 import { checkDocument, checkFile, printProblems } from './policy-files.js';
 
@@ -56,7 +57,7 @@ export async function startCommand(values: StartValues, io: StartIo = processIo)
   const to = parseTime(values.to ?? DEFAULT_WINDOW.to, '--to');
   if (to <= from) throw new Error('--to must be after --from');
   const data = values.data ?? replayDataDir();
-  const warmupCount = Math.max(0, ...checked.policy.strategies.filter((s) => s.enabled).map((s) => getStrategy(s.name).requiredCandles(s.params)));
+  const warmupCount = Math.max(regimeWarmup(checked.policy.regime), ...checked.policy.strategies.filter((s) => s.enabled).map((s) => getStrategy(s.name).requiredCandles(s.params)));
   const { candles, warmup } = await windowAndWarmup(data, symbols, tf, from, to, warmupCount);
   const policy = { ...document, symbols, timeframe: tf };
   const warm = Math.min(...Object.values(warmup).map((c) => c.length));

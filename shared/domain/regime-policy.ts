@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { REGIMES, type Regime, type RegimeParams } from './regime.js';
+import { REGIMES, regimeCandlesNeeded, type Regime, type RegimeParams } from './regime.js';
 
 const int = z.number().int();
 const num = z.number().finite();
@@ -64,4 +64,9 @@ export function regimeParams(config: RegimePolicy): RegimeParams {
 export function regimeLeader(policy: { readonly symbols: readonly string[]; readonly regime: RegimePolicy }, symbol: string): string | undefined {
   const { leader } = policy.regime;
   return leader !== null && leader !== symbol && policy.symbols.includes(leader) ? leader : undefined;
+}
+
+/** Closed candles the gate needs before it can know a regime (a live start backfills at least this many); 0 when off. */
+export function regimeWarmup(config: RegimePolicy | undefined): number {
+  return config?.enabled ? regimeCandlesNeeded(regimeParams(config)) : 0;
 }

@@ -11,6 +11,7 @@ import { StratusError } from '../domain/errors.js';
 import type { LoadedPolicy, Policy } from '../domain/policy.js';
 import { getStrategy } from '../domain/strategy.js';
 import type { Clock, MarketDataStore } from '../ports.js';
+import { regimeWarmup } from '../domain/regime-policy.js';
 import type { Deps } from '../runtime/deps.js';
 import { createMarketStream, type MarketStream } from '../services/stream-market.js';
 
@@ -52,9 +53,9 @@ export async function settlePolicy(deps: Pick<Deps, 'policies'>, request: Policy
   return { ...loaded, written };
 }
 
-/** The most closed candles any enabled strategy of the policy needs before it can signal. */
-export function warmupOf(policy: Pick<Policy, 'strategies'>): number {
-  return Math.max(0, ...policy.strategies.filter((s) => s.enabled).map((s) => getStrategy(s.name).requiredCandles(s.params)));
+/** The most closed candles any enabled strategy of the policy, or the regime gate when on, needs before it can signal (or gate). */
+export function warmupOf(policy: Pick<Policy, 'strategies'> & { readonly regime?: Policy['regime'] }): number {
+  return Math.max(regimeWarmup(policy.regime), ...policy.strategies.filter((s) => s.enabled).map((s) => getStrategy(s.name).requiredCandles(s.params)));
 }
 
 /** deps.exchangeFor that never hands out the LIVE venue (the one that would sign and send orders). */
