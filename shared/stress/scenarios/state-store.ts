@@ -30,7 +30,7 @@ const within = (t: number, w: { from: number; to: number }) => t >= w.from && t 
 export const stateStoreOutage: Scenario<StoreObservation> = {
   name: 'state-store',
   title: 'state store throttling (1 % of requests) then a 20-minute outage: fail closed, nothing lost, books balance',
-  fast: true,
+  fast: false,
   sabotages: {},
   async observe(options) {
     checkSabotage(this, options);
