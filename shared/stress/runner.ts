@@ -49,7 +49,9 @@ export function summaryTable(outcomes: readonly ScenarioOutcome[]): string {
 }
 
 /** `npm run stress`: parses the arguments, runs the chosen scenarios, prints the summary table; returns the exit code. */
-export async function runStress(argv: readonly string[], print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runStress(
+  argv: readonly string[], print: (line: string) => void = (l) => process.stdout.write(`${l}\n`), scenarios: readonly Scenario[] = SCENARIOS,
+): Promise<number> {
   let values: { list?: boolean; fast?: boolean; scenario?: string[]; sabotage?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -62,14 +64,14 @@ export async function runStress(argv: readonly string[], print: (line: string) =
   }
   if (values.help) { print(USAGE); return 0; }
   if (values.list) {
-    for (const s of SCENARIOS) print(`${s.name.padEnd(24)} ${s.fast ? 'fast' : 'slow'}  ${s.title}\n${' '.repeat(31)}sabotages: ${Object.entries(s.sabotages).map(([k, v]) => `${k} (breaks "${v}")`).join(', ')}`);
+    for (const s of scenarios) print(`${s.name.padEnd(24)} ${s.fast ? 'fast' : 'slow'}  ${s.title}\n${' '.repeat(31)}sabotages: ${Object.entries(s.sabotages).map(([k, v]) => `${k} (breaks "${v}")`).join(', ')}`);
     return 0;
   }
   const names = (values.scenario ?? []).flatMap((n) => n.split(',')).filter(Boolean);
-  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
-  if (unknown.length) { print(`stress: unknown scenario ${unknown.join(', ')} (known: ${SCENARIOS.map((s) => s.name).join(', ')})`); return 2; }
+  const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
+  if (unknown.length) { print(`stress: unknown scenario ${unknown.join(', ')} (known: ${scenarios.map((s) => s.name).join(', ')})`); return 2; }
   if (values.sabotage && names.length !== 1) { print('stress: --sabotage needs exactly one --scenario'); return 2; }
-  const chosen = SCENARIOS.filter((s) => (names.length ? names.includes(s.name) : !values.fast || s.fast));
+  const chosen = scenarios.filter((s) => (names.length ? names.includes(s.name) : !values.fast || s.fast));
   const outcomes: ScenarioOutcome[] = [];
   for (const s of chosen) outcomes.push(await runScenario(s, print, values.sabotage));
   print(`\n${summaryTable(outcomes)}`);
