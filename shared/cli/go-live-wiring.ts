@@ -4,6 +4,7 @@
  * (EXCHANGE_SECRET_ARN; EXCHANGE_REST_ORIGIN points ccxt elsewhere, e.g. at a local fake exchange).
  */
 import { DynamoOpsRecords } from '../adapters/dynamo-ops-records.js';
+import { DynamoPolicyStore } from '../adapters/dynamo-policy-store.js';
 import { DynamoReadinessStore } from '../adapters/dynamo-readiness-store.js';
 import { loadExchangeCredentials } from '../adapters/exchange-credentials.js';
 import { keyMayWithdraw } from '../adapters/ccxt-key-permissions.js';
@@ -24,15 +25,18 @@ export function readinessStoreFromEnv(env: NodeJS.ProcessEnv = process.env): Dyn
 export function readinessDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReadinessCheckDeps {
   const config = loadConfig(env);
   const deps = buildDeps(config);
+  // Read-only: a peek never records a rejection nor takes its first-seen flag, which the alerting functions rely on.
+  const store = new DynamoPolicyStore({ tableName: config.tables.policy, goLiveGate: true });
+  const policies = { load: () => store.peek() };
   return {
-    clock: deps.clock, state: deps.state, policies: deps.policies, market: deps.market,
+    clock: deps.clock, state: deps.state, policies, market: deps.market,
     ops: new DynamoOpsRecords({ tableName: config.tables.state }),
     records: new DynamoReadinessStore({ tableName: config.tables.policy }),
     alertSubscriptions: () => alertSubscriptions(config.alertTopicArn),
     exchangeKeys: async () => {
       const arn = config.exchangeSecretArn;
       if (!arn) return { present: false, why: `${ENV.exchangeSecretArn} is not set` };
-      const exchange = (await deps.policies.load()).policy.exchange.id;
+      const exchange = (await policies.load()).policy.exchange.id;
       const credentials = await loadExchangeCredentials(arn).catch((err: unknown) => err as Error);
       if (credentials instanceof Error) return { present: false, why: credentials.message };
       const { createCcxtClient } = await import('../adapters/ccxt-exchange.js');

@@ -160,6 +160,15 @@ describe('stratus go-live-check on a deployment', () => {
     expect(await buildDeps(config, { clock }).policies.load()).toMatchObject({ source: 'active', policy: { mode: 'LIVE' }, liveSince: clock.now() });
   });
 
+  it('only peeks at the policy: a rejection it sees is still first seen (and alerted) by the functions', async () => {
+    await dynamoDocumentClient().send(new PutCommand({
+      TableName: env.provisioned.tables.policy, Item: { pk: 'POLICY', sk: 'ACTIVE', version: 7, document: JSON.stringify({ risk: { stakePct: 'two' } }) },
+    }));
+    await goLiveCheckCommand(cli().ctx, {}, deps);
+    const config = { ...loadConfig(), policyCacheTtlMs: 0 };
+    expect(await buildDeps(config, { clock }).policies.load()).toMatchObject({ rejected: { version: 7, firstSeen: true } });
+  });
+
   it('records an override, shows it awaiting its own sign-off, opens the gate once someone else signs it off, and stratus status shows it', async () => {
     const { ctx, text } = cli();
     expect(await goLiveOverrideCommand(ctx, { by: 'olga', reason: 'key permissions checked by hand' }, records)).toBe(0);
