@@ -13,6 +13,7 @@ import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, makeIntent, type StrategySignal } from '../domain/strategy.js';
 import { backtestRegime, countRegimeReduced } from './regime-gate.js';
 import { count, type SimState } from './sim-state.js';
+import { slicedOrder } from './slice-fills.js';
 
 /** What one symbol's decision at a candle close needs. */
 export interface DecisionStep {
@@ -112,7 +113,7 @@ export function decideAt(state: SimState, intent: Intent, s: DecisionStep, guard
   if (out.reservation && out.decision.order) {
     if (regime !== undefined) countRegimeReduced(state, policy, intent.strategy, regime);
     state.ledger = reserve(state.ledger, out.reservation);
-    state.pending.push({ order: out.decision.order, decidedAt: now });
+    state.pending.push({ order: slicedOrder(policy, out.decision.order, state.seen.get(s.symbol), s.market), decidedAt: now });
     return;
   }
   for (const r of out.decision.reasons) count(state.rejections, r.code);

@@ -3,10 +3,11 @@ import { marketFillPrice, needsVolume as volumeNeeded, orderRuleViolation, takeL
 import { recentVolatility, volatilityCloses } from '../domain/impact.js';
 import { applyFill, release } from '../domain/ledger.js';
 import { splitSymbol, type MarketInfo } from '../domain/market.js';
-import { dec, money, ZERO } from '../domain/money.js';
+import { dec, money, ZERO, type Decimal } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { Policy } from '../domain/policy.js';
 import { screenedMarketFillPrice, screenedTakeLiquidity } from './fill-screen.js';
+import { fillSliced } from './slice-fills.js';
 import { count, feeRateOf, type PendingOrder, type SimState } from './sim-state.js';
 
 /**
@@ -29,6 +30,11 @@ export function fillPending(state: SimState, candle: Candle, market: MarketInfo,
   const volatility = lookback > 0 && seen ? recentVolatility(volatilityCloses(seen.slice(-(lookback + 1)), lookback)).toFixed() : undefined;
   for (const p of mine) {
     state.pending.splice(state.pending.indexOf(p), 1);
+    if (p.order.slices) {
+      fillSliced(state, p, (child, o) => fillOne(state, child, candle, volume, market, config, policyHash, exact, volatility, o));
+      state.ledger = release(state.ledger, p.order.orderId, candle.openTime);
+      continue;
+    }
     fillOne(state, p, candle, volume, market, config, policyHash, exact, volatility);
   }
 }
@@ -53,8 +59,8 @@ const fillConfigs = new WeakMap<Policy, FillConfig>();
 
 function fillOne(
   state: SimState, p: PendingOrder, candle: Candle, volume: number | undefined, market: MarketInfo, config: FillConfig, policyHash: string, exact: boolean,
-  volatility?: string,
-): void {
+  volatility?: string, slice?: { readonly executedBefore: Decimal; readonly continues: boolean },
+): Decimal {
   const { order } = p;
   const at = candle.openTime;
   const { base, quote } = splitSymbol(order.symbol);
@@ -65,6 +71,7 @@ function fillOne(
   const unfilled = (reason: string) => {
     count(state.unfilled, reason);
     state.ledger = release(state.ledger, order.orderId, at);
+    return ZERO;
   };
   if (quantity.lte(0)) return unfilled('NOTHING_TO_SELL');
   const violation = orderRuleViolation(market, quantity, (exact ? marketFillPrice : screenedMarketFillPrice)(order.side, book, config.slippageBps, market.priceStep));
@@ -72,6 +79,7 @@ function fillOne(
   const needsVolume = volumeNeeded(config);
   const sim = (exact ? takeLiquidity : screenedTakeLiquidity)({
     side: order.side, quantity, book, config, market, ...(needsVolume && volume !== undefined ? { volume } : {}), ...(volatility === undefined ? {} : { volatility }),
+    ...(slice ? { executedBefore: slice.executedBefore } : {}),
   });
   if (!sim) return unfilled('NO_LIQUIDITY');
   if (order.side === 'buy' && sim.price.mul(sim.quantity).add(sim.fee).gt(state.ledger.cash)) return unfilled('INSUFFICIENT_FUNDS');
@@ -81,7 +89,7 @@ function fillOne(
     liquidity: sim.liquidity, time: at, policyHash,
     ...(order.strategy ? { strategy: order.strategy } : {}), ...(order.exitReason ? { exitReason: order.exitReason } : {}),
   };
-  const booked = applyFill(state.ledger, fill, base, quote);
+  const booked = applyFill(state.ledger, fill, base, quote, slice?.continues ? { continuesOrder: true } : {});
   state.ledger = release(booked.ledger, order.orderId, at);
   if (order.side === 'buy') {
     const leg = state.open.get(order.symbol);
@@ -91,11 +99,11 @@ function fillOne(
       notional: (leg?.notional ?? ZERO).add(sim.quantity.mul(sim.price)),
       fees: (leg?.fees ?? ZERO).add(sim.fee),
     });
-    return;
+    return sim.quantity;
   }
   const leg = state.open.get(order.symbol);
   const closed = state.ledger.trades?.at(-1);
-  if (!leg || !closed) return;
+  if (!leg || !closed) return sim.quantity;
   const whole = sim.quantity.gte(leg.quantity);
   const share = whole ? undefined : sim.quantity.div(leg.quantity);
   const entryFees = share === undefined ? leg.fees : leg.fees.mul(share).toDecimalPlaces(8);
@@ -111,4 +119,5 @@ function fillOne(
   } else {
     state.open.delete(order.symbol);
   }
+  return sim.quantity;
 }

@@ -16,7 +16,7 @@ import type { Fill } from '../../shared/domain/order.js';
 export function pipelineRoundTrips(fills: readonly Fill[], ledger: Ledger): BacktestTrade[] {
   const open = new Map<string, Fill>();
   const trades: BacktestTrade[] = [];
-  for (const f of [...fills].sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))) {
+  for (const f of ordersOf([...fills].sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)))) {
     const entry = open.get(f.symbol);
     if (f.side === 'buy') {
       if (entry) throw new Error(`two buys of ${f.symbol} without a sell between (${entry.tradeId}, ${f.tradeId})`);
@@ -33,6 +33,22 @@ export function pipelineRoundTrips(fills: readonly Fill[], ledger: Ledger): Back
     });
   }
   return trades;
+}
+
+/**
+ * Fills of one symbol and side at one time as one (a sliced order's children, all due at once, fill at the same
+ * quote): quantities and fees summed, the price volume-weighted to 12 places as the backtest's legs and merged trades.
+ */
+export function ordersOf(sorted: readonly Fill[]): Fill[] {
+  const out: Fill[] = [];
+  for (const f of sorted) {
+    const prev = out.at(-1);
+    if (!prev || prev.symbol !== f.symbol || prev.side !== f.side || prev.time !== f.time) { out.push(f); continue; }
+    const quantity = dec(prev.quantity).add(f.quantity);
+    const notional = dec(prev.quantity).mul(prev.price).add(dec(f.quantity).mul(f.price));
+    out[out.length - 1] = { ...prev, quantity: money(quantity), price: money(notional.div(quantity).toDecimalPlaces(12)), fee: money(dec(prev.fee).add(f.fee)) };
+  }
+  return out;
 }
 
 /** The ledger's open positions as the backtest reports them (by symbol). */
