@@ -39,7 +39,7 @@ export async function signoffListCommand(ctx: CliContext, store: () => SignoffSt
   const v = records.verdict;
   ctx.out(`${rows.length ? table([['at', 'role', 'by', 'note'], ...rows]) : 'no sign-offs\n'}`
     + `verdict: ${v ? `${v.passed ? 'PASSED' : 'NOT PASSED'} at ${iso(v.at)} by ${v.by}` : 'none recorded'}\n${overrideLine(records)}\n`);
-  const policy = goLive ?? (async () => (await ctx.policies().load()).policy.goLive);
+  const policy = goLive ?? (async () => (await ctx.policies().peek()).policy.goLive);
   const missing = readinessMissing(await policy(), records);
   ctx.out(missing.length ? `LIVE gate: closed; missing:\n${missing.map((m) => `  - ${m}`).join('\n')}\n` : 'LIVE gate: open\n');
   return 0;
