@@ -117,6 +117,7 @@ export function entryVerdict(s: EntryScreenInput): ReasonCode[] | undefined {
       case 'spread': v = 0 > policy.marketQuality.maxSpreadBps; break;
       case 'badTick': v = above(Math.abs(s.price - s.lastClose) * 100, s.lastClose * policy.marketQuality.badTickPct, 100 * s.lastClose); break;
       case 'circuit': v = false; break;
+      case 'canaryStakeCap': v = false; break; // the backtest has no first LIVE time: no canary cap (decideAt sets none)
       default: return undefined;
     }
     if (v === undefined) return undefined;
