@@ -89,7 +89,14 @@ export async function evaluateSignals(deps: SignalDeps): Promise<SignalCycle> {
       if (candles.length < needed || !last) { skipped.push({ symbol, strategy: cfg.name, reason: unavailable(view, symbol) ?? `have ${candles.length}/${needed} closed candles` }); continue; }
       if (last.openTime + timeframeMs(tf) !== latestClose) { skipped.push({ symbol, strategy: cfg.name, reason: 'latest closed candle missing' }); continue; }
       evaluated++;
-      const signal = strategy.evaluate({ candles, holding: holdings.has(symbol), params: cfg.params });
+      let signal;
+      try {
+        signal = strategy.evaluate({ candles, holding: holdings.has(symbol), params: cfg.params });
+      } catch (error) {
+        // One broken strategy (a throw, an invalid signal) must not cost the cycle its risk exits or the other strategies.
+        skipped.push({ symbol, strategy: cfg.name, reason: `strategy failed: ${error instanceof Error ? error.message : String(error)}` });
+        continue;
+      }
       if (!signal) continue;
       if (signal.kind === 'entry' && marketStale) { skipped.push({ symbol, strategy: cfg.name, reason: 'entry suppressed: market data stale' }); continue; }
       intents.push(makeIntent(signal, cfg.name, symbol, last, now, loaded.hash, loaded.version));
