@@ -341,7 +341,9 @@ function schemaProblems(issue: z.core.$ZodIssue): PolicyProblem[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({ path: at([...issue.path, shownKey(key)]), message: `unknown key "${shownKey(key)}"`, code: 'UNKNOWN_KEY', severity: 'error' }));
   }
-  return [{ path: at(issue.path), message: issue.message, code: 'SCHEMA', severity: 'error' }];
+  // A strategy's params of the wrong type are its params' problem, coded as their range problems are.
+  const strategyParams = issue.path[0] === 'strategies' && issue.path[2] === 'params';
+  return [{ path: at(issue.path), message: issue.message, code: strategyParams ? 'STRATEGY_PARAMS' : 'SCHEMA', severity: 'error' }];
 }
 
 /** The default policy (schema defaults). */

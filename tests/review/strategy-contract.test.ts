@@ -58,3 +58,16 @@ describe('params of a strategy whose schema is a plain (non-strict) z.object', (
     }));
   });
 });
+
+describe('strategy params of the wrong type in a policy', () => {
+  it.each([
+    [{ lookback: '30' }, 'strategies.0.params.lookback'],
+    [{ lookback: null }, 'strategies.0.params.lookback'],
+    ['lookback=30', 'strategies.0.params'],
+  ])('reports %j as STRATEGY_PARAMS at %s, as an out-of-range param is', async (params, path) => {
+    const { validatePolicy } = await import('../../shared/domain/policy.js');
+    const r = validatePolicy({ strategies: [{ name: 'momentum', params }] });
+    expect(r.ok).toBe(false);
+    expect(r.ok ? [] : r.problems.map((p) => [p.path, p.code])).toEqual([[path, 'STRATEGY_PARAMS']]);
+  });
+});
