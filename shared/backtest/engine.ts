@@ -8,6 +8,8 @@ import { dec, money, type Decimal } from '../domain/money.js';
 import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, type SignalScreen } from '../domain/strategy.js';
 import { decideAt, intentOf, signalsAt, type SignalGate } from './decisions.js';
+import { capIntents } from '../domain/intent-cap.js';
+import type { Intent } from '../domain/intent.js';
 import { entryVerdict } from './rejection-screen.js';
 import type { RiskGuard } from '../domain/risk/guard.js';
 import { fillPending } from './fills.js';
@@ -44,6 +46,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
   const tfMs = timeframeMs(tf);
   // The backtest starts flat, so its scope is the policy's symbols; exits judge every held position (decisions.ts).
   const scope = signalScope(policy, []);
+  const cap = policy.signals.maxIntentsPerCycle;
   const symbols = [...scope.symbols];
   const n = symbols.length;
   const series = symbols.map((s) => checkedSeries(input.candles[s] ?? [], s, tf));
@@ -140,6 +143,13 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       const inputs = [state.ledger.trades, state.ledger.locks];
       if (lockAt <= now || inputs.some((x, j) => x !== lockInputs[j])) { lockAt = lockEventAt(state.ledger, policy, now); lockInputs = inputs; }
     }
+    // signals.maxIntentsPerCycle: when the step could hold more signals than the cap, all are gathered first and capped as the signal function caps them.
+    const survivors = cap < g * (policy.strategies.length + 1) ? cappedIds(group, g, (i) => {
+      const last = seen[i]!.at(-1)!;
+      const gate = exact ? undefined : gateFor(view, i, last.close, now, policy.exits, screens[i]!);
+      const s = { symbol: symbols[i]!, last, policy, policyHash: input.policyHash };
+      return gate === null ? [] : signalsAt(state, s, gate, scope).map((x) => intentOf(x, s));
+    }, cap) : undefined;
     for (let k = 0; k < g; k++) {
       const i = group[k]!;
       const symbol = symbols[i]!;
@@ -148,6 +158,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
       if (gate === null) continue;
       const s = { symbol, last, policy, policyHash: input.policyHash };
       for (const x of signalsAt(state, s, gate, scope)) {
+        if (survivors && !survivors.has(intentOf(x, s).intentId)) continue;
         let codes: readonly string[] | undefined;
         if (!exact && x.signal.side === 'buy') {
           sync();
@@ -188,6 +199,13 @@ function screensFor(symbol: string, input: BacktestInput, scope: SignalScope): S
     const cfg = input.policy.strategies[index]!;
     return { index, screen: input.exact ? undefined : getStrategy(cfg.name).screen?.(cfg.params) };
   });
+}
+
+/** Intent ids that survive signals.maxIntentsPerCycle among the step's signals (capIntents, as the signal function). */
+function cappedIds(group: Int32Array | readonly number[], g: number, signalsOf: (i: number) => Intent[], cap: number): ReadonlySet<string> {
+  const all: Intent[] = [];
+  for (let k = 0; k < g; k++) all.push(...signalsOf(group[k]!));
+  return new Set(capIntents(all, cap).kept.map((i) => i.intentId));
 }
 
 const DAY_MS = 86_400_000;
