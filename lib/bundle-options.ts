@@ -23,7 +23,8 @@ export const STUBS = path.join(REPO_ROOT, 'lib', 'bundle-stubs');
  * bundle: undici (ccxt then uses Node's built-in fetch), protobufjs (dYdX/MEXC only), ws and fflate (websockets, which
  * only the market-stream container opens), @scure/starknet, keccak and the secp256k1/P-256 curves (other venues' signing);
  * from the AWS SDK, the default credential chain (a Lambda function's credentials are in its environment), bowser
- * (browser user agents) and event streams (none of our services has one).
+ * (browser user agents), event streams (none of our services has one), and mnemonist's LRU under the DynamoDB
+ * endpoint cache (a Map-based one of the same behaviour).
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   undici: path.join(STUBS, 'undici.mjs'),
@@ -38,6 +39,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': path.join(STUBS, 'aws-credentials.mjs'),
   bowser: path.join(STUBS, 'bowser.mjs'),
   '@smithy/core/event-streams': path.join(STUBS, 'smithy-event-streams.mjs'),
+  'mnemonist/lru-cache': path.join(STUBS, 'lru-cache.mjs'),
 };
 
 /**

@@ -118,10 +118,10 @@ describe('function bundles (real esbuild)', () => {
     }
   });
 
-  it('leaves out the signing code of other venues, ccxt.pro websockets and the AWS SDK credential chain, bowser and event streams', () => {
+  it('leaves out the signing code of other venues, ccxt.pro websockets and the AWS SDK credential chain, bowser, event streams and mnemonist', () => {
     const unused = [
       /node_modules\/ccxt\/js\/src\/static_dependencies\/(zklink|dydx-v4-client)\//, /node_modules\/ccxt\/js\/src\/base\/functions\/(starknet|ethabi|msgpack)\.js$/,
-      /node_modules\/ccxt\/js\/src\/base\/ws\/(WsClient|Client|OrderBook|OrderBookSide)\.js$/, /node_modules\/(@scure\/starknet|bowser)\//,
+      /node_modules\/ccxt\/js\/src\/base\/ws\/(WsClient|Client|OrderBook|OrderBookSide)\.js$/, /node_modules\/(@scure\/starknet|bowser|mnemonist|obliterator)\//,
       /node_modules\/@noble\/(curves\/(secp256k1|nist)|hashes\/sha3)\.js$/, /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients|token-providers)\//,
       /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//,
     ];
