@@ -21,7 +21,8 @@ export type RunOrder = (deps: ExecutionDeps, request: OrderRequest) => Promise<O
 /**
  * The parent after sending its due children: OPEN / PARTIALLY_FILLED while children remain, else final — FILLED
  * when they filled it all, CANCELED when the kill switch held unsent children back (entries always; exits unless
- * risk.allowExitsWhenHalted) or a child was refused, EXPIRED otherwise — with the parent's reservation released.
+ * risk.allowExitsWhenHalted) or a child was refused or cancelled (no later child is sent then), EXPIRED otherwise —
+ * with the parent's reservation released.
  * Returns `parent` itself when nothing changed.
  */
 export async function workSliced(deps: ExecutionDeps, current: Versioned<OrderRecord>, policy: Policy, run: RunOrder): Promise<OrderRecord> {
@@ -42,7 +43,7 @@ export async function workSliced(deps: ExecutionDeps, current: Versioned<OrderRe
     }
     children.push(child);
     if (!isTerminal(child.status)) { waiting = true; break; }
-    if (child.status === 'REJECTED') { held = true; break; }
+    if (child.status === 'REJECTED' || child.status === 'CANCELED') { held = true; break; } // refused, or held at its admission (kill switch, mode change)
   }
   const sum = aggregateChildren(children);
   const figures = { filledQuantity: money(sum.filledQuantity), fees: money(sum.fees), ...(sum.averagePrice ? { averagePrice: money(sum.averagePrice) } : {}) };
@@ -55,7 +56,8 @@ export async function workSliced(deps: ExecutionDeps, current: Versioned<OrderRe
   const to: OrderStatus = sum.filledQuantity.eq(parent.quantity) ? 'FILLED' : held ? 'CANCELED' : 'EXPIRED';
   await bookExchangeFills(deps, parent, [], true); // releases the parent's reservation; the children booked their own fills
   const unsent = plan.length - children.length;
-  const note = unsent > 0 ? `${unsent} unsent slices canceled (${children.at(-1)?.status === 'REJECTED' ? 'a slice was refused' : 'kill switch not armed'})` : `${plan.length} slices done`;
+  const stopped = children.at(-1)?.status;
+  const note = unsent > 0 ? `${unsent} unsent slices canceled (${stopped === 'REJECTED' || stopped === 'CANCELED' ? `a slice was ${stopped}` : 'kill switch not armed'})` : `${plan.length} slices done`;
   return transitionOrder(parent, to, now, { ...figures, ...(to === 'CANCELED' ? { rejectReason: unsent > 0 ? 'SLICES_HELD' : 'SLICE_CANCELED' } : {}) }, note);
 }
 

@@ -172,6 +172,25 @@ describe('sliced orders on dynalite and the fake Binance', () => {
     }
   });
 
+  it('stops at a child cancelled at its admission (the policy mode changed) and sends no later child', async () => {
+    const w = await world();
+    try {
+      const r = await approve(w, { side: 'buy', quantity: '0.3', slices: ['0.1', '0.1', '0.1'], sliceIntervalSeconds: 60 });
+      await executeOrder(w.deps, r);
+      await w.deps.policies.write({ mode: 'PAPER', symbols: ['BTC/USDT'] }, { by: 'test', at: w.clock.now() });
+      w.clock.t += 60_000;
+      await manageOpenOrders(w.deps);
+      expect((await w.state.getOrder(sliceOrderId(r.orderId, 1)))?.value).toMatchObject({ status: 'CANCELED', rejectReason: 'MODE_CHANGED' });
+      expect((await w.state.getOrder(r.orderId))?.value).toMatchObject({ status: 'CANCELED', filledQuantity: '0.1', rejectReason: 'SLICES_HELD' });
+      w.clock.t += 120_000;
+      await manageOpenOrders(w.deps);
+      expect(await w.state.getOrder(sliceOrderId(r.orderId, 2))).toBeUndefined();
+      expect(w.fake.orders).toHaveLength(1);
+    } finally {
+      await w.fake.stop();
+    }
+  });
+
   it('refuses a slice child that is not in the decision\'s plan and sends nothing', async () => {
     const w = await world();
     try {
