@@ -1,31 +1,33 @@
 import type { Candle } from '../domain/candle.js';
 import type { Policy } from '../domain/policy.js';
-import { regimeAt, regimeCandlesNeeded, type Regime } from '../domain/regime.js';
+import type { Regime } from '../domain/regime.js';
 import { regimeLeader, regimeParams, regimeVerdict } from '../domain/regime-policy.js';
+import { RegimeCache } from './regime-cache.js';
 import { regimeRun, type RegimeRun } from './regime-report.js';
 import type { SimState } from './sim-state.js';
 
 /**
  * The symbol's regime at the engine's current close for the regime gate, as market-regime.ts reads it in the
- * pipeline: regimeAt on the last regimeCandlesNeeded candles seen (and the leader's). Undefined when the gate is off.
+ * pipeline: regimeAt on the last regimeCandlesNeeded candles seen (and the leader's), through the run's RegimeCache
+ * (each raw class computed once). Undefined when the gate is off.
  */
 export function backtestRegime(state: SimState, symbol: string, policy: Policy): Regime | undefined {
   if (!policy.regime.enabled) return undefined;
-  const seen = state.seen.get(symbol);
-  const key = `${symbol} ${seen?.length ?? 0}`;
-  let known = lastRegime.get(state);
-  if (known?.key === key && known.policy === policy) return known.regime;
-  const params = regimeParams(policy.regime);
-  const need = regimeCandlesNeeded(params);
+  const own = state.seen.get(symbol);
+  if (!own) return undefined;
+  const key = `${symbol} ${own.length}`;
+  let known = caches.get(state);
+  if (known?.policy !== policy) { known = { policy, cache: new RegimeCache(regimeParams(policy.regime)), key: '', regime: undefined }; caches.set(state, known); }
+  if (known.key === key) return known.regime;
   const leader = regimeLeader(policy, symbol);
-  const regime = regimeAt(seen?.slice(-need) ?? [], params, leader === undefined ? undefined : state.seen.get(leader)?.slice(-need) ?? []);
-  known = { key, policy, regime };
-  lastRegime.set(state, known);
-  return regime;
+  const seen = leader === undefined ? undefined : state.seen.get(leader);
+  known.regime = known.cache.at(symbol, own, leader !== undefined && seen ? { symbol: leader, seen } : undefined);
+  known.key = key;
+  return known.regime;
 }
 
-/** The last regime computed per run state: several entries of one symbol at one close read it once. */
-const lastRegime = new WeakMap<SimState, { readonly key: string; readonly policy: Policy; readonly regime: Regime | undefined }>();
+/** Per run state: its regime cache, and the last regime it gave (several entries of one symbol at one close read it once). */
+const caches = new WeakMap<SimState, { readonly policy: Policy; readonly cache: RegimeCache; key: string; regime: Regime | undefined }>();
 
 /** Entries the regime gate shrank (approved with a reduced stake), per run state. */
 const reducedEntries = new WeakMap<SimState, number>();

@@ -4,7 +4,7 @@
  * flapping. Everything is a pure function of the last regimeCandlesNeeded() candles, so the risk function
  * (candles from the market store) and the backtest (its candle arrays) see the same regime at the same close.
  */
-import { lowerBound, upperBound, WindowMax } from './regime-window.js';
+import { RawRegimeStream } from './regime-window.js';
 
 /** The four regimes, in precedence order of the raw classification. */
 export const REGIMES = ['crisis', 'trending', 'volatile', 'mean-reverting'] as const;
@@ -54,35 +54,11 @@ export const regimeCandlesNeeded = (p: RegimeParams): number => p.smoothingWindo
  * given, says whether the market leader was in raw crisis at candle i's close: it makes the candle a crisis too.
  */
 export function rawRegimes(candles: readonly RegimeCandle[], p: RegimeParams, leaderCrisis?: (i: number) => boolean): (Regime | undefined)[] {
-  const n = candles.length;
-  const close = candles.map((c) => c.close);
-  const squared = new Float64Array(n);
-  for (let i = 1; i < n; i++) squared[i] = Math.log(close[i]! / close[i - 1]!) ** 2;
-  const vol = new Float64Array(n).fill(Number.NaN);
-  for (let j = p.volPeriod; j < n; j++) {
-    let squares = 0;
-    for (let i = j - p.volPeriod + 1; i <= j; i++) squares += squared[i]!;
-    vol[j] = Math.sqrt(squares / p.volPeriod);
-  }
-  const sorted: number[] = [];
-  const out: (Regime | undefined)[] = new Array(n).fill(undefined);
-  const need = rawCandlesNeeded(p);
-  const peaks = new WindowMax(candles, p.crashWindow);
-  for (let j = p.volPeriod; j < n; j++) {
-    sorted.splice(upperBound(sorted, vol[j]!), 0, vol[j]!);
-    if (j - p.volLookback >= p.volPeriod) sorted.splice(lowerBound(sorted, vol[j - p.volLookback]!), 1);
-    if (j < need - 1) continue;
-    const below = lowerBound(sorted, vol[j]!);
-    const pct = (100 * (below + (upperBound(sorted, vol[j]!) - below) / 2)) / p.volLookback;
-    const peak = peaks.max(j);
-    const dropPct = ((peak - close[j]!) / peak) * 100;
-    if ((dropPct >= p.crashDropPct && pct >= p.crisisVolPercentile) || leaderCrisis?.(j)) { out[j] = 'crisis'; continue; }
-    let path = 0;
-    for (let i = j - p.erPeriod + 1; i <= j; i++) path += Math.abs(close[i]! - close[i - 1]!);
-    const er = path > 0 ? Math.abs(close[j]! - close[j - p.erPeriod]!) / path : 0;
-    out[j] = er >= p.trendThreshold ? 'trending' : pct >= p.volatilePercentile ? 'volatile' : 'mean-reverting';
-  }
-  return out;
+  const stream = new RawRegimeStream(p, rawCandlesNeeded(p));
+  return candles.map((c, i) => {
+    const raw = stream.push(c);
+    return raw !== undefined && leaderCrisis?.(i) ? 'crisis' : raw;
+  });
 }
 
 /**
