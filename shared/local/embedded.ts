@@ -90,6 +90,9 @@ async function replay(opts: EmbeddedOptions, emulators: Emulators, provisioned: 
   };
   const deps = opts.hooks?.wrapDeps?.(watched) ?? watched;
   await deps.policies.write(opts.policy, { by: 'stratus start', at: from });
+  // A document the store refuses (e.g. LIVE without exchange keys) would leave the replay on the defaults, silently.
+  const { rejected } = await deps.policies.load();
+  if (rejected) throw new Error(`the policy was refused by the pipeline: ${rejected.problems.map((p) => `${p.path} ${p.code ?? 'SCHEMA'} ${p.message}`).join('; ')}`);
   const symbols = Object.keys(opts.candles);
   const timeframe = opts.timeframe ?? Object.values(opts.candles).find((c) => c.length)?.[0]?.timeframe ?? '1m';
   const step = timeframeMs(timeframe);
