@@ -64,7 +64,7 @@ export async function runStress(
   }
   if (values.help) { print(USAGE); return 0; }
   if (values.list) {
-    for (const s of scenarios) print(`${s.name.padEnd(24)} ${s.fast ? 'fast' : 'slow'}  ${s.title}\n${' '.repeat(31)}sabotages: ${Object.entries(s.sabotages).map(([k, v]) => `${k} (breaks "${v}")`).join(', ')}`);
+    for (const s of scenarios) print(`${s.name.padEnd(24)} ${s.fast ? 'fast' : 'slow'}  ${s.title}\n${' '.repeat(31)}sabotages: ${Object.entries(s.sabotages).map(([k, v]) => `${k} (breaks "${v}")`).join(', ') || 'none (criteria self-tested on tampered runs)'}`);
     return 0;
   }
   const names = (values.scenario ?? []).flatMap((n) => n.split(',')).filter(Boolean);

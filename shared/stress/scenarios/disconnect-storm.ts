@@ -24,7 +24,7 @@ export const disconnectStorm: Scenario<StormObservation> = {
   name: 'disconnect-storm',
   title: `websocket disconnect storm: ${DISCONNECTED_STEPS.length} of 36 closes without the stream (flapping and a 30-minute drop)`,
   fast: true,
-  sabotages: { 'stale-ignored': 'no entry approved while disconnected' },
+  sabotages: { 'stale-ignored': 'MARKET_DATA_STALE raised in every disconnected cycle and delivered' },
   async observe(options) {
     const sabotage = checkSabotage(this, options);
     const { candles, warmup } = await crashWindow({ from: FROM, to: TO });

@@ -36,7 +36,7 @@ export const signalFlood: Scenario<FloodObservation> = {
   name: 'signal-flood',
   title: `signal flood: 3 strategies × 7 pairs into the cascade, signals.maxIntentsPerCycle ${FLOOD_CAP}`,
   fast: true,
-  sabotages: { 'no-cap': 'cap holds in every cycle' },
+  sabotages: { 'no-cap': 'cap holds in every cycle (runs sending more than max(cap, exits))' },
   async observe(options) {
     const sabotage = checkSabotage(this, options);
     const cap = sabotage === 'no-cap' ? 10_000 : FLOOD_CAP;
