@@ -16,6 +16,7 @@ const USAGE = `usage: npm run stress -- [--list] [--fast] [--scenario NAME]... [
   --fast            only the fast scenarios (the ones npm test runs)
   --scenario NAME   run this scenario (repeatable, or a comma list); default: all
   --sabotage NAME   with one --scenario: inject that deliberate defect (its criteria must FAIL)
+  --self-test       run every sabotage of the chosen scenarios and check it fails the criterion it names
 exit 0 when every criterion passes, 1 when one fails, 2 on a usage error`;
 
 /** Runs one scenario and prints its criteria, measured values and verdict. A scenario that throws fails. */
@@ -52,11 +53,11 @@ export function summaryTable(outcomes: readonly ScenarioOutcome[]): string {
 export async function runStress(
   argv: readonly string[], print: (line: string) => void = (l) => process.stdout.write(`${l}\n`), scenarios: readonly Scenario[] = SCENARIOS,
 ): Promise<number> {
-  let values: { list?: boolean; fast?: boolean; scenario?: string[]; sabotage?: string; help?: boolean };
+  let values: { list?: boolean; fast?: boolean; 'self-test'?: boolean; scenario?: string[]; sabotage?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv], strict: true, allowPositionals: false,
-      options: { list: { type: 'boolean' }, fast: { type: 'boolean' }, scenario: { type: 'string', multiple: true }, sabotage: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { list: { type: 'boolean' }, fast: { type: 'boolean' }, 'self-test': { type: 'boolean' }, scenario: { type: 'string', multiple: true }, sabotage: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (e) {
     print(`stress: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
@@ -72,12 +73,30 @@ export async function runStress(
   if (unknown.length) { print(`stress: unknown scenario ${unknown.join(', ')} (known: ${scenarios.map((s) => s.name).join(', ')})`); return 2; }
   if (values.sabotage && names.length !== 1) { print('stress: --sabotage needs exactly one --scenario'); return 2; }
   const chosen = scenarios.filter((s) => (names.length ? names.includes(s.name) : !values.fast || s.fast));
+  if (values['self-test']) return selfTest(chosen, print);
   const outcomes: ScenarioOutcome[] = [];
   for (const s of chosen) outcomes.push(await runScenario(s, print, values.sabotage));
   print(`\n${summaryTable(outcomes)}`);
   const failed = outcomes.filter((o) => !o.pass).length;
   print(`\n${outcomes.length - failed}/${outcomes.length} scenarios passed`);
   return failed ? 1 : 0;
+}
+
+/** Runs each sabotage of each scenario; passes when every one fails the criterion it names (else a criterion could not fail). */
+async function selfTest(scenarios: readonly Scenario[], print: (line: string) => void): Promise<number> {
+  const rows: string[] = [];
+  let broken = 0;
+  for (const s of scenarios) {
+    for (const [sabotage, criterionName] of Object.entries(s.sabotages)) {
+      const outcome = await runScenario(s, print, sabotage);
+      const failed = outcome.criteria.some((c) => c.name === criterionName && !c.pass);
+      if (!failed) broken++;
+      rows.push(`| ${s.name} | ${sabotage} | ${criterionName} | ${failed ? 'FAILS as it must' : 'STILL PASSES'} |`);
+    }
+  }
+  print(`\n${['| scenario | sabotage | criterion it must break | result |', '|---|---|---|---|', ...rows].join('\n')}`);
+  print(`\n${rows.length - broken}/${rows.length} sabotages caught`);
+  return broken ? 1 : 0;
 }
 
 /** Runs fn with Powertools' "No application metrics to publish" warnings (metrics are disabled locally) held back. */

@@ -56,6 +56,17 @@ describe('npm run stress', () => {
     expect((await run(['--sabotage', 'zero'])).code).toBe(2);
   });
 
+  it('--self-test runs every sabotage and exits 1 when one leaves its criterion passing', async () => {
+    const caught = await run(['--self-test', '--scenario', 'good']);
+    expect(caught.code).toBe(0);
+    expect(caught.out).toContain('| good | zero | value at least 1 | FAILS as it must |');
+    const blind: Scenario<number> = { ...fake('blind', 2), observe: async () => 2 };
+    const missed = await run(['--self-test'], [blind]);
+    expect(missed.code).toBe(1);
+    expect(missed.out).toContain('| blind | zero | value at least 1 | STILL PASSES |');
+    expect(missed.out).toContain('0/1 sabotages caught');
+  });
+
   it('--fast runs only the fast scenarios', async () => {
     const slow = { ...fake('slow', 0), fast: false };
     expect((await run(['--fast'], [fake('good', 2), slow])).out).not.toContain('== slow');
