@@ -17,6 +17,7 @@ export const CORRUPTIONS = [
   { at: FROM + 1.5 * H, name: 'not JSON', document: '{"symbols": ["BTC/USDT"' },
   { at: FROM + 2 * H, name: 'unknown key', document: JSON.stringify({ ...busyPolicy(), riskk: {} }) },
 ] as const;
+/** When the operator writes a valid policy again (through the store, validated). */
 export const REPAIRED_AT = FROM + 3 * H;
 
 /** What the policy corruption scenario measures besides the pipeline's state. */
