@@ -1,7 +1,6 @@
 import { timeframeMs, type Candle, type Timeframe } from '../domain/candle.js';
 import { effectiveStatus } from '../domain/kill-switch.js';
-import { release, withPeak, type Ledger } from '../domain/ledger.js';
-import { rollPeriods } from '../domain/periods.js';
+import { release, type Ledger } from '../domain/ledger.js';
 import { markedEquity } from '../domain/valuation.js';
 import type { MarketInfo } from '../domain/market.js';
 import { dec, money, type Decimal } from '../domain/money.js';
@@ -13,12 +12,11 @@ import type { Intent } from '../domain/intent.js';
 import { entryVerdict } from './rejection-screen.js';
 import type { RiskGuard } from '../domain/risk/guard.js';
 import { fillPending } from './fills.js';
-import { withHighWaterMarks } from '../domain/exits.js';
 import { lockEventAt } from './lock-events.js';
-import { equityOf, exitMaybe, ledgerView, lossTripNear, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
+import { belowPeaks, equityOf, exitMaybe, ledgerView, lossTripNear, Upkeep, upkeepNeeded, type LedgerView } from './screens.js';
 import { count, newSimState, SeriesPrefix, withPaperFees, type SimState } from './sim-state.js';
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
-import { refreshLocks, upkeepAt } from './upkeep.js';
+import { raiseMarks, refreshLocks, upkeepAt } from './upkeep.js';
 import { regimeRunOf } from './regime-gate.js';
 
 /** The chain decide() runs when the entry screen proved every guard passes. */
@@ -129,8 +127,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     }
     if (need === Upkeep.Marks) {
       marks = decimalMarks();
-      const equityNow = markedEquity(state.ledger, marks);
-      state.ledger = withHighWaterMarks(withPeak(rollPeriods(state.ledger, equityNow, now), equityNow, now), marks, now);
+      state.ledger = raiseMarks(state.ledger, marks, now, belowPeaks(view, equityOf(view, price)));
       sync();
     } else if (need === Upkeep.Full) {
       marks = decimalMarks();

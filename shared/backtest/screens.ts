@@ -142,14 +142,23 @@ export function upkeepNeeded(s: UpkeepScreenInput): Upkeep {
   if (!view.day || view.day.start !== utcDayStart(now) || !view.week || view.week.start !== utcWeekStart(now)) return Upkeep.Full;
   if (view.positions.length === 0) return Upkeep.None;
   if (!s.tripped && tripNear(s)) return Upkeep.Full;
-  const peak = Math.min(view.peakEquity, view.day.peakEquity, view.week.peakEquity);
-  if (!(equity < peak - REL_TOLERANCE * Math.abs(peak))) return Upkeep.Marks;
+  if (!belowPeaks(view, equity)) return Upkeep.Marks;
   for (let k = 0; k < view.positions.length; k++) {
     const p = view.positions[k]!;
     const price = p.slot < 0 ? Number.NaN : s.prices[p.slot]!;
     if (!Number.isNaN(price) && (p.highWaterMark === undefined || price > p.highWaterMark)) return Upkeep.Marks;
   }
   return Upkeep.None;
+}
+
+/**
+ * Float `equity` certainly below the all-time, day and week peak equity of `view` (by REL_TOLERANCE): then
+ * rollPeriods and withPeak leave a ledger whose period marks are current as it is.
+ */
+export function belowPeaks(view: LedgerView, equity: number): boolean {
+  if (!view.day || !view.week) return false;
+  const peak = Math.min(view.peakEquity, view.day.peakEquity, view.week.peakEquity);
+  return equity < peak - REL_TOLERANCE * Math.abs(peak);
 }
 
 /** A loss-limit or drawdown trigger of killSwitchTrigger within tolerance at the float equity. */

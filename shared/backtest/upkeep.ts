@@ -4,6 +4,7 @@ import { killSwitchTrigger } from '../domain/kill-switch-triggers.js';
 import { release, valuation, withLocks, withPeak, type Ledger } from '../domain/ledger.js';
 import { ZERO, type Decimal } from '../domain/money.js';
 import { rollPeriods } from '../domain/periods.js';
+import { markedEquity } from '../domain/valuation.js';
 import type { Policy } from '../domain/policy.js';
 import { deriveLocks } from '../domain/protections.js';
 import { screenedLocks } from './lock-screen.js';
@@ -45,6 +46,17 @@ export function upkeepAt(
     }
   }
   return equity;
+}
+
+/**
+ * The metrics cycle's marks alone — periods rolled, peaks and high-water marks raised at the marked equity — for
+ * a step where nothing else can change. `belowPeaks` (screens.ts, on current period marks): the equity is certainly
+ * under every peak, so rolling and raising peaks would return the ledger as it is, and only high-water marks move.
+ */
+export function raiseMarks(ledger: Ledger, marks: Readonly<Record<string, Decimal>>, now: number, belowPeaks: boolean): Ledger {
+  if (belowPeaks) return withHighWaterMarks(ledger, marks, now);
+  const equity = markedEquity(ledger, marks);
+  return withHighWaterMarks(withPeak(rollPeriods(ledger, equity, now), equity, now), marks, now);
 }
 
 /**

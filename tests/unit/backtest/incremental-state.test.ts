@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { equityOf, ledgerView, lossTripNear, type LedgerView } from '../../../shared/backtest/screens.js';
+import { belowPeaks, equityOf, ledgerView, lossTripNear, type LedgerView } from '../../../shared/backtest/screens.js';
+import { raiseMarks } from '../../../shared/backtest/upkeep.js';
 import { SeriesPrefix } from '../../../shared/backtest/sim-state.js';
 import type { Candle } from '../../../shared/domain/candle.js';
 import { withHighWaterMarks } from '../../../shared/domain/exits.js';
@@ -43,7 +44,8 @@ function walk(seed: number, steps: number): { ledger: Ledger; marks: Record<stri
   for (let k = 0; k < steps; k++) {
     const now = T0 + k * 37 * MIN;
     for (let i = 0; i < prices.length; i++) prices[i] = Math.round(prices[i]! * (1 + (r() - 0.5) * 0.02) * 100) / 100;
-    const marks = Object.fromEntries(SYMBOLS.map((s, i) => [s, dec(prices[i]!)]));
+    // Marks as the engine makes them: the Decimal of the float price the equity is computed from.
+    const marks = Object.fromEntries(SYMBOLS.map((s, i) => [s, dec(prices[i]! / 100)]));
     const i = Math.floor(r() * SYMBOLS.length);
     const symbol = SYMBOLS[i]!;
     const op = r();
@@ -82,6 +84,42 @@ describe('ledgerView from the previous view, on hand-made position changes', () 
     for (const changed of [{ ...p, quantity: p.quantity.add(1) }, { ...p, costBasis: p.costBasis.add(1) }, { ...p, highWaterMark: dec(105) }, { ...p }]) {
       const next: Ledger = { ...ledger, positions: { 'BTC/USDT': changed } };
       expect(ledgerView(next, slotOf, view)).toEqual(ledgerView(next, slotOf));
+    }
+  });
+});
+
+describe('raiseMarks behind the belowPeaks screen', () => {
+  it('gives the ledger the full marks step gives, at every step of random walks (equity above, at and below the peaks)', () => {
+    let screened = 0;
+    let raised = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      for (const { ledger, marks, prices, now } of walk(seed * 13, 60)) {
+        const current = rollPeriods(ledger, valuation(ledger, marks).equity, now - 1);
+        if (current.day?.start !== rollPeriods(current, dec(0), now).day?.start || current.week?.start !== rollPeriods(current, dec(0), now).week?.start) continue;
+        const view = ledgerView(current, slotOf);
+        const below = belowPeaks(view, equityOf(view, prices));
+        const full = raiseMarks(current, marks, now, false);
+        expect(raiseMarks(current, marks, now, below)).toEqual(full);
+        if (below) screened++;
+        if (full.peakEquity !== current.peakEquity || full.day !== current.day) raised++;
+      }
+    }
+    expect(screened).toBeGreaterThan(300);
+    expect(raised).toBeGreaterThan(300);
+  });
+
+  it('sees equity above any one of the three peaks (all-time, day, week) as a peak that may rise', () => {
+    let ledger = applyFill(newLedger('10000', T0), fillOf('BTC/USDT', 'buy', '1', 600, T0, 'b1'), 'BTC', 'USDT').ledger;
+    const marks = { 'BTC/USDT': dec(610) };
+    const equity = valuation(ledger, marks).equity;
+    ledger = rollPeriods(ledger, equity, T0);
+    const prices = new Float64Array([610, Number.NaN, Number.NaN]);
+    for (const low of ['all', 'day', 'week'] as const) {
+      const peak = (which: string) => (which === low ? equity.sub(1) : equity.add(100));
+      const l: Ledger = { ...ledger, peakEquity: peak('all'), day: { ...ledger.day!, peakEquity: peak('day') }, week: { ...ledger.week!, peakEquity: peak('week') } };
+      const view = ledgerView(l, slotOf);
+      expect(belowPeaks(view, equityOf(view, prices))).toBe(false);
+      expect(raiseMarks(l, marks, T0, false)).not.toEqual(raiseMarks(l, marks, T0, true));
     }
   });
 });
