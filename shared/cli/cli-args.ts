@@ -55,6 +55,10 @@ export async function loadCandles(path: string, symbols: string[], tf: Timeframe
     candles = await readCandleDir(path, symbols, tf, { from, to });
   } else {
     if (symbols.length !== 1) throw new Error('--data is a single file: pass exactly one symbol, or a folder');
+    const named = parseCandleFileName(path);
+    if (named && (named.symbol !== symbols[0] || named.timeframe !== tf)) {
+      throw new NoCandleDataError(`${path} holds ${named.symbol} ${named.timeframe} candles (its name says), not ${symbols[0]} ${tf}`);
+    }
     candles = { [symbols[0]!]: await readCandleFile(path, { symbol: symbols[0]!, timeframe: tf, from, to }) };
   }
   for (const [symbol, list] of Object.entries(candles)) {
