@@ -32,7 +32,12 @@ export async function downloadData(ctx: CliContext, values: OptionValues, deps: 
         sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
         ...(deps.pageLimit ? { pageLimit: deps.pageLimit } : {}), ...(deps.retry ? { retry: deps.retry } : {}),
       });
-      const range = r.first === undefined ? 'no candles' : `${r.candles} candles ${isoMinute(r.first)}..${isoMinute(r.last!)}`;
+      if (r.first === undefined) {
+        failed += 1;
+        ctx.err(`download-data: ${symbol} ${opts.timeframe}: the exchange has no candle in [${isoMinute(opts.from)}, ${isoMinute(opts.to)}); nothing written\n`);
+        continue;
+      }
+      const range = `${r.candles} candles ${isoMinute(r.first)}..${isoMinute(r.last!)}`;
       const what = r.added ? `${r.added} new${r.resumed ? ' (resumed)' : ''}` : 'up to date';
       ctx.out(`${symbol} ${opts.timeframe}: ${what}; ${range}; ${r.requests} requests; gaps ${gapsSummaryText(r.gaps)}  ${r.file}\n`);
       for (const line of gapLines(r.gaps, '  gap ')) ctx.out(`${line}\n`);
