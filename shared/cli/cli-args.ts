@@ -67,9 +67,19 @@ export async function loadCandles(path: string, symbols: string[], tf: Timeframe
     const range = all.length ? `the data covers ${isoTime(all[0]!.openTime)} .. ${isoTime(all.at(-1)!.openTime + timeframeMs(tf))}` : 'the file has no candles';
     throw new NoCandleDataError(`no ${symbol} ${tf} candles in [${isoTime(from)}, ${isoTime(to)}); ${range}`);
   }
+  for (const [symbol, list] of Object.entries(candles)) checkSpacing(symbol, list, tf);
   // Frozen: a strategy that writes to a candle it was handed would rewrite the run's market data (the pipeline reads fresh copies).
   for (const list of Object.values(candles)) for (const c of list) Object.freeze(c);
   return candles;
+}
+
+/** Candles that never sit one timeframe apart (10 or more in the window) are another timeframe's under this one's name. */
+function checkSpacing(symbol: string, list: readonly Candle[], tf: Timeframe): void {
+  if (list.length < 10) return;
+  let closest = Infinity;
+  for (let i = 1; i < list.length && closest > timeframeMs(tf); i++) closest = Math.min(closest, list[i]!.openTime - list[i - 1]!.openTime);
+  if (closest === timeframeMs(tf)) return;
+  throw new NoCandleDataError(`${symbol}: no two of its ${list.length} ${tf} candles in the window are ${tf} apart (they are at least ${closest / 60_000} minutes apart): a file of another timeframe?`);
 }
 
 /** What a data folder holds, as `it has: 1m BTC/USDT, ETH/USDT; 1h BTC/USDT` (exchange named when not binance). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,4 +25,13 @@ describe('--data FILE whose name names another pair or timeframe', () => {
     const { 'ETH/USDT': candles } = await loadCandles(FILE, ['ETH/USDT'], '1m', ...DAY);
     expect(candles).toHaveLength(1440);
   });
+
+  it('refuses a folder file named 1m whose rows are never one minute apart (an hourly file under a 1m name)', async () => {
+    const sub = join(dir, 'folder');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'binance_ETH-USDT_1m.csv'), ['timestamp,open,high,low,close,volume',
+      ...Array.from({ length: 24 }, (_, h) => `${DAY[0] + h * 3_600_000},10,11,9,10,5`)].join('\n'));
+    await expect(loadCandles(sub, ['ETH/USDT'], '1m', ...DAY)).rejects.toThrow(/ETH\/USDT: no two of its 24 1m candles in the window are 1m apart \(they are at least 60 minutes apart\)/);
+  });
 });
+
