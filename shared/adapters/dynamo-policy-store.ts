@@ -113,7 +113,8 @@ export class DynamoPolicyStore implements PolicyStore, PolicyRecords {
 
   /** The go-live facts for a LIVE validation; unreadable records refuse LIVE (fail closed), they never throw. */
   async #readFacts(): Promise<ReadinessFacts> {
-    this.#facts = await this.#goLive!.records().catch((err: unknown): ReadinessFacts => ({ signoffs: [], unreadable: String((err as Error)?.message ?? err) }));
+    const facts = await this.#goLive!.records().catch((err: unknown): ReadinessFacts => ({ signoffs: [], unreadable: String((err as Error)?.message ?? err) }));
+    this.#facts = { ...facts, readAt: this.#clock.now() };
     return this.#facts;
   }
 

@@ -103,7 +103,7 @@ export function fromItems(items: readonly Item[]): GoLiveRecords {
     const sk = String(i['sk']);
     const at = num(i['at']);
     if (sk.startsWith('VERDICT#') && at !== undefined && typeof i['passed'] === 'boolean') {
-      verdict = { at, passed: i['passed'], by: str(i['by']) ?? 'unknown', checks: Array.isArray(i['checks']) ? (i['checks'] as ReadinessCheck[]) : [] };
+      verdict = { at, passed: i['passed'], by: str(i['by']) ?? 'unknown', checks: Array.isArray(i['checks']) ? (i['checks'] as unknown[]).filter(isCheck) : [] };
     } else if (sk.startsWith('SIGNOFF#') && at !== undefined && str(i['role']) && str(i['by'])) {
       signoffs.push({ role: str(i['role'])!, by: str(i['by'])!, at, note: str(i['note']) ?? '' });
     } else if (sk.startsWith('OVERRIDE#') && at !== undefined && str(i['by'])) {
@@ -116,6 +116,12 @@ export function fromItems(items: readonly Item[]): GoLiveRecords {
     signoffs, ...(verdict ? { verdict } : {}), ...(override ? { override } : {}), ...(liveSince !== undefined ? { liveSince } : {}),
     ...(walkForward ? { walkForward } : {}), ...(costSweep ? { costSweep } : {}),
   };
+}
+
+/** A stored check of the right shape (an odd entry is dropped, so its code counts as not passed). */
+function isCheck(c: unknown): c is ReadinessCheck {
+  const o = c as Record<string, unknown> | null;
+  return typeof o === 'object' && o !== null && typeof o['code'] === 'string' && typeof o['status'] === 'string' && typeof o['evidence'] === 'string';
 }
 
 function parsed(v: unknown): unknown {

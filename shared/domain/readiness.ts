@@ -63,6 +63,33 @@ export interface ReadinessFacts {
   readonly liveSince?: number;
   /** Set when the records could not be read: LIVE is then refused (fail closed). */
   readonly unreadable?: string;
+  /** Epoch ms (the reader's clock) the records were read: a record dated later (a skewed or forged clock) does not count. */
+  readonly readAt?: number;
+}
+
+/** Who signed, as the gate compares signers: trimmed, inner whitespace collapsed, case-folded (" Olga" is olga). */
+export const signerKey = (who: string): string => who.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** Tolerance for a record dated just after the read (clocks a little apart), ms. */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+/** The record when it is not dated after the facts were read (plus the tolerance); else undefined. */
+function notFuture<T extends { readonly at: number }>(facts: ReadinessFacts, r: T | undefined): T | undefined {
+  return r !== undefined && (facts.readAt === undefined || r.at <= facts.readAt + FUTURE_TOLERANCE_MS) ? r : undefined;
+}
+
+/** Whether each role can be given its own signer (no one person signs for two roles): a small bipartite matching. */
+function distinctSigners(roles: readonly string[], signersOf: (role: string) => readonly string[]): string[] {
+  const holder = new Map<string, string>();
+  const assign = (role: string, seen: Set<string>): boolean => signersOf(role).some((who) => {
+    if (seen.has(who)) return false;
+    seen.add(who);
+    const other = holder.get(who);
+    if (other !== undefined && !assign(other, seen)) return false;
+    holder.set(who, role);
+    return true;
+  });
+  return roles.filter((role) => !assign(role, new Set()));
 }
 
 /** A verdict passes only when every check ran and every one is PASS. */
@@ -72,9 +99,11 @@ export function verdictPassed(checks: readonly ReadinessCheck[]): boolean {
 
 /** The override in force, when it has an `override` sign-off made at or after it by someone other than its author. */
 export function effectiveOverride(facts: ReadinessFacts): { override: GoLiveOverride; signoff: SignOff } | undefined {
-  const o = facts.override;
-  const signoff = o && facts.signoffs.find((s) => s.role === OVERRIDE_ROLE && s.at >= o.at && s.by !== o.by);
-  return o && signoff ? { override: o, signoff } : undefined;
+  const o = notFuture(facts, facts.override);
+  const v = notFuture(facts, facts.verdict);
+  if (!o || (v && v.at > o.at)) return undefined; // a verdict recorded after the override decides again
+  const signoff = facts.signoffs.find((s) => s.role === OVERRIDE_ROLE && s.at >= o.at && notFuture(facts, s) && signerKey(s.by) !== signerKey(o.by));
+  return signoff ? { override: o, signoff } : undefined;
 }
 
 /** What is missing before a LIVE policy may take effect under `goLive`; empty when ready. */
@@ -82,16 +111,24 @@ export function readinessMissing(goLive: GoLivePolicy, facts: ReadinessFacts): s
   if (facts.unreadable) return [`go-live records unreadable (${facts.unreadable})`];
   if (effectiveOverride(facts)) return [];
   const missing: string[] = [];
-  const v = facts.verdict;
-  if (!v) missing.push('no go-live-check verdict on record (run stratus go-live-check --record)');
-  else if (!v.passed) {
+  const v = notFuture(facts, facts.verdict);
+  if (facts.verdict && !v) missing.push(`the recorded go-live-check is dated ${new Date(facts.verdict.at).toISOString()}, in the future: a clock is wrong`);
+  else if (!v) missing.push('no go-live-check verdict on record (run stratus go-live-check --record)');
+  else if (!v.passed || !verdictPassed(v.checks)) {
     const failed = v.checks.filter((c) => c.status !== 'PASS').map((c) => `${c.code} ${c.status}`);
     missing.push(`the recorded go-live-check of ${new Date(v.at).toISOString()} did not pass: ${failed.join(', ') || 'checks missing'}`);
   }
+  const passed = v?.passed === true && verdictPassed(v.checks); // a record saying passed over failed or missing checks has not
+  const signersOf = (role: string) => [...new Set(facts.signoffs
+    .filter((s) => passed && s.role === role && s.at >= v.at && notFuture(facts, s)).map((s) => signerKey(s.by)))];
+  const unsigned = new Set(distinctSigners(goLive.requiredSignoffRoles, signersOf));
   for (const role of goLive.requiredSignoffRoles) {
-    const signed = v?.passed === true && facts.signoffs.some((s) => s.role === role && s.at >= v.at);
-    if (!signed) missing.push(`sign-off by role ${role}${v?.passed ? ` after the verdict of ${new Date(v.at).toISOString()}` : ' (after a passing verdict)'}`);
+    if (!unsigned.has(role)) continue;
+    const others = signersOf(role).length > 0 ? ' by someone who did not sign for another role' : '';
+    missing.push(`sign-off by role ${role}${others}${v && passed ? ` after the verdict of ${new Date(v.at).toISOString()}` : ' (after a passing verdict)'}`);
   }
-  if (facts.override) missing.push(`the override by ${facts.override.by} needs a sign-off in role ${OVERRIDE_ROLE} by someone else, made after it`);
+  const o = facts.override;
+  if (o) missing.push(v && v.at > o.at ? `the override by ${o.by} was superseded by the go-live-check recorded after it`
+    : `the override by ${o.by} needs a sign-off in role ${OVERRIDE_ROLE} by someone else, made after it`);
   return missing;
 }
