@@ -39,6 +39,10 @@ export async function readCandleRows(path: string, tf: Timeframe): Promise<Candl
     const fail = (why: string): never => { throw new CandleFileError(`${path}:${i + 1}: ${why}: "${line.slice(0, 80)}"`); };
     if (f.length !== 6) fail(`expected 6 fields, got ${f.length}`);
     if (!f.every((s) => NUMBER.test(s))) fail('not a number');
+    // The rules readCandleFile (the backtest's reader) applies, so no tool writes or extends a file it would refuse.
+    const [open, high, low, close, volume] = f.slice(1).map(Number) as [number, number, number, number, number];
+    if (open <= 0 || high <= 0 || low <= 0 || close <= 0 || volume < 0) fail('non-positive price or negative volume');
+    if (high < Math.max(open, close) || low > Math.min(open, close)) fail('high/low inconsistent with open/close');
     const t = Number(f[0]);
     if (!Number.isSafeInteger(t) || t % step !== 0) fail(`timestamp is not a ${tf} open time in epoch ms`);
     if (t <= prev) fail(`timestamp ${t} is not after the previous row (${prev})`);
