@@ -4,7 +4,7 @@ import { isTerminal, transitionOrder, type OrderRecord, type OrderRequest } from
 import type { Policy } from '../domain/policy.js';
 import type { Alerts, Clock, StateStore } from '../ports.js';
 import { followUpAttempt, followUpChain } from './book-fills.js';
-import { sliceOrderId } from '../domain/slicing.js';
+import { sliceDueAt, sliceOrderId } from '../domain/slicing.js';
 import { loadLedger } from './portfolio.js';
 
 /** Why an order may not be sent, with a human-readable explanation. */
@@ -35,7 +35,7 @@ export async function admissionRefusal(
     return { code: 'NO_APPROVED_DECISION', message: `no approved decision for intent ${order.intentId}` };
   }
   if (order.parentOrderId !== undefined) {
-    const mismatch = await sliceMismatch(deps.state, decision, order);
+    const mismatch = await sliceMismatch(deps.state, decision, order, deps.clock.now());
     return mismatch ? { code: 'DECISION_MISMATCH', message: mismatch } : undefined;
   }
   if (followUpAttempt(order) === 0) {
@@ -73,9 +73,10 @@ async function followUpMismatch(state: StateStore, decision: Decision, order: Or
 
 /**
  * A slice child is sent only as the decision's own sliced order's index-th child: the id derived from the parent's
- * and the index, the plan's quantity, the parent's symbol, side, kind and mode, and the parent on record and not final.
+ * and the index, the plan's quantity, a market order, the parent's symbol, side, kind and mode, the parent on record and
+ * not final, the child due, and every earlier child on record and final and not refused or cancelled (as workSliced sends them).
  */
-async function sliceMismatch(state: StateStore, decision: Decision, order: OrderRecord): Promise<string | undefined> {
+async function sliceMismatch(state: StateStore, decision: Decision, order: OrderRecord, now: number): Promise<string | undefined> {
   const decided = decision.order!;
   const index = order.sliceIndex ?? -1;
   const planned = decided.slices?.[index];
@@ -84,9 +85,18 @@ async function sliceMismatch(state: StateStore, decision: Decision, order: Order
   }
   const differs: string[] = (['strategy', 'symbol', 'side', 'kind', 'mode'] as const).filter((k) => decided[k] !== order[k]);
   if (!dec(planned).eq(order.quantity)) differs.push('quantity');
+  if (order.type !== 'market' || order.limitPrice !== undefined) differs.push('type');
   if (differs.length) return `slice ${order.orderId} differs from its parent in ${differs.join(', ')}`;
   const parent = (await state.getOrder(decided.orderId))?.value;
-  return !parent || isTerminal(parent.status) ? `slice ${order.orderId}: its parent is ${parent ? parent.status : 'not on record'}` : undefined;
+  if (!parent || isTerminal(parent.status)) return `slice ${order.orderId}: its parent is ${parent ? parent.status : 'not on record'}`;
+  if (now < sliceDueAt(parent, index)) return `slice ${order.orderId} is not due until ${new Date(sliceDueAt(parent, index)).toISOString()}`;
+  for (let i = 0; i < index; i++) {
+    const earlier = (await state.getOrder(sliceOrderId(decided.orderId, i)))?.value;
+    if (!earlier || !isTerminal(earlier.status) || earlier.status === 'REJECTED' || earlier.status === 'CANCELED') {
+      return `slice ${order.orderId}: earlier slice ${i} is ${earlier ? earlier.status : 'not sent yet'}`;
+    }
+  }
+  return undefined;
 }
 
 /** NEW → REJECTED with the refusal's code, after a critical ORDER_REFUSED alert; nothing is sent or released. */
