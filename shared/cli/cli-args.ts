@@ -117,7 +117,8 @@ export interface RunOptions {
 /** Checks --strategy, --symbols (comma-separated), --timeframe, --from < --to and --data; shared by backtest and the research commands. */
 export function runOptions(values: RunOptionValues): RunOptions {
   const strategy = required(values.strategy, '--strategy');
-  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim()).filter(Boolean);
+  // Upper-cased as download-data and resample-data take them (btc/usdt is BTC/USDT's file).
+  const symbols = required(values.symbols, '--symbols').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
   const timeframe = required(values.timeframe, '--timeframe');
   if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) throw new Error(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got ${timeframe}`);
   const from = parseTime(required(values.from, '--from'), '--from');

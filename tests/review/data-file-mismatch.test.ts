@@ -35,3 +35,11 @@ describe('--data FILE whose name names another pair or timeframe', () => {
   });
 });
 
+
+describe('--symbols in lower case', () => {
+  it('backtests btc/usdt on BTC/USDT\'s file, as download-data wrote it (was refused as not a BASE/QUOTE symbol)', async () => {
+    const { runOptions } = await import('../../shared/cli/cli-args.js');
+    expect(runOptions({ strategy: 'momentum', symbols: 'btc/usdt, Eth/Usdt', timeframe: '1m', from: '2021-05-18', to: '2021-05-19', data: 'x' }).symbols)
+      .toEqual(['BTC/USDT', 'ETH/USDT']);
+  });
+});
