@@ -2,9 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backtestSetup, runBacktestCommand, type BacktestValues } from '../cli/backtest-command.js';
 import type { CliContext } from '../cli/cli-context.js';
+import { loadCandles } from '../cli/cli-args.js';
 import { readDocumentFile } from '../cli/policy-files.js';
+import { timeframeMs } from '../domain/candle.js';
 import { durabilityScore, type CapacityInput, type CostInput, type Durability, type DurabilityInputs, type OosInput, type Unavailable } from '../domain/durability.js';
 import { dec } from '../domain/money.js';
+import { regimeCandlesNeeded } from '../domain/regime.js';
+import { regimeParams } from '../domain/regime-policy.js';
 import type { StrategyParams } from '../domain/strategy.js';
 import { costSweep } from './cost-sweep.js';
 import { gapOf, type RecordedTrade } from './durability-gap.js';
@@ -50,7 +54,7 @@ export function durabilityJobs(spec: Pick<DurabilitySpec, 'windows' | 'combos' |
 export async function runDurability(ctx: Pick<CliContext, 'readText'>, spec: DurabilitySpec, submit: (job: SweepJob) => Promise<SweepResult>): Promise<DurabilityResult> {
   const { values } = spec;
   const document = values.policy ? await readDocumentFile(ctx, values.policy) : {};
-  const { policy, from, to } = backtestSetup(values, document);
+  const { policy, from, to, symbols, timeframe, data } = backtestSetup(values, document);
   const base = await runBacktestCommand(ctx, values);
   const run = (jobs: readonly SweepJob[]) => Promise.all(jobs.map((j) => submit(j)));
   const [wf, sweep, capacity] = await Promise.all([
@@ -83,7 +87,8 @@ export async function runDurability(ctx: Pick<CliContext, 'readText'>, spec: Dur
   };
   const inputs: DurabilityInputs = {
     trades: base.report.trades.length, oos, cost,
-    stability: stabilityOf(policy, base.candles, base.report.trades),
+    // The regime detector warms up on the candles before --from, so trades from the first close get a regime.
+    stability: stabilityOf(policy, await loadCandles(data, symbols, timeframe, from - regimeCandlesNeeded(regimeParams(policy.regime)) * timeframeMs(timeframe), to), base.report.trades),
     capacity: { runs: capacity } satisfies CapacityInput,
     gap: 'unavailable' in spec.recorded ? spec.recorded : gapOf(spec.recorded, base.report.trades, {
       strategy: policy.strategies[0]!.name, symbols: policy.symbols, from, to, startingCash: policy.paper.startingCash,

@@ -8,8 +8,9 @@ import type { MetricsTrade } from './metrics-types.js';
 
 /**
  * Net PnL of closed trades per symbol and per regime at entry: the regime (policy.regime detector, smoothed, as the
- * gate and the report's timeline compute it) at the close of the last candle closing at or before the entry. Trades
- * entered while the detector is still warming up (unclassified) count for their symbol only. Sums in decimal.js.
+ * gate and the report's timeline compute it, over `candles` that may start before the run to warm it up) at the close of
+ * the last candle closing at or before the entry. Trades entered while the detector is still unclassified count for their
+ * symbol only. Sums in decimal.js.
  */
 export function stabilityOf(policy: Policy, candles: Readonly<Record<string, readonly Candle[]>>, trades: readonly MetricsTrade[]): StabilityInput {
   const params = regimeParams(policy.regime);
