@@ -35,6 +35,10 @@ export interface SweepResult {
   readonly totalReturnPct: number | null;
   readonly profitFactor: number | null;
   readonly finalBalance: string;
+  /** Largest fall from a peak of the equity, % (BacktestMetrics.maxDrawdownPct; always set by runSweepJob). */
+  readonly maxDrawdownPct?: number;
+  /** CAGR / max drawdown, both as ratios (BacktestMetrics.calmar): null without a drawdown or a CAGR (always set by runSweepJob). */
+  readonly calmar?: number | null;
   /** The run's kill-switch trip (when, why, signals refused after it), or null: it never tripped (always set by runSweepJob). */
   readonly killSwitch?: KillSwitchTrip | null;
 }
@@ -77,5 +81,6 @@ async function runWarmedUp(values: BacktestValues, document: Record<string, unkn
 }
 
 function resultOf(m: BacktestMetrics, trades: number, killSwitch: KillSwitchTrip | null): SweepResult {
-  return { trades, sharpe: m.sharpe, totalReturnPct: m.totalProfitPct, profitFactor: m.profitFactor, finalBalance: m.finalBalance, killSwitch };
+  return { trades, sharpe: m.sharpe, totalReturnPct: m.totalProfitPct, profitFactor: m.profitFactor, finalBalance: m.finalBalance,
+    maxDrawdownPct: m.maxDrawdownPct, calmar: m.calmar, killSwitch };
 }

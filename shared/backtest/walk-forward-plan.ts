@@ -25,19 +25,41 @@ export function parseDuration(text: string, name: string): number {
   return n * UNIT_MS[match[2]!]!;
 }
 
+/** Most values one `a..b:step` range may expand to. */
+const MAX_RANGE_VALUES = 10_000;
+
+/**
+ * `a..b:step` (step defaults to 1) as the values a, a+step, … up to b inclusive, each rounded to 10 decimals (so 0.1
+ * steps give 0.3, not 0.30000000000000004); throws naming the param when a or b is not a number, step ≤ 0, b < a, or
+ * the range has more than 10 000 values.
+ */
+export function expandRange(text: string, name: string): string[] {
+  const match = /^([^.:]+|-?\d*\.\d+)\.\.([^:]+)(?::(.+))?$/.exec(text);
+  const [a, b, step] = match ? [Number(match[1]), Number(match[2]), match[3] === undefined ? 1 : Number(match[3])] : [NaN, NaN, NaN];
+  if (!match || [match[1]!, match[2]!, match[3] ?? '1'].some((v) => v.trim() === '') || ![a, b, step].every(Number.isFinite)) {
+    throw new RangeError(`--grid: ${name}: expected a range a..b:step of numbers, got "${text}"`);
+  }
+  if (step <= 0) throw new RangeError(`--grid: ${name}: the step of "${text}" must be > 0`);
+  if (b < a) throw new RangeError(`--grid: ${name}: "${text}" ends before it starts`);
+  const count = Math.floor((b - a) / step + 1e-9) + 1;
+  if (count > MAX_RANGE_VALUES) throw new RangeError(`--grid: ${name}: "${text}" has ${count} values (at most ${MAX_RANGE_VALUES})`);
+  return Array.from({ length: count }, (_, i) => String(Number((a + i * step).toFixed(10))));
+}
+
 /**
  * Parses `fast=10,20,30;slow=50,100` into the cartesian product of the values, in grid order: the first name varies
  * slowest ({fast:10,slow:50}, {fast:10,slow:100}, {fast:20,slow:50}, ...). Names must be distinct, values finite
- * numbers without repeats.
+ * numbers without repeats. A value may be a range `a..b:step` (see expandRange): `fast=5..50:5` is 5,10,…,50.
  */
 export function parseGrid(text: string): ParamGrid {
   const axes = text.split(';').map((s) => s.trim()).filter(Boolean).map((axis) => {
     const eq = axis.indexOf('=');
     const name = eq > 0 ? axis.slice(0, eq).trim() : '';
-    const raw = eq > 0 ? axis.slice(eq + 1).split(',').map((v) => v.trim()) : [];
+    const raw = eq > 0 ? axis.slice(eq + 1).split(',').map((v) => v.trim())
+      .flatMap((v) => (name && v.includes('..') ? expandRange(v, name) : [v])) : [];
     const values = raw.map(Number);
     if (!name || raw.length === 0 || raw.some((v, i) => v === '' || !Number.isFinite(values[i]))) {
-      throw new RangeError(`--grid: expected name=number,number,... in "${axis}"`);
+      throw new RangeError(`--grid: expected name=number,number,... or name=a..b:step in "${axis}"`);
     }
     if (new Set(values).size !== values.length) throw new RangeError(`--grid: ${name} repeats a value`);
     return { name, values };
