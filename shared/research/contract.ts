@@ -6,6 +6,10 @@
 //   runs/<runId>/items.json                              ResearchItem[] — what the Distributed Map's ItemReader reads
 //   runs/<runId>/results/<index, 6 digits>.json          ResearchResult written by the worker for item `index`
 //   runs/<runId>/summary.json                            written by the reduce step: the command's report (same JSON as local --json)
+//   runs/<runId>/stage-2/items.json                      written by the reduce step when the plan has a stage 2 (nextStage)
+// Stages run inside ONE execution: the reduce step (shared/research/reduce.ts) writes stage 2's items (indexes continue
+// after stage 1's; the same dataFiles and policy) and the state machine's Choice maps them, then reduces stage 1 + 2.
+// The client starts one execution per run and waits for summary.json; manifest.jobs is stage 1's job count.
 import type { SweepJob, SweepResult } from '../backtest/sweep-pool-job.js';
 
 /** Which command planned the run; the reduce step and the CLI print it the same way the local command does. */
@@ -48,4 +52,5 @@ export const researchKeys = {
   result: (runId: string, index: number) => `runs/${runId}/results/${pad(index)}.json`,
   resultsPrefix: (runId: string) => `runs/${runId}/results/`,
   summary: (runId: string) => `runs/${runId}/summary.json`,
+  stageItems: (runId: string, stage: number) => `runs/${runId}/stage-${stage}/items.json`,
 } as const;
