@@ -4,7 +4,22 @@
  * (bin/cli-bundle.mjs; rebuilt when a source file changed), or shared/cli/run-cli.ts through tsx when it
  * cannot be built. STRATUS_CLI_TSX=1 forces tsx.
  */
-import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The embedded runtime (fauxqs needs node:sqlite) and the worker threads need Node ≥ 22: on an older Node (the
+// machine's system Node 20 when run as `node bin/stratus.js`), run again under the project's Node 24 (npm package node@24).
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  const node24 = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  if (!existsSync(node24)) {
+    process.stderr.write(`stratus: needs Node >= 22 (this is ${process.version}); run npm ci to get the project's Node 24, or use npx stratus\n`);
+    process.exit(1);
+  }
+  const child = spawnSync(node24, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(child.status ?? 128 + (constants.signals[child.signal] ?? 0));
+}
 
 let entry;
 if (process.env.STRATUS_CLI_TSX !== '1') {

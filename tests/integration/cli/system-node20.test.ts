@@ -14,7 +14,12 @@ const systemMajor = existsSync(SYSTEM_NODE)
 const reason = systemMajor === undefined ? 'no /usr/bin/node' : systemMajor >= 22 ? `/usr/bin/node is Node ${systemMajor}, not < 22` : '';
 if (reason) console.warn(`skipping the Node < 22 sweep-worker test: ${reason}`);
 
-describe.skipIf(Boolean(reason))('cost-sweep worker threads under the system Node 20', () => {
+describe.skipIf(Boolean(reason))('the CLI under the system Node 20', () => {
+  it('runs commands that need Node >= 22 (start: fauxqs needs node:sqlite) by re-running under the project Node 24', async () => {
+    const { stdout } = await run(SYSTEM_NODE, ['bin/stratus.js', 'start', '--help'], { cwd: process.cwd(), timeout: 60_000 });
+    expect(stdout).toMatch(/^Usage: stratus start/);
+  }, 90_000);
+
   it('runs the sweep jobs in worker threads when the CLI itself runs on Node 20 (no "Unknown file extension .ts")', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'sweep-node20-')), 'sweep.json');
     await run(SYSTEM_NODE, [
