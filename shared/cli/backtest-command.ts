@@ -46,17 +46,19 @@ export async function backtestCommand(ctx: CliContext, values: BacktestValues): 
   const { report, candles, timeframe } = await runBacktestCommand(ctx, values, bar.update);
   bar.end();
   const text = reportJson(report);
-  if (values.json) await writeFile(values.json, text);
+  // `--json -` is stdout, as for status/report/cost; no --json and no --html also prints the JSON.
+  const jsonToStdout = values.json === '-' || (!values.json && !values.html);
+  if (values.json && values.json !== '-') await writeFile(values.json, text);
   if (values.html) {
     const strategy = String(report.config.strategy);
     const { plots, problems } = report.config.strategies ? { plots: {}, problems: ['plot lines are drawn for a run of one strategy (--strategy)'] }
       : strategyPlots(getStrategy(strategy), report.config.params as StrategyParams, candles);
     await writeFile(values.html, renderHtmlReport({ report, candles, timeframe, plots, notes: problems }));
   }
-  if (!values.json && !values.html) ctx.out(text);
-  (values.json || values.html ? ctx.out : ctx.err)(`${formatBacktestReport(report)}\n`);
+  if (jsonToStdout) ctx.out(text);
+  (jsonToStdout ? ctx.err : ctx.out)(`${formatBacktestReport(report)}\n`);
   const m = report.metrics as { finalBalance?: string; totalProfitPct?: number | null };
-  const written = [values.json, values.html].filter(Boolean).join(' and ');
+  const written = [values.json === '-' ? undefined : values.json, values.html].filter(Boolean).join(' and ');
   ctx.err(`backtest: ${report.trades.length} trades, final balance ${m.finalBalance ?? report.equity.at(-1)?.equity ?? '-'}`
     + `${written ? `, report written to ${written}` : ''}\n`);
   return 0;
@@ -128,7 +130,7 @@ export const command: CommandSpec = {
   options: {
     ...RUN_OPTION_SPECS, ...COST_OPTION_SPECS,
     strategy: { ...RUN_OPTION_SPECS.strategy!, description: `${RUN_OPTION_SPECS.strategy!.description}; without it, every strategy of --policy as it lists them (enabled, budgets)` },
-    json: { type: 'string', value: 'FILE', description: 'Write the JSON report there (printed to stdout when neither --json nor --html is given)' },
+    json: { type: 'string', value: 'FILE', description: 'Write the JSON report there; - for stdout (also printed to stdout when neither --json nor --html is given)' },
     html: { type: 'string', value: 'FILE', description: 'Write a self-contained HTML report (charts and tables, opens offline)' },
     'cost-sweep': { type: 'boolean', description: 'Run `stratus cost-sweep` instead (takes --levels, --workers)' },
     levels: { type: 'string', value: '0,5,10,20,40', description: 'With --cost-sweep: cost levels in bps' },

@@ -54,6 +54,23 @@ describe.skipIf(!HAVE_DATA)('stratus backtest on ../shared/data/market', () => {
     }
   });
 
+  it('prints the JSON report to stdout for --json - (as status/report/cost do) and writes no file named -', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stratus-backtest-stdout-'));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      const ctx = context();
+      expect(await runCli(['backtest', '--strategy', 'sma-cross', '--symbols', 'BTC/USDT', '--timeframe', '1h', '--from', '2021-01-01',
+        '--to', '2021-02-01', '--data', MARKET, '--json', '-'], ctx)).toBe(0);
+      expect(JSON.parse(ctx.output.out).config).toMatchObject({ strategy: 'sma-cross', symbols: ['BTC/USDT'] });
+      expect(ctx.output.err).toMatch(/backtest: \d+ trades, final balance [^,]*\n/);
+      expect(existsSync(join(dir, '-'))).toBe(false);
+    } finally {
+      process.chdir(cwd);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown strategy with a clear message and exit code 1', async () => {
     const ctx = context();
     const code = await runCli(['backtest', '--strategy', 'nope', '--symbols', 'BTC/USDT', '--timeframe', '1h', '--from', '2021-01-01',
