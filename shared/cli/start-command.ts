@@ -64,8 +64,10 @@ export async function startCommand(values: StartValues, io: StartIo = processIo)
   io.err(`stratus: replaying ${symbols.join(', ')} ${tf} from ${iso(from)} to ${iso(to)} (${warm} warm-up candle(s) before) on dynalite + fauxqs\n`);
   const summary = await runEmbedded({ candles, warmup, timeframe: tf, policy, onProgress: (p) => progressBar(io, p), logLevel: values['log-level'] ?? 'ERROR' });
   io.err('\n');
-  io.out(render(summary) + renderOperations(summary));
-  if (values.json) await writeFile(values.json, `${JSON.stringify(summary, null, 2)}\n`);
+  // `--json -` is stdout (the text summary then goes to stderr), as for status/report/cost.
+  (values.json === '-' ? io.err : io.out)(render(summary) + renderOperations(summary));
+  if (values.json === '-') io.out(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (values.json) await writeFile(values.json, `${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }
 
@@ -102,7 +104,7 @@ export const command: CommandSpec = {
     from: { type: 'string', value: '2021-05-19', description: 'Start of the replay window (YYYY-MM-DD or ISO time)' },
     to: { type: 'string', value: '2021-05-20', description: 'End of the replay window, exclusive' },
     policy: { type: 'string', value: 'FILE', description: 'Policy document (JSON) to run with' },
-    json: { type: 'string', value: 'FILE', description: 'Also write the run summary as JSON' },
+    json: { type: 'string', value: 'FILE', description: 'Also write the run summary as JSON; - for stdout (the text summary then goes to stderr)' },
     'log-level': { type: 'string', value: 'ERROR', description: 'Log level of the in-process functions' },
     live: { type: 'boolean', description: 'Paper-trade on the exchange\'s live market data in real time until Ctrl-C (state kept on disk)' },
     exchange: { type: 'string', value: 'binance', description: 'With --live: the exchange whose public market data is streamed' },

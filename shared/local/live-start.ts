@@ -50,9 +50,10 @@ export async function startLiveCommand(ctx: Pick<CliContext, 'out' | 'err'>, val
       ...(symbols ? { symbols } : {}), ...(policy ? { policy } : {}), ...overrides,
       onEvent: (e) => { ctx.err(describe(e, exchange)); overrides.onEvent?.(e); },
     });
-    ctx.out(renderLiveSummary(summary));
     const json = text('json');
-    if (json) await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
+    (json === '-' ? ctx.err : ctx.out)(renderLiveSummary(summary));
+    if (json === '-') ctx.out(`${JSON.stringify(summary, null, 2)}\n`);
+    else if (json) await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
