@@ -16,9 +16,9 @@ export const AWS_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   yes: { type: 'boolean', description: 'With --on aws: start without asking (required when stdin is not a terminal)' },
 };
 
-/** Default worker memory (MB) and Distributed Map MaxConcurrency when the environment does not say. */
-export const DEFAULT_WORKER_MEMORY_MB = 1769;
-export const DEFAULT_CONCURRENCY = 1000;
+/** The research stack's defaults (lib/research-stack.ts: worker memory, MaxConcurrency) when the environment does not say. */
+export const DEFAULT_WORKER_MEMORY_MB = 1024;
+export const DEFAULT_CONCURRENCY = 100;
 
 /** True for `--on aws`, false for `--on local` or none; another value is a usage error. */
 export function runsOnAws(values: OptionValues): boolean {

@@ -19,7 +19,7 @@ export interface ResearchWorkload {
   readonly missingFiles: number;
   /** Candle files one job downloads (GetObject each). */
   readonly filesPerJob: number;
-  /** Compute seconds of one job (measured locally, or a bench figure); a 1769 MB arm64 Lambda is taken as one such core. */
+  /** Compute seconds of one job (measured locally, or a bench figure); an arm64 Lambda's full vCPU (1769 MB) is taken as fast as this machine's core, a smaller one as proportionally slower. */
   readonly jobSeconds: number;
   readonly workerMemoryMb: number;
   /** The Distributed Map's MaxConcurrency (child workflows at once). */
@@ -56,12 +56,19 @@ export const START_SECONDS = 15;
 /** The reduce step: a fixed part and a per-result part (GetObject + parse of each result, 32 at a time). */
 export const REDUCE_FIXED_SECONDS = 2;
 export const REDUCE_SECONDS_PER_JOB = 0.002;
-export const REDUCE_MEMORY_MB = 1024;
-/** States a child workflow enters (the worker Task) and the parent's states (the map, the reduce Task, its end). */
+export const REDUCE_MEMORY_MB = 512;
+/** States a child workflow enters (RunJob) and the parent's per run (Start, RunJobs, Reduce, MoreStages, Done: lib/research-state-machine.ts). */
 export const CHILD_STATES = 1;
-export const PARENT_STATES = 3;
+export const PARENT_STATES = 5;
+/** Lambda memory at which a function gets one full vCPU. */
+export const FULL_VCPU_MB = 1769;
 /** Billed duration of one EXPRESS child beyond the job (state overhead), seconds. */
 const EXPRESS_CHILD_OVERHEAD_SECONDS = 0.1;
+
+/** Lambda's share of one vCPU at a memory size (a full vCPU at 1769 MB, proportionally less below it). */
+export function cpuShare(memoryMb: number): number {
+  return Math.min(1, memoryMb / FULL_VCPU_MB);
+}
 
 /** Prices a research run. Pure: the same workload and sheets give the same figures. */
 export function estimateResearch(w: ResearchWorkload): ResearchEstimate {
@@ -71,11 +78,11 @@ export function estimateResearch(w: ResearchWorkload): ResearchEstimate {
   };
   const { lambda } = lambdaSheet;
   const { stepFunctions: sfn, s3 } = researchSheet;
-  const perItem = w.jobSeconds + ITEM_OVERHEAD_SECONDS;
+  const perItem = w.jobSeconds / cpuShare(w.workerMemoryMb) + ITEM_OVERHEAD_SECONDS;
   const workers = Math.min(w.jobs, w.concurrency);
   const reduceSeconds = REDUCE_FIXED_SECONDS + REDUCE_SECONDS_PER_JOB * w.jobs;
   const gb = w.workerMemoryMb / 1024;
-  add('Lambda', `worker: ${w.jobs} jobs × ${perItem.toFixed(3)} s × ${w.workerMemoryMb} MB arm64`, w.jobs * perItem * gb, 'GB-second', lambda.arm64GbSecond);
+  add('Lambda', `worker: ${w.jobs} jobs × ${perItem.toFixed(3)} s (job at ${(cpuShare(w.workerMemoryMb) * 100).toFixed(0)}% vCPU + S3) × ${w.workerMemoryMb} MB arm64`, w.jobs * perItem * gb, 'GB-second', lambda.arm64GbSecond);
   add('Lambda', `worker cold starts: ${workers} × ${COLD_START_SECONDS} s`, workers * COLD_START_SECONDS * gb, 'GB-second', lambda.arm64GbSecond);
   add('Lambda', `reduce: ${reduceSeconds.toFixed(1)} s × ${REDUCE_MEMORY_MB} MB arm64`, reduceSeconds * (REDUCE_MEMORY_MB / 1024), 'GB-second', lambda.arm64GbSecond);
   add('Lambda', 'requests (worker + reduce)', (w.jobs + 1) / 1e6, 'million requests', lambda.perMillionRequests);

@@ -11,7 +11,7 @@ export interface PollOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Item counts of the map run: finished (succeeded + failed + aborted + timed out), failed, total. */
+/** Item counts of the map runs: finished (succeeded + failed + aborted + timed out), failed, total. */
 export interface MapCounts {
   readonly done: number;
   readonly failed: number;
@@ -33,13 +33,15 @@ Promise<{ execution: DescribeExecutionCommandOutput; counts: MapCounts }> {
   }
 }
 
-/** The counts of the execution's (first) map run, or undefined before it has one. */
+/** The counts summed over the execution's map runs (one per stage), or undefined before it has one. */
 async function mapCounts(sfn: SFNClient, executionArn: string): Promise<MapCounts | undefined> {
-  const runs = await sfn.send(new ListMapRunsCommand({ executionArn }));
-  const arn = runs.mapRuns?.[0]?.mapRunArn;
-  if (!arn) return undefined;
-  const c = (await sfn.send(new DescribeMapRunCommand({ mapRunArn: arn }))).itemCounts;
-  if (!c) return undefined;
-  const failed = (c.failed ?? 0) + (c.aborted ?? 0) + (c.timedOut ?? 0);
-  return { done: (c.succeeded ?? 0) + failed, failed, total: c.total ?? 0 };
+  const runs = (await sfn.send(new ListMapRunsCommand({ executionArn }))).mapRuns ?? [];
+  if (runs.length === 0) return undefined;
+  let done = 0, failed = 0, total = 0;
+  for (const run of runs) {
+    const c = (await sfn.send(new DescribeMapRunCommand({ mapRunArn: run.mapRunArn! }))).itemCounts;
+    const bad = (c?.failed ?? 0) + (c?.aborted ?? 0) + (c?.timedOut ?? 0);
+    done += (c?.succeeded ?? 0) + bad; failed += bad; total += c?.total ?? 0;
+  }
+  return { done, failed, total };
 }

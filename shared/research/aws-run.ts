@@ -1,22 +1,22 @@
 // `stratus optimize|walk-forward|cost-sweep … --on aws` (issue 15): plan the jobs as the local command does, price them,
 // ask, upload the missing candle files, write manifest.json and items.json, start the research state machine, draw
 // the map run's progress, then print renderResearch(kind, summary.json) — exactly what the local command prints.
-// A plan with a second stage (walk-forward's test windows, optimize's holdout) runs as a second execution of the same
-// runId: its items continue the indices, and its manifest counts every job, so the final reduce sees all results.
+// A plan with a second stage (walk-forward's test windows, optimize's holdout) stays one execution: the state machine's
+// reduce step plans it (nextStage) and maps it again (lib/research-state-machine.ts), so progress sums every map run.
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { runSweepJob, type SweepJob, type SweepResult } from '../backtest/sweep-pool-job.js';
+import { runSweepJob, type SweepJob } from '../backtest/sweep-pool-job.js';
 import { sweepProgress } from '../backtest/sweep-report.js';
 import type { CliContext } from '../cli/cli-context.js';
 import { readDocumentFile } from '../cli/policy-files.js';
-import { researchKeys, type ResearchItem, type ResearchKind, type ResearchManifest, type ResearchResult } from './contract.js';
+import { researchKeys, type ResearchItem, type ResearchKind, type ResearchManifest } from './contract.js';
 import { estimateResearch, formatEstimate, minutes, type ResearchWorkload } from './aws-estimate.js';
 import { failedItemErrors } from './aws-failures.js';
 import { waitForExecution, type PollOptions } from './aws-progress.js';
 import { checkUploads, jobDataFiles, putMissing } from './aws-upload.js';
-import { nextStage, planResearch, renderResearch, type ResearchOptions } from './plans.js';
+import { planResearch, renderResearch, type ResearchOptions } from './plans.js';
 
 /** Where and how a research run goes on AWS: clients, the stack's bucket and state machine, its worker settings. */
 export interface AwsResearchTarget {
@@ -60,7 +60,7 @@ export async function runResearchOnAws(ctx: CliContext, kind: ResearchKind, opti
   };
   const estimate = estimateResearch(workload);
   ctx.err(formatEstimate(estimate));
-  if (kind !== 'cost-sweep') ctx.err(`  (a second stage may follow: ${kind === 'walk-forward' ? 'the test windows' : 'the holdout run'}, not priced above)\n`);
+  if (kind !== 'cost-sweep') ctx.err(`  (${kind === 'walk-forward' ? 'the test windows' : 'a holdout run'} follow as a second stage: a few more jobs, not priced above)\n`);
   if (!flags.yes) {
     if (!io.isTty) {
       ctx.err(`${kind}: not starting ${jobs.length} jobs on AWS without --yes (stdin is not a terminal to ask)\n`);
@@ -77,39 +77,16 @@ export async function runResearchOnAws(ctx: CliContext, kind: ResearchKind, opti
   ctx.err(`${kind}: data ${sent.length} file(s) uploaded, ${entries.length - sent.length} already in s3://${target.bucket}\n`);
   const runId = `${kind}-${new Date(ctx.clock.now()).toISOString().replace(/[-:]|\.\d{3}/g, '')}-${randomBytes(3).toString('hex')}`;
   const keys = new Map(entries.map((e) => [e.file.path, e.key]));
-  const results: SweepResult[] = [];
-  let stage: SweepJob[] = jobs;
-  for (let n = 1; ; n++) {
-    const outcome = await runStage(ctx, kind, options, flags, target, { runId, stage: n, jobs: stage, offset: results.length, keys });
-    if (outcome !== 'SUCCEEDED' && outcome !== 'REDUCE_ONLY') return 1;
-    if (kind === 'cost-sweep') break;
-    results.push(...await downloadResults(target, runId, results.length, stage.length));
-    stage = nextStage(kind, options, results);
-    if (stage.length === 0) {
-      if (outcome !== 'SUCCEEDED') return 1;
-      break;
-    }
-  }
-  const text = await getText(target, researchKeys.summary(runId));
-  ctx.out(renderResearch(kind, JSON.parse(text) as Record<string, unknown>));
-  if (flags.json) await writeFile(flags.json, text);
-  return 0;
-}
-
-/** One stage: its items and manifest written, its execution started and followed to the end. */
-async function runStage(ctx: CliContext, kind: ResearchKind, options: ResearchOptions, flags: AwsRunFlags, target: AwsResearchTarget,
-  s: { runId: string; stage: number; jobs: readonly SweepJob[]; offset: number; keys: ReadonlyMap<string, string> }):
-  Promise<'SUCCEEDED' | 'REDUCE_ONLY' | 'FAILED'> {
-  const items = await buildItems(ctx, s.runId, s.jobs, s.offset, s.keys);
+  const items = await buildItems(ctx, runId, jobs, keys);
   const manifest: ResearchManifest = {
-    runId: s.runId, kind, options: options as Record<string, unknown>, jobs: s.offset + s.jobs.length, createdAt: new Date(ctx.clock.now()).toISOString(),
+    runId, kind, options: options as Record<string, unknown>, jobs: jobs.length, createdAt: new Date(ctx.clock.now()).toISOString(),
   };
-  await put(target, researchKeys.manifest(s.runId), JSON.stringify(manifest));
-  await put(target, researchKeys.items(s.runId), JSON.stringify(items));
+  await put(target, researchKeys.manifest(runId), JSON.stringify(manifest));
+  await put(target, researchKeys.items(runId), JSON.stringify(items));
   const { executionArn } = await target.sfn.send(new StartExecutionCommand({
-    stateMachineArn: target.stateMachineArn, name: `${s.runId}-s${s.stage}`, input: JSON.stringify({ bucket: target.bucket, runId: s.runId }),
+    stateMachineArn: target.stateMachineArn, name: runId, input: JSON.stringify({ bucket: target.bucket, runId }),
   }));
-  ctx.err(`${kind}: stage ${s.stage}, ${items.length} jobs started as ${executionArn}\n`);
+  ctx.err(`${kind}: ${items.length} jobs started as ${executionArn}\n`);
   const bar = sweepProgress(ctx.err, kind, flags.progress, ctx.errIsTty);
   let end;
   try {
@@ -117,28 +94,28 @@ async function runStage(ctx: CliContext, kind: ResearchKind, options: ResearchOp
   } finally {
     bar.end();
   }
-  if (end.execution.status === 'SUCCEEDED') return 'SUCCEEDED';
-  if (end.counts.failed === 0 && end.counts.done === items.length && kind !== 'cost-sweep') return 'REDUCE_ONLY';
-  ctx.err(`${kind}: execution ${end.execution.status}${end.execution.error ? `: ${end.execution.error}` : ''}${end.execution.cause ? ` (${end.execution.cause})` : ''}\n`);
-  for (const line of await failedItemErrors(target.sfn, executionArn!, s.jobs, s.offset)) ctx.err(`  ${line}\n`);
-  return 'FAILED';
+  if (end.execution.status !== 'SUCCEEDED') {
+    const { error, cause } = end.execution;
+    ctx.err(`${kind}: execution ${end.execution.status}${error ? `: ${error}` : ''}${cause ? ` (${cause})` : ''}; ${end.counts.failed} of ${end.counts.total} jobs failed\n`);
+    for (const line of await failedItemErrors(target.sfn, executionArn!, jobs)) ctx.err(`  ${line}\n`);
+    return 1;
+  }
+  const text = await getText(target, researchKeys.summary(runId));
+  ctx.out(renderResearch(kind, JSON.parse(text) as Record<string, unknown>));
+  if (flags.json) await writeFile(flags.json, text);
+  return 0;
 }
 
-/** The stage's items: each job with its candle files' keys and its policy document inline. */
-async function buildItems(ctx: CliContext, runId: string, jobs: readonly SweepJob[], offset: number, keys: ReadonlyMap<string, string>): Promise<ResearchItem[]> {
+/** The run's items: each job with its candle files' keys and its policy document inline (read once per file). */
+async function buildItems(ctx: CliContext, runId: string, jobs: readonly SweepJob[], keys: ReadonlyMap<string, string>): Promise<ResearchItem[]> {
   const policies = new Map<string, Promise<Record<string, unknown>>>();
-  return Promise.all(jobs.map(async (job, i) => {
+  return Promise.all(jobs.map(async (job, index) => {
     const dataFiles = Object.fromEntries((await jobDataFiles(job)).map((f) => [f.name, keys.get(f.path)!]));
     const path = job.values.policy;
-    const policy = path === undefined ? undefined : await (policies.get(path) ?? policies.set(path, readDocumentFile(ctx, path)).get(path)!);
-    return { runId, index: offset + i, job, dataFiles, ...(policy ? { policy } : {}) };
+    if (path !== undefined && !policies.has(path)) policies.set(path, readDocumentFile(ctx, path));
+    const policy = path === undefined ? undefined : await policies.get(path)!;
+    return { runId, index, job, dataFiles, ...(policy ? { policy } : {}) };
   }));
-}
-
-async function downloadResults(target: AwsResearchTarget, runId: string, from: number, count: number): Promise<SweepResult[]> {
-  const results: SweepResult[] = [];
-  for (let i = from; i < from + count; i++) results.push((JSON.parse(await getText(target, researchKeys.result(runId, i))) as ResearchResult).result);
-  return results;
 }
 
 async function put(target: AwsResearchTarget, key: string, body: string): Promise<void> {
