@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { costSweep, formatSweep, parseLevels } from '../backtest/cost-sweep.js';
 import { describeDifferences, lookaheadCheck } from '../backtest/lookahead-check.js';
 import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
-import { sweepProgress, sweepTripBanner, type LabelledTrip } from '../backtest/sweep-report.js';
+import { sweepProgress } from '../backtest/sweep-report.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
+import { costLevels } from '../research/plans-cost-sweep.js';
+import { runResearchLocally } from '../research/run-local.js';
 import { PROGRESS_OPTION, type BacktestValues } from './backtest-command.js';
 import { iso, type CliContext } from './cli-context.js';
 import { readDocumentFile } from './policy-files.js';
@@ -48,31 +49,20 @@ export async function lookaheadCommand(ctx: CliContext, values: ResearchValues):
  * JSON. Levels run in parallel on worker threads (--workers); a progress bar of finished levels on a terminal (or --progress).
  */
 export async function costSweepCommand(ctx: CliContext, values: ResearchValues): Promise<number> {
-  const levels = parseLevels(values.levels);
-  const pool = createSweepPool(poolSize(new Set(levels).size, values.workers === undefined ? undefined : Number(values.workers)));
-  const count = new Set(levels).size;
+  const count = costLevels(values).length;
+  const pool = createSweepPool(poolSize(count, values.workers === undefined ? undefined : Number(values.workers)));
   ctx.err(`cost-sweep: ${count} levels on ${pool.size} worker threads\n`);
   const bar = sweepProgress(ctx.err, 'cost-sweep', values.progress, ctx.errIsTty);
-  const trips = new Map<number, LabelledTrip>();
   let sweep;
   try {
-    const { strategy, symbols, timeframe, from, to, data, policy, seed } = values;
     bar.update(0, count);
-    sweep = await costSweep(levels, async (bps) => {
-      const job = { strategy, symbols, timeframe, from, to, data, policy, seed, 'fee-bps': String(bps), 'slippage-bps': String(bps) };
-      const o = await pool.submit({ label: `${bps} bps fee + ${bps} bps slippage`, values: job });
-      trips.set(bps, { label: `${bps} bps`, trip: o.killSwitch });
-      bar.update(trips.size, count);
-      return { bps, sharpe: o.sharpe, totalReturnPct: o.totalReturnPct, trades: o.trades };
-    });
+    sweep = await runResearchLocally('cost-sweep', { ...values }, pool, (done) => bar.update(done, count));
   } finally {
     bar.end();
     await pool.close();
   }
-  ctx.out(formatSweep(sweep));
-  ctx.out(sweepTripBanner('cost levels', sweep.levels.map((l) => trips.get(l.bps)!),
-    'Sharpe and return after a trip are those of a run out of the market.'));
-  if (values.json) await writeFile(values.json, `${JSON.stringify(sweep, null, 2)}\n`);
+  ctx.out(sweep.text);
+  if (values.json) await writeFile(values.json, `${JSON.stringify(sweep.report, null, 2)}\n`);
   return 0;
 }
 

@@ -1,14 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { createSweepPool, poolSize, type SweepJob, type SweepOutcome } from '../backtest/sweep-pool.js';
-import { sweepProgress, sweepTripBanner } from '../backtest/sweep-report.js';
-import { parseDuration, parseGrid, rollingWindows } from '../backtest/walk-forward-plan.js';
-import {
-  describeParams, OBJECTIVES, validCombos, walkForward, type Objective, type WalkForwardResult,
-} from '../backtest/walk-forward.js';
-import { timeframeMs } from '../domain/candle.js';
+import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
+import { sweepProgress } from '../backtest/sweep-report.js';
+import { describeParams, OBJECTIVES, type Objective, type WalkForwardResult } from '../backtest/walk-forward.js';
+import { walkForwardSpec } from '../research/plans-walk-forward.js';
+import { runResearchLocally } from '../research/run-local.js';
 import { PROGRESS_OPTION, type BacktestValues } from './backtest-command.js';
 import { iso, table, type CliContext } from './cli-context.js';
-import { COST_OPTION_SPECS, required, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
+import { COST_OPTION_SPECS, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
 import type { CommandSpec } from './command-spec.js';
 import { paramsOf } from './research-commands.js';
 
@@ -17,69 +15,34 @@ export interface WalkForwardValues extends BacktestValues {
   train?: string; test?: string; step?: string; grid?: string; objective?: string; workers?: string;
 }
 
-/** How every window's runs warm up, stated in the JSON. */
-const WARMUP = 'each run first loads requiredCandles(params) candles before its period (fewer where the data starts later); '
-  + 'they are neither traded nor scored, so the strategy may decide at the period\'s first close';
-
 /**
  * `stratus walk-forward`: rolling train/test windows; each grid combo runs on each train window (worker threads), the
  * best by --objective is run on the following test window; prints only out-of-sample results (and a banner for the test
  * windows whose kill switch tripped); --json writes them. A progress bar of finished runs on a terminal (or --progress).
  */
 export async function walkForwardCommand(ctx: CliContext, values: WalkForwardValues): Promise<number> {
-  const { strategy, timeframe, from, to } = runOptions(values);
-  const train = parseDuration(required(values.train, '--train'), '--train');
-  const test = parseDuration(required(values.test, '--test'), '--test');
-  const step = values.step === undefined ? test : parseDuration(values.step, '--step');
-  const bar = timeframeMs(timeframe);
-  for (const [name, ms] of [['--from', from], ['--train', train], ['--test', test], ['--step', step]] as const) {
-    if (ms % bar !== 0) throw new Error(`${name} must fall on ${timeframe} candle boundaries`);
-  }
-  const grid = parseGrid(required(values.grid, '--grid'));
-  const objective = (values.objective ?? 'sharpe') as Objective;
-  if (!OBJECTIVES.includes(objective)) throw new Error(`--objective must be one of ${OBJECTIVES.join(', ')}, got ${values.objective}`);
+  const { strategy } = runOptions(values);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
-  const { valid, skipped } = validCombos(strategy, await paramsOf(ctx, values.policy, strategy), grid.combos);
-  if (valid.length === 0) throw new Error(`no valid param combination in --grid for ${strategy} (${skipped} refused)`);
-  const windows = rollingWindows({ from, to, train, test, step });
+  const options = { ...values, baseParams: await paramsOf(ctx, values.policy, strategy) };
+  const { windows, combos: valid, skipped } = walkForwardSpec(options);
   const jobs = windows.length * (valid.length + 1);
   const pool = createSweepPool(poolSize(jobs, workers));
   ctx.err(`walk-forward: ${windows.length} windows × ${valid.length} param combos (${skipped} invalid skipped) + tests = ${jobs} runs`
     + ` on ${pool.size} worker threads\n`);
   const started = performance.now();
   const progress = sweepProgress(ctx.err, 'walk-forward', values.progress, ctx.errIsTty);
-  const outcomes = new Map<string, SweepOutcome>();
-  const run = (batch: readonly SweepJob[]) => Promise.all(batch.map(async (job) => {
-    const o = await pool.submit(job);
-    outcomes.set(job.label, o);
-    progress.update(outcomes.size, jobs);
-    return o;
-  }));
-  let result: WalkForwardResult;
+  let result;
   try {
-    const { symbols, data, policy, seed } = values;
-    const backtest = { strategy, symbols, timeframe, data, policy, seed, 'fee-bps': values['fee-bps'], 'slippage-bps': values['slippage-bps'] };
     progress.update(0, jobs);
-    result = await walkForward({ values: backtest, windows, combos: valid, objective }, run);
+    result = await runResearchLocally('walk-forward', options, pool, (done) => progress.update(done, jobs));
   } finally {
     progress.end();
     await pool.close();
   }
-  ctx.err(`walk-forward: done in ${((performance.now() - started) / 1000).toFixed(1)} s on threads ${result.threadIds.join(', ')}\n`);
-  ctx.out(formatWalkForward(result, objective, skipped));
-  // Job labels are `window N train|test <params>` (walk-forward.ts).
-  const tripOf = (prefix: string) => [...outcomes].find(([label]) => label.startsWith(prefix))?.[1].killSwitch;
-  const trainTrips = [...outcomes].filter(([label, o]) => / train /.test(label) && o.killSwitch).length;
-  ctx.out(sweepTripBanner('test windows', result.windows.map((_, i) => ({ label: `window ${i + 1} test`, trip: tripOf(`window ${i + 1} test `) })),
-    `It also tripped in ${trainTrips} of ${jobs - result.windows.length} train runs (their scores picked the params).`));
-  if (values.json) {
-    const config = {
-      strategy, symbols: values.symbols, timeframe, from, to, data: values.data, policy: values.policy ?? null, train: values.train,
-      test: values.test, step: values.step ?? values.test, grid: values.grid, objective, validCombos: valid.length, skippedCombos: skipped,
-      warmup: WARMUP,
-    };
-    await writeFile(values.json, `${JSON.stringify({ config, windows: result.windows, summary: result.summary }, null, 2)}\n`);
-  }
+  const threadIds = [...new Set(result.outcomes.map((o) => o.threadId))].sort((a, b) => a - b);
+  ctx.err(`walk-forward: done in ${((performance.now() - started) / 1000).toFixed(1)} s on threads ${threadIds.join(', ')}\n`);
+  ctx.out(result.text);
+  if (values.json) await writeFile(values.json, `${JSON.stringify(result.report, null, 2)}\n`);
   return 0;
 }
 
