@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StratusStack, type StratusStackProps } from './stratus-stack.js';
+import { ResearchStack } from './research-stack.js';
 import { parseAlertOverrides, type AlertOverrides } from '../shared/domain/alert-catalog.js';
 import { REPO_ROOT } from './stratus-function.js';
 import { STRATEGIES_CONTEXT, userStrategies } from './user-strategies.js';
@@ -19,6 +20,10 @@ export const CONTEXT = {
   slackEscalationMention: 'slackEscalationMention',
   /** User strategy modules: a folder or comma list (`-c strategies=./strategies`), see lib/user-strategies.ts. */
   strategies: STRATEGIES_CONTEXT,
+  /** `-c research=true` adds the research stack (lib/research-stack.ts) next to the trading stack, which it leaves as is. */
+  research: 'research',
+  researchMaxConcurrency: 'researchMaxConcurrency',
+  researchToleratedFailurePercentage: 'researchToleratedFailurePercentage',
 } as const;
 
 /** Options for building the app outside the CLI (tests). */
@@ -35,7 +40,7 @@ export interface BuildAppOptions {
  * Builds the Stratus app and stack. `context` is merged over cdk.json's context, so a test synthesizes what
  * `cdk synth` does. Environment-agnostic on purpose: no account/region, so no AZ lookup and no credentials.
  */
-export function buildApp(context: Record<string, unknown> = {}, options: BuildAppOptions = {}): { app: App; stack: StratusStack } {
+export function buildApp(context: Record<string, unknown> = {}, options: BuildAppOptions = {}): { app: App; stack: StratusStack; research?: ResearchStack } {
   const app = new App({ context: { ...cdkJsonContext(), ...context }, ...(options.outdir ? { outdir: options.outdir } : {}) });
   const ctx = (key: string): unknown => app.node.tryGetContext(key);
   const stack = new StratusStack(app, stringContext(ctx(CONTEXT.stackName), CONTEXT.stackName) ?? 'Stratus', {
@@ -51,8 +56,13 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildAp
     ...options.stackProps,
   });
   Tags.of(stack).add('project', 'stratus'); // cost allocation: one filter shows everything Stratus costs
+  const research = booleanContext(ctx(CONTEXT.research), CONTEXT.research) ? new ResearchStack(app, `${stack.stackName}-Research`, {
+    description: 'Stratus: research at scale (opt-in)',
+    maxConcurrency: numberContext(ctx(CONTEXT.researchMaxConcurrency), CONTEXT.researchMaxConcurrency),
+    toleratedFailurePercentage: numberContext(ctx(CONTEXT.researchToleratedFailurePercentage), CONTEXT.researchToleratedFailurePercentage),
+  }) : undefined;
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack };
+  return { app, stack, ...(research ? { research } : {}) };
 }
 
 function cdkJsonContext(): Record<string, unknown> {
@@ -73,6 +83,14 @@ function alertOverridesContext(value: unknown): AlertOverrides | undefined {
   const parsed = parseAlertOverrides(typeof value === 'string' ? value : JSON.stringify(value));
   if ('problem' in parsed) throw new Error(`context ${CONTEXT.alertOverrides}: ${parsed.problem}`);
   return parsed.overrides;
+}
+
+/** `-c researchMaxConcurrency=50` arrives as a string; cdk.json may hold a number. */
+function numberContext(value: unknown, key: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  if (!Number.isFinite(n)) throw new Error(`context ${key} must be a number, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** `-c spot=true` arrives as the string "true"; cdk.json may hold a real boolean. */
