@@ -15,6 +15,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   backtest: { summary: 'Run a strategy, the risk chain and the paper fill model over recorded candles', load: () => import('./backtest-command.js') },
   'cost-sweep': { summary: 'The same backtest at each cost level: Sharpe, return, break-even cost', load: () => import('./research-commands.js').then((m) => ({ command: m.costSweepSpec })) },
   'walk-forward': { summary: 'Rolling train/test windows: the grid\'s best params, scored out-of-sample only', load: () => import('./walk-forward-command.js') },
+  optimize: { summary: 'Grid or seeded random search ranked in-sample, the winner re-run on a held-out tail', load: () => import('./optimize-command.js') },
   durability: { summary: 'Durability score 0–100 and rating: out-of-sample decay, cost, stability, capacity, paper gap', load: () => import('./durability-command.js') },
   'lookahead-check': { summary: 'Signals on full data against data cut at several points (look-ahead bias)', load: () => import('./research-commands.js').then((m) => ({ command: m.lookaheadSpec })) },
   'download-data': { summary: 'Download closed candles from the exchange (ccxt REST) into candle files; resumes, reports gaps', load: () => import('./download-data-command.js') },
