@@ -11,7 +11,7 @@ import { dec, type Decimal } from '../domain/money.js';
 import type { Policy } from '../domain/policy.js';
 import { signalScope, type SignalScope } from '../domain/signal-scope.js';
 import { getStrategy, makeIntent, type StrategySignal } from '../domain/strategy.js';
-import { backtestRegime, countRegimeReduced } from './regime-gate.js';
+import { backtestRegime, backtestRegimeUnknown, countRegimeReduced } from './regime-gate.js';
 import { count, type SimState } from './sim-state.js';
 import { slicedOrder } from './slice-fills.js';
 
@@ -102,13 +102,14 @@ export function decideAt(state: SimState, intent: Intent, s: DecisionStep, guard
   const window = (state.seen.get(s.symbol) ?? []).slice(-(policy.risk.atrPeriod + 1));
   const volatility = policy.risk.sizing === 'volatility-target' ? atr(window, policy.risk.atrPeriod) : undefined;
   const regime = intent.side === 'buy' ? backtestRegime(state, s.symbol, policy) : undefined;
+  const regimeUnknown = intent.side === 'buy' ? backtestRegimeUnknown(state, s.symbol, policy) : undefined;
   const out = decide({
     intent, policy, now, policyHash: s.policyHash, policyVersion: 0, ledger: state.ledger,
     killSwitch: effectiveStatus(state.killSwitch, now), market: s.market, price, marks: s.marks,
     heartbeatAgeMs: 0, lastClose: dec(last.close), book: { bid: price, ask: price },
     ...(volatility !== undefined && Number.isFinite(volatility) ? { atr: dec(volatility) } : {}),
     ...(intent.kind === 'entry' ? { circuit: 'closed' as const } : {}),
-    ...(regime === undefined ? {} : { regime }),
+    ...(regime === undefined ? {} : { regime }), ...(regimeUnknown === undefined ? {} : { regimeUnknown }),
   }, guards);
   if (out.reservation && out.decision.order) {
     if (regime !== undefined) countRegimeReduced(state, policy, intent.strategy, regime);

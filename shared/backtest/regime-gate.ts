@@ -1,6 +1,6 @@
 import type { Candle } from '../domain/candle.js';
 import type { Policy } from '../domain/policy.js';
-import type { Regime } from '../domain/regime.js';
+import { regimeUnknownWhy, type Regime } from '../domain/regime.js';
 import { regimeLeader, regimeParams, regimeVerdict } from '../domain/regime-policy.js';
 import { RegimeCache } from './regime-cache.js';
 import { regimeRun, type RegimeRun } from './regime-report.js';
@@ -24,6 +24,21 @@ export function backtestRegime(state: SimState, symbol: string, policy: Policy):
   known.regime = known.cache.at(symbol, own, leader !== undefined && seen ? { symbol: leader, seen } : undefined);
   known.key = key;
   return known.regime;
+}
+
+/** Why no regime can be computed at the engine's current close (as marketRegimeView says in the pipeline); undefined when it can or the gate is off. */
+export function backtestRegimeUnknown(state: SimState, symbol: string, policy: Policy): string | undefined {
+  if (!policy.regime.enabled) return undefined;
+  const own = state.seen.get(symbol) ?? [];
+  const leader = regimeLeader(policy, symbol);
+  const last = own.at(-1);
+  let count = 0;
+  if (leader !== undefined && last !== undefined) {
+    const seen = state.seen.get(leader) ?? [];
+    count = seen.length;
+    while (count > 0 && seen.at(count - 1)!.openTime > last.openTime) count--;
+  }
+  return regimeUnknownWhy(regimeParams(policy.regime), own.length, leader === undefined ? undefined : { symbol: leader, count });
 }
 
 /** Per run state: its regime cache, and the last regime it gave (several entries of one symbol at one close read it once). */

@@ -46,6 +46,16 @@ export interface RegimeCandle {
 /** Candles one raw class needs (the longest indicator's history). */
 export const rawCandlesNeeded = (p: RegimeParams): number => Math.max(p.erPeriod + 1, p.volLookback + p.volPeriod, p.crashWindow);
 
+/**
+ * Why no regime can be computed at a close, or undefined when one can: fewer than rawCandlesNeeded closed candles of the
+ * symbol, or of its leader (counted up to the symbol's newest close), so not even the newest candle has a raw class.
+ */
+export function regimeUnknownWhy(p: RegimeParams, own: number, leader?: { readonly symbol: string; readonly count: number }): string | undefined {
+  const need = rawCandlesNeeded(p);
+  if (own < need) return `${own} of the ${need} closed candles the detector needs`;
+  return leader && leader.count < need ? `leader ${leader.symbol} has ${leader.count} of the ${need} closed candles the detector needs` : undefined;
+}
+
 /** Candles regimeAt needs so that every raw class in the smoothing window is defined. */
 export const regimeCandlesNeeded = (p: RegimeParams): number => p.smoothingWindow + rawCandlesNeeded(p) - 1;
 

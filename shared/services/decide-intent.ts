@@ -17,7 +17,7 @@ import { atr } from '../domain/indicators.js';
 import type { CircuitState } from '../domain/exchange-health.js';
 import { HEARTBEAT_SOURCE } from '../resources.js';
 import { signalScope } from '../domain/signal-scope.js';
-import { marketRegime } from './market-regime.js';
+import { marketRegimeView } from './market-regime.js';
 import { canaryStakeCap } from '../domain/readiness-canary.js';
 import { slicedDecision } from './slice-decision.js';
 
@@ -116,9 +116,9 @@ async function marketView(deps: RiskDeps, policy: Policy, intent: Intent, now: n
   const candles = await deps.market.getRecentClosedCandles(intent.symbol, policy.timeframe as Timeframe, now, policy.risk.atrPeriod + 1);
   const last = candles.at(-1);
   const volatility = policy.risk.sizing === 'volatility-target' ? atr(candles, policy.risk.atrPeriod) : undefined;
-  const regime = intent.kind === 'entry' ? await marketRegime(deps.market, policy, intent.symbol, now) : undefined;
+  const regime = intent.kind === 'entry' ? await marketRegimeView(deps.market, policy, intent.symbol, now) : {};
   return {
-    ...(regime === undefined ? {} : { regime }),
+    ...(regime.regime === undefined ? {} : { regime: regime.regime }), ...(regime.unknown === undefined ? {} : { regimeUnknown: regime.unknown }),
     ...(heartbeat ? { heartbeatAgeMs: Math.max(0, now - heartbeat.time) } : {}),
     ...(last ? { lastClose: dec(last.close) } : {}),
     ...(volatility !== undefined && Number.isFinite(volatility) ? { atr: dec(volatility) } : {}),

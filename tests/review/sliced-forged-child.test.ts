@@ -34,7 +34,7 @@ async function world() {
   const { policy } = await policies.load();
   const client = createCcxtClient('binance', { apiKey: 'k', secret: 's' }, { restOrigin: fake.origin, rateLimit: false, timeoutMs: 2_000 });
   const exchange = new CcxtExchange(client, { retry: policy.exchange });
-  const deps: ExecutionDeps = { clock, state, policies, alerts: new MemoryAlerts(), exchangeFor: () => exchange, market: new MemoryMarketStore() };
+  const deps: ExecutionDeps & { market: MemoryMarketStore } = { clock, state, policies, alerts: new MemoryAlerts(), exchangeFor: () => exchange, market: new MemoryMarketStore() };
   return { clock, fake, state, policy, deps };
 }
 

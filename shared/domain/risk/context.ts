@@ -44,6 +44,8 @@ export interface RiskContext {
   canaryStakeCap?: Decimal;
   /** The symbol's market regime at its newest closed candle (regime.ts), when policy.regime is on and one is confirmed. */
   regime?: Regime;
+  /** Why no regime can be computed for this entry (too few candles: regimeUnknownWhy); the gate then refuses what a blocked regime would. */
+  regimeUnknown?: string;
 }
 
 /** The sized order plus the portfolio view every guard shares (computed once per evaluation). */
