@@ -18,6 +18,8 @@ import { count, newSimState, SeriesPrefix, withPaperFees, type SimState } from '
 import type { BacktestInput, BacktestRun, EquityPoint } from './types.js';
 import { raiseMarks, refreshLocks, upkeepAt } from './upkeep.js';
 import { regimeRunOf } from './regime-gate.js';
+import { heldCandles } from './stream-holds.js';
+import { inCycleOrder, type StepSignal } from './cycle-order.js';
 
 /** The chain decide() runs when the entry screen proved every guard passes. */
 const NO_GUARDS: readonly RiskGuard[] = [];
@@ -48,6 +50,9 @@ export function runBacktest(input: BacktestInput): BacktestRun {
   const symbols = [...scope.symbols];
   const n = symbols.length;
   const series = symbols.map((s) => checkedSeries(input.candles[s] ?? [], s, tf));
+  // A candle the stream's bad-tick guard holds is not stored at its close: the signal cycle skips its symbol there.
+  const held = heldCandles(series);
+  const isHeld = (i: number) => held[i]!.size > 0 && held[i]!.has(cursor[i]! - 1);
   const markets: MarketInfo[] = symbols.map((s) => withPaperFees(input.markets(s), policy));
   const index = new Map(symbols.map((s, i) => [s, i]));
   const totalSteps = countSteps(series);
@@ -68,6 +73,7 @@ export function runBacktest(input: BacktestInput): BacktestRun {
   const sampleEvery = exact ? 1 : Math.max(1, Math.ceil(totalSteps / MAX_EQUITY_POINTS));
   const every = input.progressEvery ?? 10_000;
   const group = new Int32Array(n);
+  const stepSignals: StepSignal<{ symbol: string; last: Candle; policy: typeof policy; policyHash: string }>[] = [];
   let view: LedgerView = ledgerView(state.ledger, slotOf);
   let lockAt = -Infinity;
   let lockInputs: readonly unknown[] = [];
@@ -142,33 +148,39 @@ export function runBacktest(input: BacktestInput): BacktestRun {
     }
     // signals.maxIntentsPerCycle: when the step could hold more signals than the cap, all are gathered first and capped as the signal function caps them.
     const survivors = cap < g * (policy.strategies.length + 1) ? cappedIds(group, g, (i) => {
+      if (isHeld(i)) return [];
       const last = seen[i]!.at(-1)!;
       const gate = exact ? undefined : gateFor(view, i, last.close, now, policy.exits, screens[i]!);
       const s = { symbol: symbols[i]!, last, policy, policyHash: input.policyHash };
       return gate === null ? [] : signalsAt(state, s, gate, scope).map((x) => intentOf(x, s));
     }, cap) : undefined;
+    stepSignals.length = 0;
     for (let k = 0; k < g; k++) {
       const i = group[k]!;
-      const symbol = symbols[i]!;
+      if (isHeld(i)) continue;
       const last = seen[i]!.at(-1)!;
       const gate = exact ? undefined : gateFor(view, i, last.close, now, policy.exits, screens[i]!);
       if (gate === null) continue;
-      const s = { symbol, last, policy, policyHash: input.policyHash };
-      for (const x of signalsAt(state, s, gate, scope)) {
-        if (survivors && !survivors.has(intentOf(x, s).intentId)) continue;
-        let codes: readonly string[] | undefined;
-        if (!exact && x.signal.side === 'buy') {
-          sync();
-          codes = entryVerdict({
-            policy, ledger: state.ledger, view, prices: price, symbol, strategy: x.strategy,
-            killSwitch: effectiveStatus(state.killSwitch, now), now, price: price[i]!, lastClose: last.close, market: markets[i]!, locksFixedUntil: lockAt,
-          });
-          if (codes?.length) { for (const c of codes) count(state.rejections, c); continue; }
-        }
-        marks ??= decimalMarks();
-        // codes = []: every guard certainly passes, so decide() sizes and builds the order without re-running them.
-        decideAt(state, intentOf(x, s), { ...s, price: dec(price[i]!), marks, market: markets[i]! }, codes === undefined ? undefined : NO_GUARDS);
+      const s = { symbol: symbols[i]!, last, policy, policyHash: input.policyHash };
+      for (const x of signalsAt(state, s, gate, scope)) stepSignals.push({ slot: i, x, s });
+    }
+    if (stepSignals.length > 1) inCycleOrder(stepSignals, policy);
+    for (let k = 0; k < stepSignals.length; k++) {
+      const { slot: i, x, s } = stepSignals[k]!;
+      const { symbol, last } = s;
+      if (survivors && !survivors.has(intentOf(x, s).intentId)) continue;
+      let codes: readonly string[] | undefined;
+      if (!exact && x.signal.side === 'buy') {
+        sync();
+        codes = entryVerdict({
+          policy, ledger: state.ledger, view, prices: price, symbol, strategy: x.strategy,
+          killSwitch: effectiveStatus(state.killSwitch, now), now, price: price[i]!, lastClose: last.close, market: markets[i]!, locksFixedUntil: lockAt,
+        });
+        if (codes?.length) { for (const c of codes) count(state.rejections, c); continue; }
       }
+      marks ??= decimalMarks();
+      // codes = []: every guard certainly passes, so decide() sizes and builds the order without re-running them.
+      decideAt(state, intentOf(x, s), { ...s, price: dec(price[i]!), marks, market: markets[i]! }, codes === undefined ? undefined : NO_GUARDS);
     }
     sync();
     const floatEquity = equityOf(view, price);
