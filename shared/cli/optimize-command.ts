@@ -3,6 +3,7 @@ import { OPTIMIZE_OBJECTIVES, optimizeSpec, type OptimizeValues } from '../backt
 import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
 import { sweepProgress } from '../backtest/sweep-report.js';
 import { runResearchLocally } from '../research/run-local.js';
+import { AWS_OPTION_SPECS, onLocalOrAws } from '../research/aws-options.js';
 import { PROGRESS_OPTION } from './backtest-command.js';
 import type { CliContext } from './cli-context.js';
 import { COST_OPTION_SPECS, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
@@ -56,8 +57,9 @@ export const command: CommandSpec = {
     json: { type: 'string', value: 'FILE', description: 'Write the report (config, ranked, best with its holdout run) as JSON' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
     progress: PROGRESS_OPTION,
+    ...AWS_OPTION_SPECS,
   },
   details: 'In-sample is [--from, cut), the holdout [cut, --to), cut on a candle boundary. Ranking: objective descending, '
     + 'runs without a value (e.g. no Sharpe) last, ties in grid order. calmar = CAGR / max drawdown (both ratios).',
-  run: (ctx, values) => optimizeCommand(ctx, values as OptimizeValues),
+  run: (ctx, values) => onLocalOrAws(ctx, 'optimize', values, () => optimizeCommand(ctx, values as OptimizeValues)),
 };

@@ -5,6 +5,7 @@ import { sweepProgress } from '../backtest/sweep-report.js';
 import { getStrategy, type StrategyParams } from '../domain/strategy.js';
 import { costLevels } from '../research/plans-cost-sweep.js';
 import { runResearchLocally } from '../research/run-local.js';
+import { AWS_OPTION_SPECS, onLocalOrAws } from '../research/aws-options.js';
 import { PROGRESS_OPTION, type BacktestValues } from './backtest-command.js';
 import { iso, type CliContext } from './cli-context.js';
 import { readDocumentFile } from './policy-files.js';
@@ -97,7 +98,8 @@ export const costSweepSpec: CommandSpec = {
     json: { type: 'string', value: 'FILE', description: 'Write the sweep as JSON' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
     progress: PROGRESS_OPTION,
+    ...AWS_OPTION_SPECS,
   },
   details: 'Also run as `stratus backtest --cost-sweep …`. The levels run in parallel on worker threads.',
-  run: (ctx, values) => costSweepCommand(ctx, values as ResearchValues),
+  run: (ctx, values) => onLocalOrAws(ctx, 'cost-sweep', values, () => costSweepCommand(ctx, values as ResearchValues)),
 };

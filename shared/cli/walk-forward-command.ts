@@ -4,6 +4,7 @@ import { sweepProgress } from '../backtest/sweep-report.js';
 import { describeParams, OBJECTIVES, type Objective, type WalkForwardResult } from '../backtest/walk-forward.js';
 import { walkForwardSpec } from '../research/plans-walk-forward.js';
 import { runResearchLocally } from '../research/run-local.js';
+import { AWS_OPTION_SPECS, onLocalOrAws } from '../research/aws-options.js';
 import { PROGRESS_OPTION, type BacktestValues } from './backtest-command.js';
 import { iso, table, type CliContext } from './cli-context.js';
 import { COST_OPTION_SPECS, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
@@ -82,7 +83,8 @@ export const command: CommandSpec = {
     json: { type: 'string', value: 'FILE', description: 'Write the windows and summary as JSON' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
     progress: PROGRESS_OPTION,
+    ...AWS_OPTION_SPECS,
   },
   details: 'Each grid combination runs on each train window; the best by --objective runs on the following test window. Only out-of-sample results are printed.',
-  run: (ctx, values) => walkForwardCommand(ctx, values as WalkForwardValues),
+  run: (ctx, values) => onLocalOrAws(ctx, 'walk-forward', values, () => walkForwardCommand(ctx, values as WalkForwardValues)),
 };

@@ -1,32 +1,18 @@
-// The `--on local|aws` and `--yes` options of the research commands, and the `--on aws` entry: the stack's bucket and
+// The `--on aws` entry of the research commands (loaded only then, so a local run never loads the AWS SDK): the stack's bucket and
 // state machine from the environment (RESEARCH_BUCKET, RESEARCH_STATE_MACHINE_ARN: the research stack's outputs
 // ResearchBucketName and ResearchStateMachineArn), SDK clients from the SDK's standard environment, a prompt on stdin.
 import { createInterface } from 'node:readline/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CliContext } from '../cli/cli-context.js';
-import { UsageError, type OptionSpec, type OptionValues } from '../cli/command-spec.js';
+import { UsageError, type OptionValues } from '../cli/command-spec.js';
 import { paramsOf } from '../cli/research-commands.js';
 import type { ResearchKind } from './contract.js';
 import { runResearchOnAws, type AwsResearchTarget, type ConfirmIo } from './aws-run.js';
 
-/** The options each research command adds: where it runs, and whether to start without asking. */
-export const AWS_OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
-  on: { type: 'string', value: 'local|aws', description: 'Run the jobs here (default) or on the research stack (RESEARCH_BUCKET, RESEARCH_STATE_MACHINE_ARN)' },
-  yes: { type: 'boolean', description: 'With --on aws: start without asking (required when stdin is not a terminal)' },
-};
-
 /** The research stack's defaults (lib/research-stack.ts: worker memory, MaxConcurrency) when the environment does not say. */
 export const DEFAULT_WORKER_MEMORY_MB = 1024;
 export const DEFAULT_CONCURRENCY = 100;
-
-/** True for `--on aws`, false for `--on local` or none; another value is a usage error. */
-export function runsOnAws(values: OptionValues): boolean {
-  const on = values.on ?? 'local';
-  if (on !== 'local' && on !== 'aws') throw new UsageError(`--on must be local or aws, got ${String(on)}`);
-  if (values.yes && on !== 'aws') throw new UsageError('--yes is for --on aws');
-  return on === 'aws';
-}
 
 /** The research stack as the environment names it; a missing name fails naming the stack output to copy. */
 export function awsTargetFromEnv(env: NodeJS.ProcessEnv = process.env): AwsResearchTarget {
