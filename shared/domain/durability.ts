@@ -4,6 +4,12 @@
  * unavailable one renormalise over the rest), rated by bands, then capped by hard floors. Pure and deterministic:
  * every figure is rounded to 0.1 so the same measurements give byte-identical JSON. README "Durability score".
  */
+import {
+  effectiveBreakEven, measureCapacity, measureCost, measureGap, measureOos, measureStability, round1, type Measured,
+} from './durability-measures.js';
+
+/** The maps and helpers the score is built from, for its callers and tests. */
+export { effectiveBreakEven, MAPS, piecewise, round1 } from './durability-measures.js';
 
 /** The ratings, worst first. */
 export const RATINGS = ['unviable', 'poor', 'marginal', 'good', 'excellent'] as const;
@@ -70,88 +76,10 @@ export interface Durability {
   readonly components: readonly ComponentScore[];
 }
 
-/** Points of each component's piecewise-linear map from its measure to its subscore (clamped outside). */
-export const MAPS: Readonly<Record<ComponentName, readonly (readonly [number, number])[]>> = {
-  oos: [[0, 0], [0.5, 60], [1, 100]],
-  cost: [[0, 0], [1, 40], [2, 70], [4, 100]],
-  stability: [[0, 0], [1, 100]],
-  capacity: [[0, 0], [1, 100]],
-  gap: [[0, 0], [1, 100]],
-};
-
-/** Rounds to 0.1 (half away from zero), so figures print and serialise the same everywhere. */
-export function round1(x: number): number {
-  return Math.sign(x) * Math.round(Math.abs(x) * 10) / 10;
-}
-
-/** The piecewise-linear map through `points` (ascending x) at x, clamped to the first and last y. */
-export function piecewise(points: readonly (readonly [number, number])[], x: number): number {
-  const first = points[0]!;
-  const last = points.at(-1)!;
-  if (x <= first[0]) return first[1];
-  if (x >= last[0]) return last[1];
-  let i = 1;
-  while (points[i]![0] < x) i++;
-  const [x0, y0] = points[i - 1]!;
-  const [x1, y1] = points[i]!;
-  return y0 + ((x - x0) * (y1 - y0)) / (x1 - x0);
-}
-
 /** The rating band of a score. */
 export function bandOf(score: number): Rating {
   return RATING_BANDS.find((b) => score >= b.min)!.rating;
 }
-
-/** Break-even cost used by the score: the sweep's, else the highest level when profitable throughout, else 0. */
-export function effectiveBreakEven(c: CostInput): number {
-  if (c.breakEvenBps !== null) return c.breakEvenBps;
-  return (c.lowestLevelReturnPct ?? 0) > 0 ? c.maxLevelBps : 0;
-}
-
-type Measured = { measure: number | null; subscore: number; detail: string };
-
-function measureOos(o: OosInput): Measured {
-  if (o.inSamplePerDayPct <= 0) {
-    return { measure: null, subscore: o.outOfSamplePerDayPct > 0 ? 50 : 0, detail: 'in-sample not profitable: 50 if out-of-sample is, else 0' };
-  }
-  const e = o.outOfSamplePerDayPct / o.inSamplePerDayPct;
-  return { measure: e, subscore: piecewise(MAPS.oos, e), detail: `per-day return OOS ${o.outOfSamplePerDayPct.toFixed(3)} % / IS ${o.inSamplePerDayPct.toFixed(3)} %` };
-}
-
-function measureCost(c: CostInput): Measured {
-  const b = effectiveBreakEven(c);
-  const m = c.feeBps > 0 ? b / c.feeBps : (b > 0 ? 4 : 0);
-  const bound = c.breakEvenBps === null && b > 0 ? ' (≥, profitable at every level)' : '';
-  return { measure: m, subscore: piecewise(MAPS.cost, m), detail: `break-even ${round1(b)} bps${bound} vs fee ${c.feeBps} bps` };
-}
-
-function share(groups: Readonly<Record<string, number>>): number | null {
-  const values = Object.values(groups);
-  return values.length === 0 ? null : values.filter((v) => v > 0).length / values.length;
-}
-
-function measureStability(s: StabilityInput): Measured | Unavailable {
-  const shares = [share(s.symbols), share(s.regimes)].filter((v): v is number => v !== null);
-  if (shares.length === 0) return { unavailable: 'no closed trades to attribute' };
-  const x = shares.reduce((a, v) => a + v, 0) / shares.length;
-  const count = (g: Readonly<Record<string, number>>) => `${Object.values(g).filter((v) => v > 0).length}/${Object.keys(g).length}`;
-  return { measure: x, subscore: piecewise(MAPS.stability, x), detail: `profitable symbols ${count(s.symbols)}, regimes ${count(s.regimes)}` };
-}
-
-function measureCapacity(c: CapacityInput): Measured {
-  const base = c.runs[0]?.returnPct ?? null;
-  if (base === null || base <= 0) return { measure: null, subscore: 0, detail: 'not profitable at 1× stake: nothing to scale' };
-  const larger = c.runs.slice(1);
-  const kept = larger.map((r) => Math.min(1, Math.max(0, (r.returnPct ?? 0) / base)));
-  const x = kept.length === 0 ? 1 : kept.reduce((a, v) => a + v, 0) / kept.length;
-  return { measure: x, subscore: piecewise(MAPS.capacity, x), detail: c.runs.map((r) => `${r.multiple}× ${r.returnPct === null ? '-' : r.returnPct.toFixed(3)} %`).join(', ') };
-}
-
-function measureGap(g: GapInput): Measured {
-  const q = g.backtestReturnPct > 0 ? g.paperReturnPct / g.backtestReturnPct : (g.paperReturnPct >= g.backtestReturnPct ? 1 : 0);
-  return { measure: q, subscore: piecewise(MAPS.gap, q), detail: `recorded ${g.paperReturnPct.toFixed(3)} % vs backtest ${g.backtestReturnPct.toFixed(3)} %` };
-}
-
 function isUnavailable(x: object): x is Unavailable {
   return 'unavailable' in x;
 }
