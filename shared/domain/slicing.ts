@@ -36,8 +36,8 @@ export function meanVolume(candles: readonly { readonly volume: number }[]): Dec
 /**
  * The child quantities (decimal strings, multiples of the amount step, summing to `quantity`) for an order of
  * `quantity` at `price` against a recent volume per candle, or undefined when it is not sliced: slicing off, the
- * order within the threshold, no volume, or no split of at least two children each passing the exchange minimums
- * (fewer children are tried before giving up).
+ * order within the threshold, no volume, or no split of at least two non-zero children each passing the exchange
+ * minimums (fewer children are tried before giving up).
  */
 export function slicePlan(config: SlicingConfig, quantity: DecimalLike, price: DecimalLike, recentVolume: DecimalLike, market: MarketInfo): string[] | undefined {
   const q = dec(quantity);
@@ -50,7 +50,7 @@ export function slicePlan(config: SlicingConfig, quantity: DecimalLike, price: D
   }
   for (n = Math.min(Math.max(n, 2), MAX_SLICES); n >= 2; n--) {
     const each = floorToStep(q.div(n), market.amountStep);
-    if (each.gte(market.minAmount) && each.mul(price).gte(market.minNotional)) {
+    if (each.gt(0) && each.gte(market.minAmount) && each.mul(price).gte(market.minNotional)) {
       return [...Array.from({ length: n - 1 }, () => money(each)), money(q.sub(each.mul(n - 1)))];
     }
   }
