@@ -111,8 +111,8 @@ export function formatDurability(title: string, result: DurabilityResult): strin
 export const command: CommandSpec = {
   name: 'durability',
   summary: 'Durability score 0–100 and rating: out-of-sample decay, cost, stability, capacity, paper gap',
-  usage: 'stratus durability <backtest options> --train 2d --test 1d [--step D] [--grid G] [--levels 0,5,10,20,40] [--multiples 1,10,100]\n'
-    + '                   [--json FILE] [--workers N]',
+  usage: 'stratus durability <backtest options> --train 30d --test 15d [--step D] [--grid G] [--levels 0,5,10,20,40] [--multiples 1,10,100]\n'
+    + '                   [--json FILE] [--workers N] [--progress]',
   options: {
     ...RUN_OPTION_SPECS, ...COST_OPTION_SPECS,
     train: { type: 'string', value: '90d', description: 'Walk-forward train window length' },
