@@ -76,16 +76,15 @@ function day(t: string): string {
 /** The ranked table (top N), then the winner in-sample against the same params on the holdout; a kill-switch banner if any run tripped. */
 export function formatOptimize(report: OptimizeReport): string {
   const c = report.config as { objective: string; runs: number; inSample: { from: string; to: string }; holdoutWindow: { from: string; to: string } };
-  const ranked = table([['rank', 'params', `${c.objective}`, ...METRICS],
-    ...report.ranked.map((r) => [String(r.rank), describeParams(r.params), num(r.score, 3), ...cells(r)])]);
+  const ranked = table([['rank', 'params', ...METRICS], ...report.ranked.map((r) => [String(r.rank), describeParams(r.params), ...cells(r)])]);
   const b = report.best;
-  const versus = table([['window', 'period', `${c.objective}`, ...METRICS],
-    ['in-sample', `${day(c.inSample.from)}..${day(c.inSample.to)}`, num(b.inSample.score, 3), ...cells(b.inSample)],
-    ['holdout', `${day(c.holdoutWindow.from)}..${day(c.holdoutWindow.to)}`, num(b.holdout.score, 3), ...cells(b.holdout)]]);
+  const versus = table([['window', 'period', ...METRICS],
+    ['in-sample', `${day(c.inSample.from)}..${day(c.inSample.to)}`, ...cells(b.inSample)],
+    ['holdout', `${day(c.holdoutWindow.from)}..${day(c.holdoutWindow.to)}`, ...cells(b.holdout)]]);
   const k = report.killSwitch;
   const banner = k ? sweepTripBanner('holdout runs', [{ label: 'holdout', trip: k.holdout }],
     `It also tripped in ${k.inSampleTrips} of ${k.inSampleRuns} in-sample runs (their scores ranked the params).`) : '';
-  return `${ranked}top ${report.ranked.length} of ${c.runs} in-sample runs by ${c.objective} (ties in grid order)\n\n`
+  return `${ranked}top ${report.ranked.length} of ${c.runs} in-sample runs by ${c.objective} (no value ranks last; ties in grid order)\n\n`
     + `best in-sample ${describeParams(b.params)}, re-run on the held-out tail:\n${versus}${banner}`;
 }
 
