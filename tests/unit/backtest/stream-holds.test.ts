@@ -18,6 +18,22 @@ function walk(closes: readonly number[]): Candle[] {
   });
 }
 
+/** A seeded walk of 5m candles with calm steps, level shifts and one-candle spikes that snap back. */
+function jumpy(seed: number, length: number): Candle[] {
+  let a = seed >>> 0;
+  const r = () => ((a = (Math.imul(a, 1_664_525) + 1_013_904_223) >>> 0) / 4_294_967_296);
+  const closes: number[] = [];
+  let level = 100;
+  for (let i = 0; i < length; i++) {
+    const u = r();
+    if (u < 0.04) level *= r() < 0.5 ? 0.75 : 1.3;
+    const spike = u > 0.97 ? (r() < 0.5 ? 0.6 : 1.5) : 1;
+    level *= 1 + (r() - 0.5) * 0.01;
+    closes.push(level * spike);
+  }
+  return walk(closes);
+}
+
 describe('heldCandles: the candles the market stream\'s bad-tick guard holds at their close', () => {
   it('holds what the guard holds on every pair of the 10 Oct 2025 5m cascade data (crash candles held, calm series cleared)', async () => {
     const all = await readCandleDir(stressDataDir(), [...CRASH_SYMBOLS], '5m');
@@ -33,5 +49,16 @@ describe('heldCandles: the candles the market stream\'s bad-tick guard holds at 
     const jumped = walk([...calm, 120, 121]);
     expect([...heldCandles([jumped])[0]!]).toEqual([30]);
     expect([...guardHolds(jumped)]).toEqual([30]);
+  });
+
+  it('holds what the guard holds on seeded walks with level shifts and refuted spikes (the guard re-seeded after each calm stretch)', () => {
+    let holds = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const candles = jumpy(seed, 300);
+      const expected = [...guardHolds(candles)];
+      expect([...heldCandles([candles])[0]!], `seed ${seed}`).toEqual(expected);
+      holds += expected.length;
+    }
+    expect(holds).toBeGreaterThan(1_000);
   });
 });
