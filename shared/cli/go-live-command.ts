@@ -30,7 +30,7 @@ export function formatVerdict(v: ReadinessVerdict & { recorded: boolean }, polic
   const failed = v.checks.filter((c) => c.status !== 'PASS').map((c) => c.code);
   const head = `go-live-check ${iso(v.at)}: ${v.passed ? 'PASSED' : `NOT PASSED (${failed.length} of ${v.checks.length}: ${failed.join(', ')})`}`
     + `${v.recorded ? ', recorded' : ' (not recorded; --record stores it for the LIVE gate)'}\n`;
-  const facts = v.recorded ? { ...records, verdict: v } : records;
+  const facts = { ...(v.recorded ? { ...records, verdict: v } : records), readAt: v.at }; // as the loaders judge: future-dated records do not count
   const missing = readinessMissing(policy.goLive, facts);
   const o = effectiveOverride(facts);
   return `${head}${table([['status', 'check', 'evidence'], ...rows])}`

@@ -40,7 +40,7 @@ export async function signoffListCommand(ctx: CliContext, store: () => SignoffSt
   ctx.out(`${rows.length ? table([['at', 'role', 'by', 'note'], ...rows]) : 'no sign-offs\n'}`
     + `verdict: ${v ? `${v.passed ? 'PASSED' : 'NOT PASSED'} at ${iso(v.at)} by ${v.by}` : 'none recorded'}\n${overrideLine(records)}\n`);
   const policy = goLive ?? (async () => (await ctx.policies().peek()).policy.goLive);
-  const missing = readinessMissing(await policy(), records);
+  const missing = readinessMissing(await policy(), { ...records, readAt: ctx.clock.now() }); // as the loaders judge: future-dated records do not count
   ctx.out(missing.length ? `LIVE gate: closed; missing:\n${missing.map((m) => `  - ${m}`).join('\n')}\n` : 'LIVE gate: open\n');
   return 0;
 }

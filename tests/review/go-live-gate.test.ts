@@ -92,3 +92,17 @@ describe('a raw LIVE policy under forged or future-dated GOLIVE records (DynamoP
     expect(loaded.rejected?.problems.map((p) => p.message).join('\n')).toMatch(/sign-off by role trader/);
   });
 });
+
+describe('stratus signoff list with a sign-off dated in the future', () => {
+  it('shows the gate closed, as the loaders judge it (not open)', async () => {
+    const { signoffListCommand } = await import('../../shared/cli/signoff-command.js');
+    let text = '';
+    const ctx = { out: (t: string) => { text += t; }, clock: { now: () => AT + DAY } } as unknown as Parameters<typeof signoffListCommand>[0];
+    const store = () => ({
+      records: async () => ({ verdict: passed, signoffs: [sign('trader', 'tess', AT + 30 * DAY), sign('risk', 'rick', AT + 1)] }),
+      putSignoff: async () => undefined,
+    });
+    await signoffListCommand(ctx, store, async () => goLive);
+    expect(text).toMatch(/LIVE gate: closed[\s\S]*sign-off by role trader/);
+  });
+});
