@@ -31,7 +31,9 @@ export function costSweepJobs(options: CostSweepOptions): SweepJob[] {
 
 /** The levels' results (in job order) and the break-even cost. */
 export function costSweepReport(options: CostSweepOptions, results: readonly SweepResult[]): CostSweepReport {
-  const levels = costLevels(options).map((bps, i) => {
+  const planned = costLevels(options);
+  if (results.length !== planned.length) throw new RangeError(`cost-sweep: expected ${planned.length} results (one per level), got ${results.length}`);
+  const levels = planned.map((bps, i) => {
     const o = results[i]!;
     return { bps, sharpe: o.sharpe, totalReturnPct: o.totalReturnPct, trades: o.trades };
   });

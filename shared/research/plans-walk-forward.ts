@@ -83,6 +83,8 @@ export function walkForwardTestJobs(spec: Spec, train: readonly SweepResult[]): 
 /** The report from the train results then the test results (each in job order). */
 export function walkForwardReport(spec: Spec, options: WalkForwardOptions, results: readonly SweepResult[]): WalkForwardReport {
   const trainRuns = spec.windows.length * spec.combos.length;
+  const expected = trainRuns + spec.windows.length;
+  if (results.length !== expected) throw new RangeError(`walk-forward: expected ${expected} results (${trainRuns} train, ${spec.windows.length} test), got ${results.length}`);
   const train = results.slice(0, trainRuns);
   const test = results.slice(trainRuns);
   const picks = chosen(spec, train);

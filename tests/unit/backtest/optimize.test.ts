@@ -99,3 +99,12 @@ describe('holdout window', () => {
     expect(() => optimizeSpec({ ...BASE, grid: 'fast=50;slow=30' })).toThrow(/no valid param combination/);
   });
 });
+
+describe('reduceResearch', () => {
+  it('refuses a result count that does not match the plan (a missing AWS result file)', () => {
+    const options = { ...BASE, grid: 'fast=5,10;slow=30' };
+    expect(() => reduceResearch('optimize', options, [result(), result()])).toThrow(/expected 3 results \(2 in-sample, 1 holdout\), got 2/);
+    expect(() => reduceResearch('cost-sweep', { ...BASE, levels: '0,5,5' }, [result()])).toThrow(/expected 2 results \(one per level\), got 1/);
+    expect(() => reduceResearch('walk-forward', { ...options, train: '1d', test: '12h' }, [result()])).toThrow(/expected 6 results \(4 train, 2 test\), got 1/);
+  });
+});
