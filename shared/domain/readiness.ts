@@ -92,9 +92,9 @@ function distinctSigners(roles: readonly string[], signersOf: (role: string) => 
   return roles.filter((role) => !assign(role, new Set()));
 }
 
-/** A verdict passes only when every check ran and every one is PASS. */
+/** A verdict passes only when every check ran and every one is PASS (a second, failing entry for a code fails it too). */
 export function verdictPassed(checks: readonly ReadinessCheck[]): boolean {
-  return READINESS_CODES.every((code) => checks.some((c) => c.code === code && c.status === 'PASS'));
+  return checks.every((c) => c.status === 'PASS') && READINESS_CODES.every((code) => checks.some((c) => c.code === code));
 }
 
 /** The override in force, when it has an `override` sign-off made at or after it by someone other than its author. */

@@ -42,6 +42,12 @@ describe('the go-live gate against hostile records (readinessMissing)', () => {
     expect(readinessMissing(goLive, { verdict: { ...passed, checks: [] }, signoffs }).join('\n')).toMatch(/did not pass: checks missing/);
   });
 
+  it('refuses a verdict record listing a check twice, once PASS and once FAIL', () => {
+    const signoffs = [sign('trader', 'tess', AT + 1), sign('risk', 'rick', AT + 2)];
+    const twice = [...passing, { code: 'KILL_SWITCH_DRILL' as const, status: 'FAIL' as const, evidence: 'never tripped' }];
+    expect(readinessMissing(goLive, { verdict: { ...passed, checks: twice }, signoffs }).join('\n')).toMatch(/did not pass: KILL_SWITCH_DRILL FAIL/);
+  });
+
   it('does not count sign-offs dated after the records were read (a clock ahead pre-signs the next verdict)', () => {
     const facts: ReadinessFacts = { verdict: passed, signoffs: [sign('trader', 'tess', AT + 30 * DAY), sign('risk', 'rick', AT + 1)], readAt: AT + DAY };
     expect(readinessMissing(goLive, facts).join('\n')).toMatch(/sign-off by role trader/);
