@@ -34,7 +34,7 @@ export interface ResearchCostLine {
   readonly quantity: number;
   readonly unit: string;
   readonly unitPrice: number;
-  /** USD, rounded to 4 decimal places; the total is the sum of these. */
+  /** USD, rounded to 6 decimal places; the total is the sum of these. */
   readonly cost: string;
 }
 
@@ -74,7 +74,7 @@ export function cpuShare(memoryMb: number): number {
 export function estimateResearch(w: ResearchWorkload): ResearchEstimate {
   const lines: ResearchCostLine[] = [];
   const add = (service: string, item: string, quantity: number, unit: string, unitPrice: number) => {
-    lines.push({ service, item, quantity: Number(quantity.toFixed(4)), unit, unitPrice, cost: new Decimal(quantity).mul(unitPrice).toDecimalPlaces(4).toFixed() });
+    lines.push({ service, item, quantity: Number(quantity.toPrecision(6)), unit, unitPrice, cost: new Decimal(quantity).mul(unitPrice).toDecimalPlaces(6).toFixed() });
   };
   const { lambda } = lambdaSheet;
   const { stepFunctions: sfn, s3 } = researchSheet;
