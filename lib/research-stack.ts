@@ -9,8 +9,11 @@ import { researchStateMachine } from './research-state-machine.js';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 
 /**
- * Worker memory, from `npx tsx bench/research-worker.ts` (a year of 1h candles, one symbol): see the README section
- * "Research on AWS" for the measured peak RSS and duration; 1024 MB leaves headroom above the peak and buys CPU.
+ * Worker memory, measured by `npx tsx bench/research-worker.ts` (sma-cross, BTC/USDT 1h, 2024 — a year; the candle file
+ * from s3rver, result back to it): cold job 401 ms, warm 214 ms, process peak RSS 213 MiB — an upper bound, as the
+ * bench process also holds s3rver and tsx (152 MiB before the first job). 1024 MB leaves ~5x headroom for longer or
+ * multi-symbol jobs, and as Lambda's CPU share grows with memory, a CPU-bound job costs about the same GB-seconds
+ * at 512 or 1024 MB while finishing in half the time at 1024.
  */
 export const RESEARCH_WORKER_MEMORY_MB = 1024;
 
