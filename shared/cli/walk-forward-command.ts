@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
 import { sweepProgress } from '../backtest/sweep-report.js';
-import { describeParams, OBJECTIVES, type Objective, type WalkForwardResult } from '../backtest/walk-forward.js';
+import { OBJECTIVES } from '../backtest/walk-forward.js';
 import { walkForwardSpec } from '../research/plans-walk-forward.js';
 import { runResearchLocally } from '../research/run-local.js';
 import { AWS_OPTION_SPECS, onLocalOrAws } from '../research/aws-options.js';
 import { PROGRESS_OPTION, type BacktestValues } from './backtest-command.js';
-import { iso, table, type CliContext } from './cli-context.js';
+import type { CliContext } from './cli-context.js';
 import { COST_OPTION_SPECS, RUN_OPTION_SPECS, runOptions } from './cli-args.js';
 import type { CommandSpec } from './command-spec.js';
 import { paramsOf } from './research-commands.js';
@@ -47,25 +47,8 @@ export async function walkForwardCommand(ctx: CliContext, values: WalkForwardVal
   return 0;
 }
 
-/** The out-of-sample table (one row per window) and the stitched summary. */
-export function formatWalkForward(result: WalkForwardResult, objective: Objective, skipped: number): string {
-  const num = (n: number | null, digits: number) => (n === null ? '-' : n.toFixed(digits));
-  const rows = [['window', 'train', 'test', 'params', `train ${objective}`, 'test return %', 'test sharpe', 'test trades'],
-    ...result.windows.map((w, i) => [String(i + 1), `${day(w.trainFrom)}..${day(w.trainTo)}`, `${day(w.testFrom)}..${day(w.testTo)}`,
-      describeParams(w.params), num(w.trainScore, 3), num(w.test.totalReturnPct, 3), num(w.test.sharpe, 3), String(w.test.trades)])];
-  const s = result.summary;
-  return `${table(rows)}\nout-of-sample over ${s.windows} test windows (objective ${objective}; ${skipped} invalid combos skipped):\n`
-    + `  compounded return   ${s.compoundedReturnPct.toFixed(3)} %\n`
-    + `  total trades        ${s.totalTrades}\n`
-    + `  test Sharpe         mean ${num(s.meanTestSharpe, 3)}, median ${num(s.medianTestSharpe, 3)} (${s.windowsWithSharpe} windows with a Sharpe)\n`
-    + `  profitable windows  ${s.profitableWindowsPct.toFixed(1)} %\n`;
-}
-
-/** A date when the time is midnight UTC, else the ISO time. */
-function day(t: number): string {
-  const text = iso(t);
-  return text.endsWith('T00:00:00Z') ? text.slice(0, 10) : text;
-}
+/** The out-of-sample table (one row per window) and the stitched summary (lives with the walk-forward plan). */
+export { formatWalkForward } from '../research/plans-walk-forward.js';
 
 /** `stratus walk-forward` as the CLI declares it. */
 export const command: CommandSpec = {

@@ -1,9 +1,8 @@
 // The walk-forward plan: stage 1 = every valid combo on every train window (window-major, grid order), stage 2 = each
 // window's best train params on its test window; the report is `stratus walk-forward --json`'s, the text its stdout.
 import type { BacktestValues } from '../cli/backtest-command.js';
-import { iso } from '../cli/cli-context.js';
+import { iso, table } from '../cli/cli-context.js';
 import { required, runOptions } from '../cli/cli-args.js';
-import { formatWalkForward } from '../cli/walk-forward-command.js';
 import { timeframeMs } from '../domain/candle.js';
 import type { StrategyParams } from '../domain/strategy.js';
 import type { KillSwitchTrip } from '../backtest/kill-switch-report.js';
@@ -110,4 +109,24 @@ export function renderWalkForward(report: WalkForwardReport): string {
   if (!k) return text;
   return text + sweepTripBanner('test windows', k.testWindows.map((trip, i) => ({ label: `window ${i + 1} test`, trip })),
     `It also tripped in ${k.trainTrips} of ${k.trainRuns} train runs (their scores picked the params).`);
+}
+
+/** The out-of-sample table (one row per window) and the stitched summary. */
+export function formatWalkForward(result: WalkForwardResult, objective: Objective, skipped: number): string {
+  const num = (n: number | null, digits: number) => (n === null ? '-' : n.toFixed(digits));
+  const rows = [['window', 'train', 'test', 'params', `train ${objective}`, 'test return %', 'test sharpe', 'test trades'],
+    ...result.windows.map((w, i) => [String(i + 1), `${day(w.trainFrom)}..${day(w.trainTo)}`, `${day(w.testFrom)}..${day(w.testTo)}`,
+      describeParams(w.params), num(w.trainScore, 3), num(w.test.totalReturnPct, 3), num(w.test.sharpe, 3), String(w.test.trades)])];
+  const s = result.summary;
+  return `${table(rows)}\nout-of-sample over ${s.windows} test windows (objective ${objective}; ${skipped} invalid combos skipped):\n`
+    + `  compounded return   ${s.compoundedReturnPct.toFixed(3)} %\n`
+    + `  total trades        ${s.totalTrades}\n`
+    + `  test Sharpe         mean ${num(s.meanTestSharpe, 3)}, median ${num(s.medianTestSharpe, 3)} (${s.windowsWithSharpe} windows with a Sharpe)\n`
+    + `  profitable windows  ${s.profitableWindowsPct.toFixed(1)} %\n`;
+}
+
+/** A date when the time is midnight UTC, else the ISO time. */
+function day(t: number): string {
+  const text = iso(t);
+  return text.endsWith('T00:00:00Z') ? text.slice(0, 10) : text;
 }
