@@ -53,9 +53,9 @@ export const ITEM_OVERHEAD_SECONDS = 0.25;
 export const COLD_START_SECONDS = 0.6;
 /** Seconds from StartExecution to the first child running, and the client's polling lag at the end. */
 export const START_SECONDS = 15;
-/** The reduce step: a fixed part and a per-result part (GetObject + parse of each result, 32 at a time). */
+/** The reduce step: a fixed part and a per-result part (shared/research/reduce.ts reads the results one GetObject at a time, ~20 ms each). */
 export const REDUCE_FIXED_SECONDS = 2;
-export const REDUCE_SECONDS_PER_JOB = 0.002;
+export const REDUCE_SECONDS_PER_JOB = 0.02;
 export const REDUCE_MEMORY_MB = 512;
 /** States a child workflow enters (RunJob) and the parent's per run (Start, RunJobs, Reduce, MoreStages, Done: lib/research-state-machine.ts). */
 export const CHILD_STATES = 1;
