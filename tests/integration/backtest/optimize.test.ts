@@ -40,11 +40,13 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 describe('stratus optimize on shared/local/data', () => {
   const args = [...RUN, '--grid', 'fast=3..12:3;slow=20..40:10', '--random', '6', '--seed', '11', '--objective', 'return', '--top', '4', '--workers', '2'];
 
-  it('writes byte-identical JSON for the same seed, and prints exactly renderResearch(reduceResearch(the plan run in-thread))', async () => {
+  it('writes byte-identical JSON for the same seed, draws a progress bar with --progress, and prints exactly renderResearch(reduceResearch(the plan run in-thread))', async () => {
     const first = captureContext();
     expect(await runCli(['optimize', ...args, '--json', join(dir, 'a.json')], first.ctx)).toBe(0);
     const second = captureContext();
-    expect(await runCli(['optimize', ...args, '--json', join(dir, 'b.json')], second.ctx)).toBe(0);
+    expect(await runCli(['optimize', ...args, '--progress', '--json', join(dir, 'b.json')], second.ctx)).toBe(0);
+    expect(second.output.err).toMatch(/\roptimize \[#+\] 100\.0% 7\/7 runs/);
+    expect(first.output.err).not.toMatch(/\roptimize \[/);
     const a = await readFile(join(dir, 'a.json'), 'utf8');
     expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe(a);
     expect(second.output.out).toBe(first.output.out);
