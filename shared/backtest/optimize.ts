@@ -11,6 +11,7 @@ import { describeParams, validCombos } from './walk-forward.js';
 
 /** What the in-sample runs are ranked by; calmar is BacktestMetrics.calmar (CAGR / max drawdown, both ratios). */
 export type OptimizeObjective = 'sharpe' | 'return' | 'profit-factor' | 'calmar';
+/** The objectives --objective accepts, in help order. */
 export const OPTIMIZE_OBJECTIVES: readonly OptimizeObjective[] = ['sharpe', 'return', 'profit-factor', 'calmar'];
 
 /** Options of `stratus optimize` as parseArgs returns them (plus the policy's params, resolved by the caller). */

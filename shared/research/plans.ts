@@ -7,6 +7,9 @@
 // Every function is pure and deterministic: the same options give the same jobs in the same order. `options` is the
 // command's parsed options (ResearchOptions) plus `baseParams`, the policy's params for the strategy, which the caller
 // resolves (the policy file is read once, before planning) so that planning needs no I/O.
+// Stages per kind: walk-forward 1 = every valid combo on every train window (window-major, grid order), 2 = each
+// window's best train combo on its test window; optimize 1 = every combo (or the seeded sample) in-sample, 2 = the
+// in-sample winner on the holdout (one job); cost-sweep 1 = one job per distinct level, ascending, no stage 2.
 import { holdoutJob, inSampleJobs, optimizeSpec, type OptimizeValues } from '../backtest/optimize.js';
 import { formatOptimize, optimizeReport, optimizeScore, rankOrder, windowOf, type OptimizeReport } from '../backtest/optimize-report.js';
 import type { SweepJob, SweepResult } from '../backtest/sweep-pool-job.js';
