@@ -27,6 +27,13 @@ export interface SlicingConfig {
 /** Most children one parent may have (2 hex digits of the child id, and a bounded loop per delivery). */
 export const MAX_SLICES = 100;
 
+/**
+ * Each child's notional at the decision price must clear the exchange's minNotional by this factor: the price may move
+ * before a later child is sent, and a child the exchange then refuses stops the parent (for an exit, it can leave a
+ * remainder too small to sell at all).
+ */
+export const SLICE_MIN_NOTIONAL_MARGIN = '1.1';
+
 /** Mean base volume of the candles (0 when there are none). */
 export function meanVolume(candles: readonly { readonly volume: number }[]): Decimal {
   if (candles.length === 0) return ZERO;
@@ -37,7 +44,7 @@ export function meanVolume(candles: readonly { readonly volume: number }[]): Dec
  * The child quantities (decimal strings, multiples of the amount step, summing to `quantity`) for an order of
  * `quantity` at `price` against a recent volume per candle, or undefined when it is not sliced: slicing off, the
  * order within the threshold, no volume, or no split of at least two non-zero children each passing the exchange
- * minimums (fewer children are tried before giving up).
+ * minimums, minNotional with SLICE_MIN_NOTIONAL_MARGIN (fewer children are tried before giving up).
  */
 export function slicePlan(config: SlicingConfig, quantity: DecimalLike, price: DecimalLike, recentVolume: DecimalLike, market: MarketInfo): string[] | undefined {
   const q = dec(quantity);
@@ -50,7 +57,7 @@ export function slicePlan(config: SlicingConfig, quantity: DecimalLike, price: D
   }
   for (n = Math.min(Math.max(n, 2), MAX_SLICES); n >= 2; n--) {
     const each = floorToStep(q.div(n), market.amountStep);
-    if (each.gt(0) && each.gte(market.minAmount) && each.mul(price).gte(market.minNotional)) {
+    if (each.gt(0) && each.gte(market.minAmount) && each.mul(price).gte(dec(market.minNotional).mul(SLICE_MIN_NOTIONAL_MARGIN))) {
       return [...Array.from({ length: n - 1 }, () => money(each)), money(q.sub(each.mul(n - 1)))];
     }
   }

@@ -26,3 +26,14 @@ describe('slicePlan never plans a zero-quantity child', () => {
     expect(plan === undefined || plan.every((q) => Number(q) > 0)).toBe(true);
   });
 });
+
+describe('slicePlan leaves room for the price to move between children', () => {
+  const MARKET: MarketInfo = { ...NO_MINIMUMS, symbol: 'BTC/USDT', base: 'BTC', amountStep: '0.001', minAmount: '0.001', minNotional: '5' };
+
+  it('does not slice into children at the very minimum notional (a 1 % fall would make the exchange refuse the next one)', () => {
+    // 0.1 at 100 = 10: two children of 0.05 are exactly 5 at the decision price, 4.95 after a 1 % fall
+    expect(slicePlan(TWAP, '0.1', '100', '1', MARKET)).toBeUndefined();
+    // with 10 % headroom they are planned
+    expect(slicePlan(TWAP, '0.12', '100', '1', MARKET)).toEqual(['0.06', '0.06']);
+  });
+});
