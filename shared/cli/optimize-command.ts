@@ -50,7 +50,7 @@ export const command: CommandSpec = {
     ...RUN_OPTION_SPECS, ...COST_OPTION_SPECS,
     seed: { type: 'string', value: 'S', description: 'Seed of the --random sample (mulberry32) and of the paper fill model' },
     grid: { type: 'string', value: "'fast=5..50:5;slow=50..200:10'", description: 'Param values: name=v,v or name=a..b:step, joined by ;' },
-    random: { type: 'string', value: 'N', description: 'Run N distinct combos sampled from the grid (deterministic for --seed, default 0)' },
+    random: { type: 'string', value: 'N', description: 'Run N distinct combos sampled from the grid, seeded by --seed (0 when not given)' },
     objective: { type: 'string', value: OPTIMIZE_OBJECTIVES.join('|'), description: 'What the ranking maximizes (default sharpe)' },
     holdout: { type: 'string', value: '20%', description: 'Tail of --from..--to kept out of the search; the winner is re-run on it' },
     top: { type: 'string', value: 'N', description: 'Rows of the ranked table (default 10)' },
