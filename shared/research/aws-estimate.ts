@@ -110,8 +110,13 @@ export function formatEstimate(e: ResearchEstimate): string {
   const rows = e.lines.map((l) => `  ${l.service.padEnd(15)} ${l.item}\n${' '.repeat(18)}${l.quantity} ${l.unit} × $${l.unitPrice} = $${l.cost}\n`);
   return `estimate for ${e.workload.jobs} jobs on AWS (us-east-1 list prices as of ${e.pricesAsOf}, free tier not applied):\n`
     + rows.join('')
-    + `  total           $${new Decimal(e.total).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(2)} (${e.total})\n`
+    + `  total           $${centsUp(e.total)} (${e.total})\n`
     + `  duration        ~${minutes(e.durationSeconds)} min at ${e.workload.concurrency} concurrent workers, ${e.workload.jobSeconds.toFixed(3)} s per job measured locally\n`;
+}
+
+/** A USD amount rounded up to whole cents, e.g. 0.0005 → 0.01 (what the prompt and the total line show). */
+export function centsUp(usd: string): string {
+  return new Decimal(usd).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(2);
 }
 
 /** Minutes, one decimal under 10, whole above. */

@@ -12,7 +12,7 @@ import { sweepProgress } from '../backtest/sweep-report.js';
 import type { CliContext } from '../cli/cli-context.js';
 import { readDocumentFile } from '../cli/policy-files.js';
 import { researchKeys, type ResearchItem, type ResearchKind, type ResearchManifest } from './contract.js';
-import { estimateResearch, formatEstimate, minutes, type ResearchWorkload } from './aws-estimate.js';
+import { centsUp, estimateResearch, formatEstimate, minutes, type ResearchWorkload } from './aws-estimate.js';
 import { failedItemErrors } from './aws-failures.js';
 import { waitForExecution, type PollOptions } from './aws-progress.js';
 import { checkUploads, jobDataFiles, putMissing } from './aws-upload.js';
@@ -66,8 +66,7 @@ export async function runResearchOnAws(ctx: CliContext, kind: ResearchKind, opti
       ctx.err(`${kind}: not starting ${jobs.length} jobs on AWS without --yes (stdin is not a terminal to ask)\n`);
       return 2;
     }
-    const cost = Number(estimate.total).toFixed(2);
-    const answer = await io.ask(`Start ${jobs.length} jobs (~$${cost}, ~${minutes(estimate.durationSeconds)} min)? [y/N] `);
+    const answer = await io.ask(`Start ${jobs.length} jobs (~$${centsUp(estimate.total)}, ~${minutes(estimate.durationSeconds)} min)? [y/N] `);
     if (!/^y(es)?$/i.test(answer.trim())) {
       ctx.err(`${kind}: not started\n`);
       return 2;
