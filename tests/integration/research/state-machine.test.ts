@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSweepPool } from '../../../shared/backtest/sweep-pool.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliContext } from '../../../shared/cli/cli-context.js';
+import { runCli } from '../../../shared/cli/run-cli.js';
 import { researchKeys } from '../../../shared/research/contract.js';
 import { type ResearchOptions } from '../../../shared/research/plans.js';
-import { runResearchLocally } from '../../../shared/research/run-local.js';
-import { summaryText } from '../../../shared/research/reduce.js';
 import { researchPlan } from '../../../functions/research-reduce/handler.js';
 import { RESEARCH_STATES } from '../../../lib/research-state-machine.js';
 import { execute, objectText, startS3, synthesizedDefinition, uploadRun } from './state-machine-harness.js';
@@ -28,7 +31,7 @@ describe('research state machine (synthesized ASL on aws-local-stepfunctions, S3
     expect(definition.States[RESEARCH_STATES.start].Parameters['itemsKey.$']).toBe("States.Format('runs/{}/items.json', $.runId)");
   });
 
-  it('writes the cost-sweep summary.json byte for byte as the local worker pool and reduce do for the same plan', async () => {
+  it('writes the cost-sweep summary.json byte for byte as `stratus cost-sweep --json` on the local worker pool', async () => {
     const options: ResearchOptions = { strategy: 'sma-cross', ...window, levels: '0,10,40' };
     const items = await uploadRun(s3.s3, BUCKET, 'cost-1', 'cost-sweep', options, DATA, BTC);
     const seen = { workerInputs: [] as any[] };
@@ -41,7 +44,7 @@ describe('research state machine (synthesized ASL on aws-local-stepfunctions, S3
     expect(await objectText(s3.s3, BUCKET, researchKeys.summary('cost-1'))).toBe(local);
   });
 
-  it('runs walk-forward\'s test windows as a second stage in the same execution, and its summary equals the local run\'s', async () => {
+  it('runs walk-forward\'s test windows as a second stage in the same execution, and its summary equals `stratus walk-forward --json`\'s', async () => {
     const options: ResearchOptions = { strategy: 'sma-cross', ...window, train: '1d', test: '1d', grid: 'fast=5,10;slow=30' };
     const stage1 = await uploadRun(s3.s3, BUCKET, 'wf-1', 'walk-forward', options, DATA, BTC);
     const seen = { workerInputs: [] as any[] };
@@ -51,14 +54,27 @@ describe('research state machine (synthesized ASL on aws-local-stepfunctions, S3
     expect(JSON.parse(await objectText(s3.s3, BUCKET, researchKeys.stageItems('wf-1', 2)))[0].index).toBe(stage1.length);
     expect(await objectText(s3.s3, BUCKET, researchKeys.summary('wf-1'))).toBe(await localSummary('walk-forward', options));
   });
+
+  it('fails the execution and writes no summary when a worker refuses its item (a data file name that leaves its folder)', async () => {
+    const options: ResearchOptions = { strategy: 'sma-cross', ...window, levels: '0,10' };
+    const items = await uploadRun(s3.s3, BUCKET, 'bad-1', 'cost-sweep', options, DATA, BTC);
+    const bad = items.map((item) => (item.index === 1 ? { ...item, dataFiles: { '../escape.csv.gz': Object.values(item.dataFiles)[0]! } } : item));
+    await s3.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: researchKeys.items('bad-1'), Body: JSON.stringify(bad) }));
+    await expect(execute(definition, s3.s3, { bucket: BUCKET, runId: 'bad-1' }, researchPlan)).rejects.toThrow(/not a plain file name/);
+    await expect(objectText(s3.s3, BUCKET, researchKeys.summary('bad-1'))).rejects.toThrow(/NoSuchKey|does not exist/);
+  });
 });
 
-/** What the local command's --json writes for the plan: runResearchLocally on the worker-thread pool. */
+/** The bytes the local command's --json writes for the same options: `stratus <kind> ... --workers 2 --json FILE` (the worker-thread pool). */
 async function localSummary(kind: 'cost-sweep' | 'walk-forward', options: ResearchOptions): Promise<string> {
-  const pool = createSweepPool(2);
+  const dir = await mkdtemp(join(tmpdir(), 'stratus-research-local-'));
+  const none = () => { throw new Error('research commands must not touch the stores'); };
+  const ctx: CliContext = { policies: none, state: none, clock: { now: () => 0 }, out: () => {}, err: () => {}, readText: (p) => readFile(p, 'utf8') };
   try {
-    return summaryText((await runResearchLocally(kind, options, pool)).report);
+    const args = Object.entries(options).flatMap(([k, v]) => [`--${k}`, String(v)]);
+    expect(await runCli([kind, ...args, '--workers', '2', '--json', join(dir, 'report.json')], ctx)).toBe(0);
+    return await readFile(join(dir, 'report.json'), 'utf8');
   } finally {
-    await pool.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
