@@ -13,6 +13,8 @@ export const GO_LIVE_LIMITS = {
 } as const;
 
 const MAX_LISTED = 10;
+/** Fewest sign-off roles a policy may require (each signed by a different person). */
+export const MIN_SIGNOFF_ROLES = 2;
 
 const within = (path: string, v: number, [lo, hi]: readonly [number, number]) =>
   (v >= lo && v <= hi ? [] : [{ path, message: `${v} is outside ${lo}..${hi}` }]);
@@ -31,7 +33,7 @@ export const readinessChecks: readonly SanityCheck[] = [
     },
   },
   {
-    code: 'GO_LIVE_BOUNDS', severity: 'error', summary: 'a goLive threshold out of range, a repeated sign-off role, or a canary cap that is not positive',
+    code: 'GO_LIVE_BOUNDS', severity: 'error', summary: 'a goLive threshold out of range, fewer than two or a repeated sign-off role, or a canary cap that is not positive',
     check: ({ goLive: g }) => {
       const L = GO_LIVE_LIMITS;
       const roles = g.requiredSignoffRoles;
@@ -45,6 +47,9 @@ export const readinessChecks: readonly SanityCheck[] = [
         ...within('goLive.reconcileMaxAgeMinutes', g.reconcileMaxAgeMinutes, L.reconcileMaxAgeMinutes),
         ...within('goLive.canary.days', g.canary.days, L.canaryDays),
         ...(new Set(roles).size === roles.length ? [] : [{ path: 'goLive.requiredSignoffRoles', message: `a role is listed twice: ${roles.join(', ')}` }]),
+        // Four eyes: each role needs its own signer, so two roles means two people; one role would let the author of a
+        // LIVE document open the gate alone.
+        ...(roles.length >= MIN_SIGNOFF_ROLES ? [] : [{ path: 'goLive.requiredSignoffRoles', message: `at least ${MIN_SIGNOFF_ROLES} roles (two people) must sign off before LIVE, got ${roles.join(', ') || 'none'}` }]),
         ...(roles.includes('override') ? [{ path: 'goLive.requiredSignoffRoles', message: 'override is the override\'s own role, not a checklist role' }] : []),
         ...(cap !== null && !dec(cap).gt(0) ? [{ path: 'goLive.canary.stakeCapQuote', message: 'a canary cap of 0 refuses every entry; use null for no canary' }] : []),
       ];

@@ -110,12 +110,22 @@ describe('a LIVE policy written raw to DynamoDB', () => {
   });
 
   it('follows the document\'s own goLive.requiredSignoffRoles', async () => {
-    const { deps, records } = await rawLive({ ...LIVE, goLive: { requiredSignoffRoles: ['cto'] } });
+    const { deps, records } = await rawLive({ ...LIVE, goLive: { requiredSignoffRoles: ['cto', 'trader'] } });
     const at = env.clock.now() - DAY;
     await records.putVerdict({ at, passed: true, by: 'op', checks: passing });
     await records.putSignoff({ role: 'trader', by: 'tess', at: at + 1, note: '' });
     expect(notReady(await deps.policies.load())).toMatch(/sign-off by role cto/);
     await records.putSignoff({ role: 'cto', by: 'cleo', at: at + 2, note: '' });
     expect(await deps.policies.load()).toMatchObject({ source: 'active', policy: { mode: 'LIVE' } });
+  });
+
+  it('refuses a LIVE document that lowers the sign-offs to one role (its author alone could open the gate)', async () => {
+    const { deps, records } = await rawLive({ ...LIVE, goLive: { requiredSignoffRoles: ['cto'] } });
+    const at = env.clock.now() - DAY;
+    await records.putVerdict({ at, passed: true, by: 'op', checks: passing });
+    await records.putSignoff({ role: 'cto', by: 'cleo', at: at + 1, note: '' });
+    const loaded = await deps.policies.load();
+    expect(loaded.policy.mode).not.toBe('LIVE');
+    expect(JSON.stringify(loaded)).toMatch(/GO_LIVE_BOUNDS|at least 2 roles/);
   });
 });
