@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -86,7 +86,7 @@ export class ResearchStack extends Stack {
       serviceName: 'research-reduce',
       description: 'Stratus research: writes the next stage\'s items or the summary of a research run',
       memorySize: 512,
-      timeout: Duration.minutes(5),
+      timeout: Duration.minutes(15),
     });
     allow(this.reducer.role, 's3:GetObject', this.bucket, 'runs/*');
     allow(this.reducer.role, 's3:PutObject', this.bucket, 'runs/*/summary.json', 'runs/*/stage-*/items.json');
@@ -95,6 +95,8 @@ export class ResearchStack extends Stack {
     this.stateMachine = researchStateMachine(this, 'StateMachine', {
       bucket: this.bucket, worker: this.worker.fn, reducer: this.reducer.fn, logs, maxConcurrency, toleratedFailurePercentage: tolerated,
     });
+    new CfnOutput(this, 'ResearchBucketName', { value: this.bucket.bucketName, description: 'RESEARCH_BUCKET for stratus … --on aws' });
+    new CfnOutput(this, 'ResearchStateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'RESEARCH_STATE_MACHINE_ARN for stratus … --on aws' });
     Tags.of(this).add('project', 'stratus');
   }
 }

@@ -64,10 +64,15 @@ export async function reduceRun(s3: S3Client, input: ResearchReduceInput, plan: 
   return { bucket, runId, stage, done: true, itemsKey: researchKeys.summary(runId), jobs: results.length };
 }
 
+/** Results are read this many at a time (a run of 10,000 items is 200 rounds, not 10,000 sequential GETs). */
+const READ_CONCURRENCY = 50;
+
 async function readResults(s3: S3Client, input: ResearchReduceInput, from: number, count: number): Promise<SweepResult[]> {
   const results: SweepResult[] = [];
-  for (let index = from; index < from + count; index++) {
-    results.push((await getJson<ResearchResult>(s3, input.bucket, researchKeys.result(input.runId, index), input.runId)).result);
+  for (let start = from; start < from + count; start += READ_CONCURRENCY) {
+    const indexes = Array.from({ length: Math.min(READ_CONCURRENCY, from + count - start) }, (_, i) => start + i);
+    const batch = await Promise.all(indexes.map((index) => getJson<ResearchResult>(s3, input.bucket, researchKeys.result(input.runId, index), input.runId)));
+    results.push(...batch.map((r) => r.result));
   }
   return results;
 }

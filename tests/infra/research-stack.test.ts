@@ -85,6 +85,13 @@ describe('research stack (-c research=true)', () => {
     expect(JSON.stringify(Object.values(research().template.findResources('AWS::StepFunctions::StateMachine'))[0]!.Properties.DefinitionString)).toContain('\\"MaxConcurrency\\":100');
   });
 
+  it('outputs the bucket name and state machine ARN the --on aws client reads (RESEARCH_BUCKET, RESEARCH_STATE_MACHINE_ARN)', () => {
+    const { template } = research();
+    const machine = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    template.hasOutput('ResearchBucketName', { Value: { Ref: researchBucketId(template) } });
+    template.hasOutput('ResearchStateMachineArn', { Value: { Ref: machine } });
+  });
+
   it('refuses a max concurrency or tolerated failure percentage out of range', () => {
     expect(() => buildForTest({ research: 'true', researchMaxConcurrency: '0' })).toThrow(/researchMaxConcurrency/);
     expect(() => buildForTest({ research: 'true', researchToleratedFailurePercentage: '101' })).toThrow(/researchToleratedFailurePercentage/);
