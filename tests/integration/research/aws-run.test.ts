@@ -33,6 +33,16 @@ function capture(): { ctx: CliContext; out: string[]; err: string[] } {
   return { ctx, out, err };
 }
 
+/** Sets (or, for undefined, removes) environment variables; answers how to put them back. */
+function withEnv(vars: Record<string, string | undefined>): () => void {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (v: Record<string, string | undefined>) => {
+    for (const [k, value] of Object.entries(v)) if (value === undefined) delete process.env[k]; else process.env[k] = value;
+  };
+  apply(vars);
+  return () => apply(before);
+}
+
 const yes: ConfirmIo = { isTty: false, ask: () => Promise.reject(new Error('must not ask with --yes')) };
 
 describe('stratus optimize|walk-forward|cost-sweep --on aws (s3rver + the fake Step Functions API running the synthesized machine)', () => {
@@ -128,8 +138,7 @@ describe('stratus optimize|walk-forward|cost-sweep --on aws (s3rver + the fake S
   });
 
   it('refuses to start without --yes when stdin is not a terminal (exit 2), through the command\'s --on aws', async () => {
-    const env = { ...process.env };
-    Object.assign(process.env, {
+    const restore = withEnv({
       RESEARCH_BUCKET: BUCKET, RESEARCH_STATE_MACHINE_ARN: sfn.stateMachineArn, AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_S3: (await s3.s3.config.endpoint!()).protocol + '//' + (await s3.s3.config.endpoint!()).hostname + ':' + (await s3.s3.config.endpoint!()).port,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint, AWS_S3_FORCE_PATH_STYLE: 'true', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -141,7 +150,19 @@ describe('stratus optimize|walk-forward|cost-sweep --on aws (s3rver + the fake S
       expect(err.join('')).toMatch(/cost-sweep: not starting 2 jobs on AWS without --yes \(stdin is not a terminal to ask\)/);
       expect(sfn.executions.length).toBe(runs);
     } finally {
-      process.env = env;
+      restore();
+    }
+  });
+
+  it('refuses --on other than local|aws, --yes without --on aws, and --on aws without the stack\'s names (usage errors)', async () => {
+    const { ctx } = capture();
+    await expect(costSweepSpec.run(ctx, { ...window, on: 'gcp' }, [])).rejects.toThrow('--on must be local or aws, got gcp');
+    await expect(walkForwardSpec.run(ctx, { ...window, yes: true }, [])).rejects.toThrow('--yes is for --on aws');
+    const restore = withEnv({ RESEARCH_BUCKET: undefined });
+    try {
+      await expect(costSweepSpec.run(ctx, { ...window, on: 'aws' }, [])).rejects.toThrow(/set RESEARCH_BUCKET to the research stack's output ResearchBucketName/);
+    } finally {
+      restore();
     }
   });
 
