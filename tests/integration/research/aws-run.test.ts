@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../shared/cli/cli-context.js';
 import type { CommandSpec, OptionValues } from '../../../shared/cli/command-spec.js';
 import { costSweepSpec } from '../../../shared/cli/research-commands.js';
+import { command as optimizeSpec } from '../../../shared/cli/optimize-command.js';
 import { command as walkForwardSpec } from '../../../shared/cli/walk-forward-command.js';
 import { researchOnAws } from '../../../shared/research/aws-command.js';
 import type { AwsResearchTarget, ConfirmIo } from '../../../shared/research/aws-run.js';
@@ -77,7 +78,7 @@ describe('stratus optimize|walk-forward|cost-sweep --on aws (s3rver + the fake S
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function both(spec: CommandSpec, kind: 'cost-sweep' | 'walk-forward', values: OptionValues) {
+  async function both(spec: CommandSpec, kind: 'cost-sweep' | 'walk-forward' | 'optimize', values: OptionValues) {
     const local = capture();
     expect(await spec.run(local.ctx, { ...values, json: join(dir, `${kind}-local.json`) }, [])).toBe(0);
     const aws = capture();
@@ -115,6 +116,14 @@ describe('stratus optimize|walk-forward|cost-sweep --on aws (s3rver + the fake S
     expect(awsJson).toBe(localJson);
     expect(sfn.executions.length).toBe(runs + 1);
     expect(sfn.executions.at(-1)!.mapRuns.map((m) => m.total)).toEqual([4, 2]);
+  });
+
+  it('optimize --on aws runs the holdout as a second map run and prints exactly the local text and --json', async () => {
+    const { local, aws, localJson, awsJson } = await both(optimizeSpec, 'optimize', { ...window, grid: 'fast=5,10,15;slow=30,40', holdout: '30%' });
+    expect(local.out.join('')).toMatch(/holdout/);
+    expect(aws.out.join('')).toBe(local.out.join(''));
+    expect(awsJson).toBe(localJson);
+    expect(sfn.executions.at(-1)!.mapRuns.map((m) => m.total)).toEqual([6, 1]);
   });
 
   it('prints the failed items\' errors and exits 1 when a worker fails', async () => {
