@@ -55,6 +55,15 @@ describe('research state machine (synthesized ASL on aws-local-stepfunctions, S3
     expect(await objectText(s3.s3, BUCKET, researchKeys.summary('wf-1'))).toBe(await localSummary('walk-forward', options));
   });
 
+  it('runs optimize\'s holdout of the best combo as a second stage, and its summary equals `stratus optimize --json`\'s', async () => {
+    const options: ResearchOptions = { strategy: 'sma-cross', ...window, to: '2021-05-19T12:00:00Z', grid: 'fast=3..12:3;slow=20..40:10', random: '4', seed: '11', objective: 'return', top: '3' };
+    const stage1 = await uploadRun(s3.s3, BUCKET, 'opt-1', 'optimize', options, DATA, BTC);
+    const seen = { workerInputs: [] as any[] };
+    expect(await execute(definition, s3.s3, { bucket: BUCKET, runId: 'opt-1' }, researchPlan, seen)).toMatchObject({ done: true, stage: 2 });
+    expect(seen.workerInputs.length).toBe(stage1.length + 1);
+    expect(await objectText(s3.s3, BUCKET, researchKeys.summary('opt-1'))).toBe(await localSummary('optimize', options));
+  });
+
   it('fails the execution and writes no summary when a worker refuses its item (a data file name that leaves its folder)', async () => {
     const options: ResearchOptions = { strategy: 'sma-cross', ...window, levels: '0,10' };
     const items = await uploadRun(s3.s3, BUCKET, 'bad-1', 'cost-sweep', options, DATA, BTC);
@@ -66,7 +75,7 @@ describe('research state machine (synthesized ASL on aws-local-stepfunctions, S3
 });
 
 /** The bytes the local command's --json writes for the same options: `stratus <kind> ... --workers 2 --json FILE` (the worker-thread pool). */
-async function localSummary(kind: 'cost-sweep' | 'walk-forward', options: ResearchOptions): Promise<string> {
+async function localSummary(kind: 'cost-sweep' | 'walk-forward' | 'optimize', options: ResearchOptions): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'stratus-research-local-'));
   const none = () => { throw new Error('research commands must not touch the stores'); };
   const ctx: CliContext = { policies: none, state: none, clock: { now: () => 0 }, out: () => {}, err: () => {}, readText: (p) => readFile(p, 'utf8') };
