@@ -77,13 +77,20 @@ export function interpreterDefinition(source: Record<string, any>): Record<strin
   return definition;
 }
 
+/** The worker and reduce handlers a run uses: in-process modules, or the bundled Lambda functions. */
+export interface ResearchHandlers {
+  worker(event: any): Promise<unknown>;
+  reduce(event: any): Promise<unknown>;
+}
+
 /** Runs the definition on `{ bucket, runId }`; every Task runs in this process against `s3`. */
-export async function execute(definition: Record<string, any>, s3: S3Client, input: { bucket: string; runId: string }, plan: ResearchPlan, seen: { workerInputs: unknown[] } = { workerInputs: [] }) {
+export async function execute(definition: Record<string, any>, s3: S3Client, input: { bucket: string; runId: string }, plan: ResearchPlan, seen: { workerInputs: unknown[] } = { workerInputs: [] }, use?: ResearchHandlers) {
   const machine = new StateMachine(interpreterDefinition(definition) as StateMachineDefinition);
+  const run = use ?? { worker: (event: any) => runResearchItem(s3, event), reduce: (event: any) => reduceRun(s3, event, plan) };
   const handlers = {
     ReadItems: async (params: any) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: params.Bucket, Key: params.Key }))).Body!.transformToString()),
-    [RESEARCH_STATES.worker]: async (event: any) => { seen.workerInputs.push(event); return runResearchItem(s3, event); },
-    [RESEARCH_STATES.reduce]: async (event: any) => ({ ...await reduceRun(s3, event, plan) }),
+    [RESEARCH_STATES.worker]: async (event: any) => { seen.workerInputs.push(event); return { ...await run.worker(event) as object }; },
+    [RESEARCH_STATES.reduce]: async (event: any) => ({ ...await run.reduce(event) as object }),
   };
   return machine.run(input, { overrides: { taskResourceLocalHandlers: handlers } }).result;
 }
