@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -90,6 +91,8 @@ export class ResearchStack extends Stack {
     });
     allow(this.reducer.role, 's3:GetObject', this.bucket, 'runs/*');
     allow(this.reducer.role, 's3:PutObject', this.bucket, 'runs/*/summary.json', 'runs/*/stage-*/items.json');
+    // A missing result then answers 404 (RESEARCH_RESULTS_MISSING names it) instead of 403 Access Denied.
+    this.reducer.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
 
     const logs = new LogGroup(this, 'StateMachineLogs', { retention: RetentionDays.ONE_MONTH });
     this.stateMachine = researchStateMachine(this, 'StateMachine', {

@@ -61,7 +61,8 @@ describe('research stack (-c research=true)', () => {
     expect(objectPatterns(w, 's3:GetObject', bucketId)).toEqual(['<bucket>/data/*']);
     expect(objectPatterns(w, 's3:PutObject', bucketId)).toEqual(['<bucket>/runs/*/results/*']);
     const r = statementsOf(template, reduce);
-    expect(s3Actions(r)).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(s3Actions(r)).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(r.filter((s) => [s.Action].flat().includes('s3:ListBucket')).map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [bucketId, 'Arn'] }]);
     expect(objectPatterns(r, 's3:GetObject', bucketId)).toEqual(['<bucket>/runs/*']);
     expect(objectPatterns(r, 's3:PutObject', bucketId)).toEqual(['<bucket>/runs/*/stage-*/items.json', '<bucket>/runs/*/summary.json']);
     const machine = template.findResources('AWS::StepFunctions::StateMachine');

@@ -72,6 +72,14 @@ describe('research state machine (synthesized ASL on aws-local-stepfunctions, S3
     await expect(execute(definition, s3.s3, { bucket: BUCKET, runId: 'bad-1' }, researchPlan)).rejects.toThrow(/not a plain file name/);
     await expect(objectText(s3.s3, BUCKET, researchKeys.summary('bad-1'))).rejects.toThrow(/NoSuchKey|does not exist/);
   });
+
+  it('refuses to reduce a run with a result missing (RESEARCH_RESULTS_MISSING) and writes no summary', async () => {
+    const options: ResearchOptions = { strategy: 'sma-cross', ...window, levels: '0,10' };
+    const items = await uploadRun(s3.s3, BUCKET, 'short-1', 'cost-sweep', options, DATA, BTC);
+    await s3.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: researchKeys.items('short-1'), Body: JSON.stringify(items.slice(0, 1)) }));
+    await expect(execute(definition, s3.s3, { bucket: BUCKET, runId: 'short-1' }, researchPlan)).rejects.toThrow('run short-1: no runs/short-1/results/000001.json');
+    await expect(objectText(s3.s3, BUCKET, researchKeys.summary('short-1'))).rejects.toThrow(/NoSuchKey|does not exist/);
+  });
 });
 
 /** The bytes the local command's --json writes for the same options: `stratus <kind> ... --workers 2 --json FILE` (the worker-thread pool). */
