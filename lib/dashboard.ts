@@ -88,7 +88,8 @@ export class OperatorDashboard extends Construct {
         [[M.killSwitchTrips, 'metrics', 'Sum'], [M.killSwitchTrips, 'reconcile', 'Sum'], [M.circuitBreakerTrips, 'metrics', 'Sum'],
           [M.exchangeConsecutiveErrors, 'metrics', 'Maximum']]),
       graph('Signal runs',
-        [[M.symbolsEvaluated, 'signal', 'Minimum'], [M.intentsEmitted, 'signal', 'Sum'], [M.riskExitsEmitted, 'signal', 'Sum']],
+        [[M.symbolsEvaluated, 'signal', 'Minimum'], [M.intentsEmitted, 'signal', 'Sum'], [M.riskExitsEmitted, 'signal', 'Sum'],
+          [M.intentsDropped, 'signal', 'Sum'], [M.symbolsSkipped, 'signal', 'Sum']],
         [[M.marketDataStale, 'signal', 'Maximum'], [M.marketDataDegraded, 'signal', 'Maximum']]),
     );
     this.dashboard.addWidgets(

@@ -66,6 +66,8 @@ describe('the operator dashboard', () => {
     expect(p['Circuit breaker and kill switch (0 ARMED, 1 COOLDOWN, 2 TRIPPED)']).toEqual(expect.arrayContaining([
       'killSwitchState', 'circuitBreakerOpen', 'killSwitchTrips', 'circuitBreakerTrips', 'exchangeConsecutiveErrors']));
     expect(p['Signal runs']).toEqual(expect.arrayContaining(['symbolsEvaluated', 'intentsEmitted', 'marketDataStale', 'marketDataDegraded']));
+    // Entries the signal cap (signals.maxIntentsPerCycle) dropped, and pairs a run skipped (missing candles, a failing user strategy).
+    expect(p['Signal runs']).toEqual(expect.arrayContaining(['intentsDropped', 'symbolsSkipped']));
     expect(p['Market stream: lag, reconnects, bad ticks, backfills']).toEqual(expect.arrayContaining([
       'streamLagMs', 'streamReconnected', 'badTicksDropped', 'candlesBackfilled', 'backfillFailed', 'heartbeatsWritten']));
   });
