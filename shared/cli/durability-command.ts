@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { printWithJson } from './json-output.js';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLevels } from '../backtest/cost-sweep.js';
@@ -82,14 +83,12 @@ export async function durabilityCommand(ctx: CliContext, values: DurabilityValue
     await pool.close();
     await rm(scratchDir, { recursive: true, force: true });
   }
-  ctx.out(formatDurability(`${strategy} ${symbols.join(',')} ${timeframe} ${values.from}..${values.to}`, result));
-  if (values.json) {
-    const config = {
-      strategy, symbols, timeframe, from: values.from, to: values.to, data: values.data, policy: values.policy ?? null,
-      train: values.train, test: values.test, step: values.step ?? values.test, grid: values.grid ?? null, levels, multiples,
-    };
-    await writeFile(values.json, `${JSON.stringify({ config, ...result.durability, inputs: result.inputs }, null, 2)}\n`);
-  }
+  const config = {
+    strategy, symbols, timeframe, from: values.from, to: values.to, data: values.data, policy: values.policy ?? null,
+    train: values.train, test: values.test, step: values.step ?? values.test, grid: values.grid ?? null, levels, multiples,
+  };
+  await printWithJson(ctx, formatDurability(`${strategy} ${symbols.join(',')} ${timeframe} ${values.from}..${values.to}`, result), values.json,
+    () => `${JSON.stringify({ config, ...result.durability, inputs: result.inputs }, null, 2)}\n`);
   return 0;
 }
 
@@ -121,7 +120,7 @@ export const command: CommandSpec = {
     grid: { type: 'string', value: "'fast=10,20;slow=50,100'", description: 'Walk-forward params to pick from per train window (default: the policy\'s params)' },
     levels: { type: 'string', value: '0,5,10,20,40', description: 'Cost levels in bps (fee and slippage each) for the break-even cost' },
     multiples: { type: 'string', value: '1,10,100', description: 'Stake multiples (× starting cash) of the capacity runs' },
-    json: { type: 'string', value: 'FILE', description: 'Write the score, components, floors and measurements as JSON' },
+    json: { type: 'string', value: 'FILE', description: 'Write the score, components, floors and measurements as JSON; - for stdout (the text then goes to stderr)' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
     progress: PROGRESS_OPTION,
   },

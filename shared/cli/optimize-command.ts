@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { printWithJson } from './json-output.js';
 import { OPTIMIZE_OBJECTIVES, optimizeSpec, type OptimizeValues } from '../backtest/optimize.js';
 import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
 import { sweepProgress } from '../backtest/sweep-report.js';
@@ -35,8 +35,7 @@ export async function optimizeCommand(ctx: CliContext, values: OptimizeValues): 
     await pool.close();
   }
   ctx.err(`optimize: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  ctx.out(result.text);
-  if (values.json) await writeFile(values.json, `${JSON.stringify(result.report, null, 2)}\n`);
+  await printWithJson(ctx, result.text, values.json, () => `${JSON.stringify(result.report, null, 2)}\n`);
   return 0;
 }
 
@@ -54,7 +53,7 @@ export const command: CommandSpec = {
     objective: { type: 'string', value: OPTIMIZE_OBJECTIVES.join('|'), description: 'What the ranking maximizes (default sharpe)' },
     holdout: { type: 'string', value: '20%', description: 'Tail of --from..--to kept out of the search; the winner is re-run on it' },
     top: { type: 'string', value: 'N', description: 'Rows of the ranked table (default 10)' },
-    json: { type: 'string', value: 'FILE', description: 'Write the report (config, ranked, best with its holdout run) as JSON' },
+    json: { type: 'string', value: 'FILE', description: 'Write the report (config, ranked, best with its holdout run) as JSON; - for stdout (the table then goes to stderr)' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
     progress: PROGRESS_OPTION,
     ...AWS_OPTION_SPECS,

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { printWithJson } from './json-output.js';
 import { describeDifferences, lookaheadCheck } from '../backtest/lookahead-check.js';
 import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
 import { sweepProgress } from '../backtest/sweep-report.js';
@@ -62,8 +62,7 @@ export async function costSweepCommand(ctx: CliContext, values: ResearchValues):
     bar.end();
     await pool.close();
   }
-  ctx.out(sweep.text);
-  if (values.json) await writeFile(values.json, `${JSON.stringify(sweep.report, null, 2)}\n`);
+  await printWithJson(ctx, sweep.text, values.json, () => `${JSON.stringify(sweep.report, null, 2)}\n`);
   return 0;
 }
 
@@ -95,7 +94,7 @@ export const costSweepSpec: CommandSpec = {
   options: {
     ...RUN_OPTION_SPECS, seed: COST_OPTION_SPECS.seed!,
     levels: { type: 'string', value: '0,5,10,20,40', description: 'Cost levels in bps, each applied to fee and to slippage' },
-    json: { type: 'string', value: 'FILE', description: 'Write the sweep as JSON' },
+    json: { type: 'string', value: 'FILE', description: 'Write the sweep as JSON; - for stdout (the table then goes to stderr)' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
     progress: PROGRESS_OPTION,
     ...AWS_OPTION_SPECS,

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { printWithJson } from './json-output.js';
 import { createSweepPool, poolSize } from '../backtest/sweep-pool.js';
 import { sweepProgress } from '../backtest/sweep-report.js';
 import { OBJECTIVES } from '../backtest/walk-forward.js';
@@ -42,8 +42,7 @@ export async function walkForwardCommand(ctx: CliContext, values: WalkForwardVal
   }
   const threadIds = [...new Set(result.outcomes.map((o) => o.threadId))].sort((a, b) => a - b);
   ctx.err(`walk-forward: done in ${((performance.now() - started) / 1000).toFixed(1)} s on threads ${threadIds.join(', ')}\n`);
-  ctx.out(result.text);
-  if (values.json) await writeFile(values.json, `${JSON.stringify(result.report, null, 2)}\n`);
+  await printWithJson(ctx, result.text, values.json, () => `${JSON.stringify(result.report, null, 2)}\n`);
   return 0;
 }
 
@@ -63,7 +62,7 @@ export const command: CommandSpec = {
     step: { type: 'string', value: '30d', description: 'How far each window moves on (default --test)' },
     grid: { type: 'string', value: "'fast=10,20;slow=50,100'", description: 'Param values to try: name=v,v;name=v,v' },
     objective: { type: 'string', value: OBJECTIVES.join('|'), description: 'What the best train run maximizes (default sharpe)' },
-    json: { type: 'string', value: 'FILE', description: 'Write the windows and summary as JSON' },
+    json: { type: 'string', value: 'FILE', description: 'Write the windows and summary as JSON; - for stdout (the table then goes to stderr)' },
     workers: { type: 'string', value: 'N', description: 'Worker threads (default one per available core)' },
     progress: PROGRESS_OPTION,
     ...AWS_OPTION_SPECS,

@@ -3,8 +3,8 @@
 // the map run's progress, then print renderResearch(kind, summary.json) — exactly what the local command prints.
 // A plan with a second stage (walk-forward's test windows, optimize's holdout) stays one execution: the state machine's
 // reduce step plans it (nextStage) and maps it again (lib/research-state-machine.ts), so progress sums every map run.
+import { printWithJson } from '../cli/json-output.js';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { runSweepJob, type SweepJob } from '../backtest/sweep-pool-job.js';
@@ -100,8 +100,7 @@ export async function runResearchOnAws(ctx: CliContext, kind: ResearchKind, opti
     return 1;
   }
   const text = await getText(target, researchKeys.summary(runId));
-  ctx.out(renderResearch(kind, JSON.parse(text) as Record<string, unknown>));
-  if (flags.json) await writeFile(flags.json, text);
+  await printWithJson(ctx, renderResearch(kind, JSON.parse(text) as Record<string, unknown>), flags.json, () => text);
   return 0;
 }
 
