@@ -29,7 +29,7 @@ export function stabilityOf(policy: Policy, candles: Readonly<Record<string, rea
     const regime = i < 0 ? undefined : regimes[t.symbol]?.[i];
     if (regime !== undefined) add(byRegime, regime, t.pnl);
   }
-  const plain = (m: Map<string, Decimal>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v.toNumber()]));
+  const plain = (m: Map<string, Decimal>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v.toFixed()]));
   return { symbols: plain(bySymbol), regimes: plain(byRegime) };
 }
 

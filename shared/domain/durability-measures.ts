@@ -1,5 +1,6 @@
 // The component measures of the durability score (durability.ts): each component's measure and its piecewise-linear
 // map to a 0–100 subscore. README "Durability score" has the same table.
+import { dec } from './money.js';
 import type { CapacityInput, ComponentName, CostInput, GapInput, OosInput, StabilityInput, Unavailable } from './durability.js';
 
 /** Points of each component's piecewise-linear map from its measure to its subscore (clamped outside). */
@@ -57,9 +58,12 @@ export function measureCost(c: CostInput): Measured {
 }
 
 /** Share of groups with a positive net PnL; null without groups. */
-function share(groups: Readonly<Record<string, number>>): number | null {
-  const values = Object.values(groups);
-  return values.length === 0 ? null : values.filter((v) => v > 0).length / values.length;
+/** Groups whose net PnL (a decimal string) is positive. */
+const profitable = (groups: Readonly<Record<string, string>>) => Object.values(groups).filter((v) => dec(v).gt(0)).length;
+
+function share(groups: Readonly<Record<string, string>>): number | null {
+  const n = Object.keys(groups).length;
+  return n === 0 ? null : profitable(groups) / n;
 }
 
 /** Share of profitable symbols and regimes (their mean). */
@@ -67,7 +71,7 @@ export function measureStability(s: StabilityInput): Measured | Unavailable {
   const shares = [share(s.symbols), share(s.regimes)].filter((v): v is number => v !== null);
   if (shares.length === 0) return { unavailable: 'no closed trades to attribute' };
   const x = shares.reduce((a, v) => a + v, 0) / shares.length;
-  const count = (g: Readonly<Record<string, number>>) => `${Object.values(g).filter((v) => v > 0).length}/${Object.keys(g).length}`;
+  const count = (g: Readonly<Record<string, string>>) => `${profitable(g)}/${Object.keys(g).length}`;
   return { measure: x, subscore: piecewise(MAPS.stability, x), detail: `profitable symbols ${count(s.symbols)}, regimes ${count(s.regimes)}` };
 }
 

@@ -36,8 +36,8 @@ export interface Unavailable { readonly unavailable: string }
 export interface OosInput { readonly inSamplePerDayPct: number; readonly outOfSamplePerDayPct: number; readonly compoundedOosReturnPct: number }
 /** Cost sweep: break-even cost (bps on fee and slippage each; null none in range), its highest level, return at its lowest level, the policy's fee. */
 export interface CostInput { readonly breakEvenBps: number | null; readonly maxLevelBps: number; readonly lowestLevelReturnPct: number | null; readonly feeBps: number }
-/** Net PnL (quote) of the base run's closed trades per symbol and per regime at entry (groups without trades left out). */
-export interface StabilityInput { readonly symbols: Readonly<Record<string, number>>; readonly regimes: Readonly<Record<string, number>> }
+/** Net PnL (quote, exact decimal strings) of the base run's closed trades per symbol and per regime at entry (groups without trades left out). */
+export interface StabilityInput { readonly symbols: Readonly<Record<string, string>>; readonly regimes: Readonly<Record<string, string>> }
 /** Total return (%) of the same run at each stake multiple (1 first) under the Almgren–Chriss impact model. */
 export interface CapacityInput { readonly runs: readonly { readonly multiple: number; readonly returnPct: number | null }[] }
 /** Return (%) of the deployment's recorded PAPER trades and of a backtest over the same window. */

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { bandOf, durabilityScore, piecewise, MAPS, type DurabilityInputs } from '../../../shared/domain/durability.js';
+import { measureStability } from '../../../shared/domain/durability-measures.js';
 
 /** Hand-computed case: oos 60, cost 55, stability 62.5, capacity 50, gap 80. */
 const HAND: DurabilityInputs = {
   trades: 12,
   oos: { inSamplePerDayPct: 0.2, outOfSamplePerDayPct: 0.1, compoundedOosReturnPct: 3 },
   cost: { breakEvenBps: 15, maxLevelBps: 40, lowestLevelReturnPct: 4, feeBps: 10 },
-  stability: { symbols: { 'BTC/USDT': 5, 'ETH/USDT': -1 }, regimes: { crisis: -2, trending: 3, volatile: 1, 'mean-reverting': 4 } },
+  stability: { symbols: { 'BTC/USDT': '5', 'ETH/USDT': '-1' }, regimes: { crisis: '-2', trending: '3', volatile: '1', 'mean-reverting': '4' } },
   capacity: { runs: [{ multiple: 1, returnPct: 2 }, { multiple: 10, returnPct: 1.5 }, { multiple: 100, returnPct: 0.5 }] },
   gap: { paperReturnPct: 0.8, backtestReturnPct: 1 },
 };
@@ -16,7 +17,7 @@ const STRONG: DurabilityInputs = {
   trades: 40,
   oos: { inSamplePerDayPct: 0.1, outOfSamplePerDayPct: 0.1, compoundedOosReturnPct: 5 },
   cost: { breakEvenBps: null, maxLevelBps: 40, lowestLevelReturnPct: 9, feeBps: 10 },
-  stability: { symbols: { 'BTC/USDT': 1 }, regimes: { trending: 1 } },
+  stability: { symbols: { 'BTC/USDT': '1' }, regimes: { trending: '1' } },
   capacity: { runs: [{ multiple: 1, returnPct: 2 }, { multiple: 100, returnPct: 2 }] },
   gap: { paperReturnPct: 1, backtestReturnPct: 1 },
 };
@@ -98,5 +99,12 @@ describe('durability score', () => {
       .components.find((c) => c.name === 'oos')!.subscore;
     expect(oos(0.05)).toBe(50);
     expect(oos(-0.05)).toBe(0);
+  });
+});
+
+describe('stability from exact net PnL', () => {
+  it('counts a group as profitable only when its decimal net PnL is above zero (0 is not, a satoshi is)', () => {
+    const m = measureStability({ symbols: { 'BTC/USDT': '0', 'ETH/USDT': '0.00000001' }, regimes: { trending: '-0.00000001' } });
+    expect(m).toMatchObject({ detail: 'profitable symbols 1/2, regimes 0/1' });
   });
 });
