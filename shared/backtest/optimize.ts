@@ -8,6 +8,7 @@ import { required, runOptions } from '../cli/cli-args.js';
 import type { SweepJob } from './sweep-pool-job.js';
 import { parseGrid } from './walk-forward-plan.js';
 import { describeParams, validCombos } from './walk-forward.js';
+import { mulberry32 } from '../domain/prng.js';
 
 /** What the in-sample runs are ranked by; calmar is BacktestMetrics.calmar (CAGR / max drawdown, both ratios). */
 export type OptimizeObjective = 'sharpe' | 'return' | 'profit-factor' | 'calmar';
@@ -38,17 +39,8 @@ export interface OptimizeSpec {
   readonly seed: number | null;
 }
 
-/** mulberry32: a 32-bit state, each draw a float in [0, 1). The sampling PRNG of --random (fixed for all versions). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The sampling PRNG of --random (fixed for all versions): shared/domain/prng.ts. */
+export { mulberry32 };
 
 /**
  * `n` distinct indices of [0, size), drawn by a partial Fisher–Yates shuffle on mulberry32(seed), returned ascending

@@ -1,4 +1,8 @@
 import type { Deps } from '../runtime/deps.js';
+import { mulberry32 } from '../domain/prng.js';
+
+/** A deterministic pseudo-random stream in [0, 1) (mulberry32), so an injected fault pattern repeats run to run. */
+export const seeded = mulberry32;
 
 /** `target` with some methods replaced (the others bound to it): a port with a fault injected. */
 export function override<T extends object>(target: T, methods: Partial<{ [K in keyof T]: T[K] }>): T {
@@ -25,14 +29,3 @@ export function killSwitchIgnored(deps: Deps): Deps {
   };
 }
 
-/** A deterministic pseudo-random stream in [0, 1) (mulberry32), so an injected fault pattern repeats run to run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

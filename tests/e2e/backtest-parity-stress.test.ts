@@ -12,20 +12,13 @@ import { readCandleDir } from '../../shared/local/candle-files.js';
 import { CRASH_DATA_FROM, CRASH_SYMBOLS, stressDataDir } from '../../shared/stress/crash-data.js';
 import { busyPolicy } from '../../shared/stress/policies.js';
 import { pipelineOpenPositions, pipelineRoundTrips } from '../support/parity.js';
+import { mulberry32 } from '../../shared/domain/prng.js';
 
 const M5 = 300_000;
 const at = (h: number, m: number) => Date.UTC(2025, 9, 10, h, m);
 
 /** mulberry32: the "random" windows are the same on every run (the seed is in the case name). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const random = mulberry32;
 
 /** A window of 2-3 h on the 5m grid of the shipped data and 3-7 of its pairs, drawn from the seed. */
 function randomWindow(seed: number): ParityCase {

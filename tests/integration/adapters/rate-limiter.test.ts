@@ -17,6 +17,7 @@ import type { OrderRequest } from '../../../shared/domain/order.js';
 import { startEmulators, type Emulators } from '../../../shared/local/emulators.js';
 import { provision } from '../../../shared/local/provision.js';
 import type { Clock, Exchange, ExchangeOrder, RateLimiter } from '../../../shared/ports.js';
+import { mulberry32 } from '../../../shared/domain/prng.js';
 
 const WINDOW = 60_000;
 const BUDGET = 600;
@@ -40,16 +41,7 @@ class RacingClock implements Clock {
 }
 
 /** Deterministic uniform [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const seeded = mulberry32;
 
 const MARKET: MarketInfo = {
   symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', amountStep: '0.00001', priceStep: '0.01', minAmount: '0.00001',

@@ -2,6 +2,7 @@
  * Crash injection for chaos tests: a proxy around a port (state store, exchange) that "kills the process"
  * at a chosen call boundary, and a seeded PRNG so every run can be replayed from its seed.
  */
+import { mulberry32 } from '../../../shared/domain/prng.js';
 
 /** Thrown at a crash point; the process is dead from here on. Not a StratusError, so nothing treats it as handled. */
 export class Crash extends Error {
@@ -49,17 +50,8 @@ export function crashable<T extends object>(target: T, name: string, plan: Crash
   });
 }
 
-/** A seeded PRNG (mulberry32): uniform in [0, 1), the same sequence for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32, shared/domain/prng.ts): uniform in [0, 1), the same sequence for the same seed. */
+export const seededRandom = mulberry32;
 
 /** Helpers over a PRNG for building scenarios. */
 export class Dice {
